@@ -1,0 +1,102 @@
+//! AWS SDK clients, always built through aws-config so the standard endpoint variables
+//! (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC`,
+//! `AWS_ENDPOINT_URL_STS`) work as in every AWS SDK. That is how tests, the demo and users
+//! reach an emulator. The portal and OIDC APIs are unsigned (`no_credentials`).
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+/// Retry settings from config.yaml (`MaxRetry`, `MaxBackoff` seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetrySettings {
+    pub max_attempts: u32,
+    pub max_backoff_secs: u64,
+}
+
+impl Default for RetrySettings {
+    fn default() -> Self {
+        RetrySettings {
+            max_attempts: 10,
+            max_backoff_secs: 5,
+        }
+    }
+}
+
+impl RetrySettings {
+    fn to_sdk(self) -> RetryConfig {
+        RetryConfig::standard()
+            .with_max_attempts(self.max_attempts.max(1))
+            .with_max_backoff(Duration::from_secs(self.max_backoff_secs.max(1)))
+    }
+}
+
+/// Clients for one IAM Identity Center instance (its home region).
+#[derive(Debug, Clone)]
+pub struct SsoClients {
+    /// The SSO portal API (ListAccounts, ListAccountRoles, GetRoleCredentials, Logout).
+    pub portal: aws_sdk_sso::Client,
+    /// SSO OIDC (RegisterClient, StartDeviceAuthorization, CreateToken).
+    pub oidc: aws_sdk_ssooidc::Client,
+    shared: SdkConfig,
+}
+
+impl SsoClients {
+    pub async fn new(sso_region: &str, retry: RetrySettings) -> SsoClients {
+        let shared = base_loader(sso_region, retry).no_credentials().load().await;
+        SsoClients {
+            portal: aws_sdk_sso::Client::new(&shared),
+            oidc: aws_sdk_ssooidc::Client::new(&shared),
+            shared,
+        }
+    }
+
+    /// Clients that talk to `endpoint` (e.g. the emulator's `http://127.0.0.1:PORT`) for both
+    /// the portal and OIDC, whatever the environment says. Tests use this because setting
+    /// `AWS_ENDPOINT_URL_SSO*` in-process would need `unsafe` (edition 2024).
+    pub async fn with_endpoint(sso_region: &str, endpoint: &str, retry: RetrySettings) -> SsoClients {
+        let shared = base_loader(sso_region, retry)
+            .endpoint_url(endpoint)
+            .no_credentials()
+            .load()
+            .await;
+        SsoClients {
+            portal: aws_sdk_sso::Client::new(&shared),
+            oidc: aws_sdk_ssooidc::Client::new(&shared),
+            shared,
+        }
+    }
+
+    /// The shared configuration the clients were built from (region, endpoints, retries).
+    pub fn sdk_config(&self) -> &SdkConfig {
+        &self.shared
+    }
+}
+
+/// An STS client signing with the given role credentials (for `Via` role chaining).
+pub async fn sts_client(
+    region: &str,
+    retry: RetrySettings,
+    credentials: aws_sdk_sts::config::Credentials,
+) -> aws_sdk_sts::Client {
+    let shared = base_loader(region, retry)
+        .credentials_provider(credentials)
+        .load()
+        .await;
+    aws_sdk_sts::Client::new(&shared)
+}
+
+fn base_loader(region: &str, retry: RetrySettings) -> aws_config::ConfigLoader {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .retry_config(retry.to_sdk())
+        // Never hang on a dead endpoint: a user is waiting on every call.
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .operation_attempt_timeout(Duration::from_secs(30))
+                .build(),
+        )
+}

@@ -1,0 +1,208 @@
+//! `cache.json`: the cached role catalog of every SSO instance, in aws-sso-cli's Version 4
+//! layout so an existing cache keeps working. This module owns reading (tolerantly: a corrupt,
+//! truncated or future-version file is set aside with a warning, never a panic), writing
+//! (atomic, 0600), the expiry rule and the role-history bookkeeping.
+
+mod format;
+mod history;
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub use format::{
+    CACHE_VERSION, CacheFile, CachedAccount, CachedRole, InstanceRoles, SsoCache,
+    parse_account_key,
+};
+pub use history::HistoryTag;
+
+use crate::fsutil;
+
+/// Why a cache file on disk could not be used as-is (reported as a one-line warning).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacheProblem {
+    Corrupt(String),
+    FutureVersion(i64),
+}
+
+impl std::fmt::Display for CacheProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CacheProblem::Corrupt(why) => write!(f, "it is not valid cache JSON ({why})"),
+            CacheProblem::FutureVersion(v) => write!(
+                f,
+                "it was written by a newer version (Version {v}, this build reads {CACHE_VERSION})"
+            ),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("cannot read cache {path}: {source} (check its permissions, or delete it to rebuild)")]
+    Read { path: PathBuf, source: io::Error },
+    #[error("cannot write cache {path}: {source}")]
+    Write { path: PathBuf, source: io::Error },
+}
+
+/// The loaded cache plus where it lives.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    path: PathBuf,
+    pub file: CacheFile,
+    /// Set when the file on disk was unusable and this cache starts empty.
+    pub problem: Option<CacheProblem>,
+}
+
+impl Cache {
+    /// Load `path`. A missing file gives an empty cache; an unusable one gives an empty cache
+    /// with [`Cache::problem`] set (and a warning logged) so the next refresh rebuilds it.
+    pub fn load(path: &Path) -> Result<Cache, CacheError> {
+        let bytes = match fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Cache::empty(path)),
+            Err(source) => {
+                return Err(CacheError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        let started = std::time::Instant::now();
+        let cache = Cache::from_bytes(path, &bytes);
+        tracing::debug!(
+            "loaded cache {} ({} bytes) in {:.1} ms",
+            path.display(),
+            bytes.len(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+        Ok(cache)
+    }
+
+    /// Parse cache bytes that came from `path`.
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Cache {
+        let problem = match serde_json::from_slice::<CacheFile>(bytes) {
+            Ok(file) if file.version > CACHE_VERSION => CacheProblem::FutureVersion(file.version),
+            Ok(file) => {
+                return Cache {
+                    path: path.to_path_buf(),
+                    file,
+                    problem: None,
+                };
+            }
+            Err(e) => CacheProblem::Corrupt(e.to_string()),
+        };
+        tracing::warn!(
+            "ignoring cache {}: {problem}; it will be rebuilt on the next refresh",
+            path.display()
+        );
+        Cache {
+            problem: Some(problem),
+            ..Cache::empty(path)
+        }
+    }
+
+    pub fn empty(path: &Path) -> Cache {
+        Cache {
+            path: path.to_path_buf(),
+            file: CacheFile {
+                version: CACHE_VERSION,
+                ..Default::default()
+            },
+            problem: None,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Write the cache atomically with mode 0600, 2-space indented like the Go tool.
+    pub fn save(&self) -> Result<(), CacheError> {
+        let mut file = self.file.clone();
+        file.version = CACHE_VERSION;
+        let mut out = serde_json::to_vec_pretty(&file).map_err(|e| CacheError::Write {
+            path: self.path.clone(),
+            source: io::Error::other(e),
+        })?;
+        out.push(b'\n');
+        fsutil::write_atomic(&self.path, &out, fsutil::MODE_PRIVATE).map_err(|source| {
+            CacheError::Write {
+                path: self.path.clone(),
+                source,
+            }
+        })
+    }
+
+    pub fn instance(&self, name: &str) -> Option<&SsoCache> {
+        self.file.sso.get(name)
+    }
+
+    pub fn instance_mut(&mut self, name: &str) -> &mut SsoCache {
+        self.file.sso.entry(name.to_string()).or_default()
+    }
+
+    /// aws-sso-cli's expiry rule (spec §5.1): an old layout, a stale instance, or a config file
+    /// edited after the last refresh. `cache_refresh_hours <= 0` disables the TTL and the
+    /// config-mtime check.
+    pub fn is_expired(
+        &self,
+        instance: &str,
+        cache_refresh_hours: i64,
+        config_mtime: i64,
+        now: i64,
+    ) -> bool {
+        if self.file.version < CACHE_VERSION || self.problem.is_some() {
+            return true;
+        }
+        if cache_refresh_hours <= 0 {
+            return false;
+        }
+        let Some(sso) = self.instance(instance) else {
+            return true;
+        };
+        if sso.last_update + cache_refresh_hours * 3600 < now {
+            return true;
+        }
+        config_mtime > self.file.config_created_at
+    }
+
+    /// Drop cached instances that are no longer in config.yaml.
+    pub fn prune_instances<'a>(&mut self, keep: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        let keep: std::collections::HashSet<&str> = keep.into_iter().collect();
+        let gone: Vec<String> = self
+            .file
+            .sso
+            .keys()
+            .filter(|k| !keep.contains(k.as_str()))
+            .cloned()
+            .collect();
+        for name in &gone {
+            self.file.sso.remove(name);
+        }
+        gone
+    }
+}
+
+impl SsoCache {
+    /// Find a cached role by ARN.
+    pub fn role(&self, arn: &str) -> Option<(&u64, &CachedAccount, &CachedRole)> {
+        let (account_id, role_name) = crate::catalog::split_role_arn(arn)?;
+        let account = self.roles.accounts.get(&account_id)?;
+        let role = account.roles.get(role_name)?;
+        Some((self.roles.accounts.get_key_value(&account_id)?.0, account, role))
+    }
+
+    pub fn role_mut(&mut self, arn: &str) -> Option<&mut CachedRole> {
+        let (account_id, role_name) = crate::catalog::split_role_arn(arn)?;
+        self.roles.accounts.get_mut(&account_id)?.roles.get_mut(role_name)
+    }
+
+    /// Number of roles across all accounts.
+    pub fn role_count(&self) -> usize {
+        self.roles.accounts.values().map(|a| a.roles.len()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,105 @@
+//! Unit tests for cache loading, expiry and history.
+
+use super::*;
+
+const ARN_A: &str = "arn:aws:iam::000001111111:role/Admin";
+const ARN_B: &str = "arn:aws:iam::000002222222:role/ReadOnly";
+
+fn sample() -> CacheFile {
+    let json = format!(
+        r#"{{"Version":4,"ConfigCreatedAt":100,"SSO":{{"Default":{{"LastUpdate":1000,
+        "ConfigHash":"","History":[],"Roles":{{"Accounts":{{
+          "1111111":{{"Alias":"prod","Roles":{{"Admin":{{"Arn":"{ARN_A}"}}}}}},
+          "2222222":{{"Alias":"dev","Roles":{{"ReadOnly":{{"Arn":"{ARN_B}"}}}}}}}},
+        "SSORegion":"us-east-1","StartUrl":"https://d-1.awsapps.com/start","DefaultRegion":""}}}}}}}}"#
+    );
+    serde_json::from_str(&json).unwrap()
+}
+
+#[test]
+fn missing_file_is_an_empty_current_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::load(&dir.path().join("cache.json")).unwrap();
+    assert!(cache.file.sso.is_empty());
+    assert_eq!(cache.file.version, CACHE_VERSION);
+    assert!(cache.problem.is_none());
+}
+
+#[test]
+fn corrupt_truncated_and_future_files_are_set_aside() {
+    let p = Path::new("/x/cache.json");
+    let full = serde_json::to_string(&sample()).unwrap();
+    let truncated = Cache::from_bytes(p, &full.as_bytes()[..full.len() / 2]);
+    assert!(matches!(truncated.problem, Some(CacheProblem::Corrupt(_))));
+    assert!(truncated.file.sso.is_empty());
+    let garbage = Cache::from_bytes(p, b"\x00\xffnot json");
+    assert!(matches!(garbage.problem, Some(CacheProblem::Corrupt(_))));
+    let future = Cache::from_bytes(p, br#"{"Version":99,"SSO":{}}"#);
+    assert_eq!(future.problem, Some(CacheProblem::FutureVersion(99)));
+    assert!(future.is_expired("Default", 168, 0, 0));
+}
+
+#[test]
+fn save_round_trips_with_private_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.json");
+    let mut cache = Cache::empty(&path);
+    cache.file = sample();
+    cache.save().unwrap();
+    let again = Cache::load(&path).unwrap();
+    assert_eq!(again.file, cache.file);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}
+
+#[test]
+fn expiry_follows_ttl_config_mtime_and_version() {
+    let mut cache = Cache::empty(Path::new("c.json"));
+    cache.file = sample();
+    // fresh: updated at 1000, 1h TTL, now 1000+3599, config older than the refresh
+    assert!(!cache.is_expired("Default", 1, 50, 1000 + 3599));
+    assert!(cache.is_expired("Default", 1, 50, 1000 + 3601));
+    assert!(cache.is_expired("Default", 1, 101, 1000));
+    assert!(!cache.is_expired("Default", 0, 101, 10_000_000), "≤0 disables");
+    assert!(cache.is_expired("Other", 1, 50, 1000), "unknown instance");
+    cache.file.version = 3;
+    assert!(cache.is_expired("Default", 0, 0, 0));
+}
+
+#[test]
+fn history_moves_to_front_respects_limit_and_tags() {
+    let mut file = sample();
+    let sso = file.sso.get_mut("Default").unwrap();
+    sso.add_history(ARN_A, 500, 1);
+    assert_eq!(sso.history, vec![ARN_A]);
+    assert_eq!(sso.role(ARN_A).unwrap().2.tags["History"], "prod:Admin,500");
+    sso.add_history(ARN_B, 600, 1);
+    assert_eq!(sso.history, vec![ARN_B]);
+    assert!(!sso.role(ARN_A).unwrap().2.tags.contains_key("History"));
+    assert_eq!(sso.role(ARN_B).unwrap().2.tags["History"], "dev:ReadOnly,600");
+}
+
+#[test]
+fn history_prunes_by_age() {
+    let mut file = sample();
+    let sso = file.sso.get_mut("Default").unwrap();
+    sso.add_history(ARN_A, 0, 10);
+    sso.add_history(ARN_B, 3000, 10);
+    assert!(sso.prune_history(3600, 10, 30));
+    assert_eq!(sso.history, vec![ARN_B]);
+    assert!(!sso.role(ARN_A).unwrap().2.tags.contains_key("History"));
+    assert!(!sso.prune_history(3600, 10, 30));
+}
+
+#[test]
+fn prune_instances_removes_unknown() {
+    let mut cache = Cache::empty(Path::new("c.json"));
+    cache.file = sample();
+    cache.file.sso.insert("Old".into(), SsoCache::default());
+    assert_eq!(cache.prune_instances(["Default"]), vec!["Old".to_string()]);
+    assert!(cache.instance("Default").is_some());
+}

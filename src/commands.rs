@@ -1,0 +1,1 @@
+//! (placeholder: commands are wired once config and profile_format land)

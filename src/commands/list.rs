@@ -1,0 +1,104 @@
+//! `aws-sso list` (and the no-argument default): the cached roles as aws-sso-cli's table or
+//! header-less CSV, with field selection, `-P Field=Prefix`, `-s/--sort` and `--reverse`.
+//! Served purely from cache.json: no network, no keyring.
+
+use std::io::Write;
+
+use anyhow::{Result, anyhow, bail};
+
+use super::context::{Context, no_cached_roles, now};
+use crate::catalog::{self, ALL_FIELDS, ListField, ListQuery};
+use crate::cli::ListArgs;
+use crate::format;
+use crate::profile_format::ProfileFormat;
+
+/// Turn the flags (and config `ListFields`) into a validated query.
+pub fn query(args: &ListArgs, default_fields: &[String]) -> Result<ListQuery> {
+    let names: &[String] = if args.fields.is_empty() {
+        default_fields
+    } else {
+        &args.fields
+    };
+    let fields = names
+        .iter()
+        .map(|f| f.trim().parse::<ListField>())
+        .collect::<Result<Vec<_>, _>>()?;
+    let sort: ListField = args.sort.trim().parse()?;
+    let prefix = match &args.prefix {
+        None => None,
+        Some(spec) => {
+            let (field, prefix) = spec
+                .split_once('=')
+                .ok_or_else(|| anyhow!("--prefix '{spec}' must look like Field=Prefix"))?;
+            let field: ListField = field.parse()?;
+            if !field.filterable() {
+                bail!("--prefix cannot filter on {field}: choose another field");
+            }
+            Some((field, prefix.to_string()))
+        }
+    };
+    Ok(ListQuery {
+        fields,
+        sort,
+        reverse: args.reverse,
+        prefix,
+    })
+}
+
+/// Print the `Field | Description` table of `--list-fields`.
+pub fn print_fields(out: &mut dyn Write) -> Result<()> {
+    let rows: Vec<Vec<&str>> = ALL_FIELDS
+        .iter()
+        .map(|f| vec![f.name(), f.description()])
+        .collect();
+    format::write_table(out, &["Field", "Description"], &rows)?;
+    Ok(())
+}
+
+/// Run `list`. `token_expires_at` (unix seconds) adds `[Expires in: …]` to the banner.
+pub fn run(
+    ctx: &Context,
+    args: &ListArgs,
+    token_expires_at: Option<i64>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if args.list_fields {
+        return print_fields(out);
+    }
+    let query = query(args, &ctx.config.list_fields)?;
+    let cache = ctx.load_cache()?;
+    if ctx.cache_expired(&cache) && cache.instance(&ctx.instance).is_some() {
+        tracing::warn!("Cache has expired.  Results may be out of date.");
+    }
+    let instance = cache
+        .instance(&ctx.instance)
+        .ok_or_else(|| no_cached_roles(ctx))?;
+    let now = now();
+    let roles = catalog::instance_roles(&ctx.instance, instance);
+    let profiles = if query.needs_profiles() {
+        let template = ProfileFormat::compile(&ctx.config.profile_format)?;
+        catalog::profile_names(&roles, |v| template.render(v), now)?
+    } else {
+        Vec::new()
+    };
+    let rows = catalog::list_rows(&roles, &profiles, &query, now);
+    if args.csv {
+        for row in &rows {
+            format::write_csv_record(out, row)?;
+        }
+        return Ok(());
+    }
+    let expiry = token_expires_at
+        .filter(|&t| t > now)
+        .map(|t| format!(" [Expires in: {}]", catalog::remaining_text(t, now)))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "List of AWS roles for SSO Instance: {}{expiry}\n",
+        ctx.instance
+    )?;
+    let headers: Vec<&str> = query.fields.iter().map(|f| f.name()).collect();
+    format::write_table(out, &headers, &rows)?;
+    writeln!(out)?;
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! `aws-sso tags`: every cached role's ARN followed by its tags (sorted by key), optionally
+//! only for one account and/or role name.
+
+use std::io::Write;
+
+use anyhow::{Result, anyhow};
+
+use super::context::{Context, no_cached_roles};
+use crate::catalog::{self, parse_account_id};
+use crate::cli::TagsArgs;
+
+pub fn run(ctx: &Context, args: &TagsArgs, out: &mut dyn Write) -> Result<()> {
+    let account = match &args.account {
+        Some(a) => Some(parse_account_id(a).ok_or_else(|| {
+            anyhow!("invalid --account '{a}': expected an account id of up to 12 digits")
+        })?),
+        None => None,
+    };
+    let cache = ctx.load_cache()?;
+    let instance = cache
+        .instance(&ctx.instance)
+        .ok_or_else(|| no_cached_roles(ctx))?;
+    let mut roles = catalog::instance_roles(&ctx.instance, instance);
+    roles.retain(|r| {
+        account.is_none_or(|a| a == r.account_id)
+            && args.role.as_deref().is_none_or(|name| name == r.role_name)
+    });
+    roles.sort_by(|a, b| a.arn().cmp(b.arn()));
+    let mut text = String::new();
+    for role in roles {
+        text.push_str(role.arn());
+        text.push('\n');
+        for (key, value) in role.tags() {
+            text.push_str("  ");
+            text.push_str(key);
+            text.push_str(": ");
+            text.push_str(value);
+            text.push('\n');
+        }
+        text.push('\n');
+    }
+    out.write_all(text.as_bytes())?;
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! Text layouts that aws-sso-cli users and their scripts depend on: the `gotable`-style table
+//! (columns joined by ` | `, a `=` rule under the header) and Go `encoding/csv` records. Widths
+//! are measured in terminal columns, so wide and non-ASCII names still line up.
+
+use std::io::{self, Write};
+
+use unicode_width::UnicodeWidthStr;
+
+/// Write a table: header row, a rule of `=` as wide as the header line, then the rows. Every
+/// cell is left-aligned and padded to its column's widest value or header.
+pub fn write_table<S: AsRef<str>>(
+    out: &mut dyn Write,
+    headers: &[&str],
+    rows: &[Vec<S>],
+) -> io::Result<()> {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.as_ref().width());
+        }
+    }
+    let header_line = layout_line(headers, &widths);
+    out.write_all(header_line.as_bytes())?;
+    out.write_all(b"\n")?;
+    out.write_all("=".repeat(header_line.width()).as_bytes())?;
+    out.write_all(b"\n")?;
+    for row in rows {
+        out.write_all(layout_line(row, &widths).as_bytes())?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+fn layout_line<S: AsRef<str>>(cells: &[S], widths: &[usize]) -> String {
+    let mut line = String::new();
+    for (i, (cell, &w)) in cells.iter().zip(widths).enumerate() {
+        if i > 0 {
+            line.push_str(" | ");
+        }
+        let cell = cell.as_ref();
+        line.push_str(cell);
+        line.extend(std::iter::repeat_n(' ', w.saturating_sub(cell.width())));
+    }
+    line
+}
+
+/// Write one CSV record the way Go's `encoding/csv` does (comma separator, `\n` line end).
+pub fn write_csv_record<S: AsRef<str>>(out: &mut dyn Write, fields: &[S]) -> io::Result<()> {
+    let mut line = String::new();
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        let field = field.as_ref();
+        if csv_needs_quotes(field) {
+            line.push('"');
+            line.push_str(&field.replace('"', "\"\""));
+            line.push('"');
+        } else {
+            line.push_str(field);
+        }
+    }
+    line.push('\n');
+    out.write_all(line.as_bytes())
+}
+
+/// Go's rule: quote fields holding the separator, a quote, CR or LF, fields that start with
+/// white space, and the special field `\.`.
+fn csv_needs_quotes(field: &str) -> bool {
+    if field.is_empty() {
+        return false;
+    }
+    if field == r"\." || field.contains([',', '"', '\r', '\n']) {
+        return true;
+    }
+    field.chars().next().is_some_and(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(headers: &[&str], rows: &[Vec<&str>]) -> String {
+        let mut out = Vec::new();
+        write_table(&mut out, headers, rows).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn table_pads_every_column_and_rules_the_header() {
+        let t = table(&["Id", "Name"], &[vec!["0", "alpha"], vec!["10", "b"]]);
+        assert_eq!(t, "Id | Name \n==========\n0  | alpha\n10 | b    \n");
+    }
+
+    #[test]
+    fn table_aligns_wide_characters_by_display_width() {
+        let t = table(&["A", "B"], &[vec!["日本", "x"], vec!["ab", "y"]]);
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines[2], "日本 | x");
+        assert_eq!(lines[3], "ab   | y");
+        assert_eq!(lines[2].width(), lines[3].width());
+    }
+
+    #[test]
+    fn csv_quotes_like_go() {
+        let mut out = Vec::new();
+        write_csv_record(
+            &mut out,
+            &["plain", "a,b", "say \"hi\"", " lead", "", r"\.", "multi\nline", "x y"],
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "plain,\"a,b\",\"say \"\"hi\"\"\",\" lead\",,\"\\.\",\"multi\nline\",x y\n"
+        );
+    }
+}

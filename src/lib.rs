@@ -1,0 +1,36 @@
+//! aws-sso: log in to AWS IAM Identity Center, keep the role catalog cached, hand out
+//! short-lived role credentials.
+//!
+//! Module map and the one rule of dependency direction:
+//!
+//! * Domain layer (knows nothing of clap, ratatui or crossterm, and never prints):
+//!   - [`config`]: `config.yaml` discovery, schema, defaults and validation.
+//!   - [`profile_format`]: `ProfileFormat` templates (aws-sso-cli's Go-template dialect,
+//!     rendered with handlebars).
+//!   - [`catalog`]: SSO instances → accounts → roles, tags and config overlays.
+//!   - [`cache`]: `cache.json` (aws-sso-cli Version 4 layout), expiry and history.
+//!   - [`format`]: tables and CSV exactly as aws-sso-cli lays them out.
+//!   - [`store`]: the secure store (OS keyrings, encrypted file, json) behind one trait.
+//!   - [`aws`], [`auth`], [`refresh`], [`ratelimit`], [`urlaction`]: talking to AWS.
+//!   - [`emulator`]: an IAM Identity Center / OIDC / STS emulator on 127.0.0.1 for tests and
+//!     the demo.
+//!   - [`fsutil`]: atomic, permission-aware file writes.
+//! * Front-ends: [`cli`] (argument parsing) and [`commands`] (one file per subcommand).
+//!   Only they print.
+
+pub mod auth;
+pub mod aws;
+pub mod cache;
+pub mod catalog;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod emulator;
+pub mod format;
+pub mod fsutil;
+pub mod logging;
+pub mod profile_format;
+pub mod ratelimit;
+pub mod refresh;
+pub mod store;
+pub mod urlaction;

@@ -1,0 +1,47 @@
+//! Logging setup (front-end): tracing to stderr in aws-sso-cli's `LEVEL message` style, colour
+//! only when stderr is a terminal. The level can be changed once the config is read.
+
+use std::io::IsTerminal;
+
+use tracing_subscriber::{EnvFilter, Registry, layer::SubscriberExt, reload, util::SubscriberInitExt};
+
+/// Lets the caller switch the log level after config.yaml is loaded.
+pub struct LogHandle {
+    reload: Option<reload::Handle<EnvFilter, Registry>>,
+}
+
+impl LogHandle {
+    /// Switch to `level` (error|warn|info|debug|trace).
+    pub fn set_level(&self, level: &str) {
+        if let Some(handle) = &self.reload {
+            let _ = handle.modify(|f| *f = filter_for(level));
+        }
+    }
+}
+
+fn filter_for(level: &str) -> EnvFilter {
+    // Our own crate at the chosen level; dependencies (hyper, rustls, aws-*) stay quiet unless
+    // tracing is asked for, because their debug output is noisy and may echo request details.
+    let deps = if level == "trace" { "debug" } else { "warn" };
+    EnvFilter::new(format!("{deps},aws_sso={level}"))
+}
+
+/// Install the global subscriber. Safe to call more than once (later calls are no-ops).
+pub fn init(level: &str, lines: bool) -> LogHandle {
+    let (filter, handle) = reload::Layer::new(filter_for(level));
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .without_time()
+        .with_target(false)
+        .with_file(lines)
+        .with_line_number(lines);
+    let installed = tracing_subscriber::registry()
+        .with(filter)
+        .with(fmt)
+        .try_init()
+        .is_ok();
+    LogHandle {
+        reload: installed.then_some(handle),
+    }
+}

@@ -1,0 +1,542 @@
+//! The function table of the ProfileFormat dialect: signatures (for arity and argument
+//! type checks with Go's messages), Go's `text/template` builtins and aws-sso-cli's five
+//! custom functions. sprig's functions live in `sprig.rs` and `sprig_misc.rs`.
+//!
+//! Values are JSON. A missing map key is Go's "invalid" value ([`Arg::Missing`]): it
+//! prints as `<no value>`, becomes `nil` when passed to an `interface{}` parameter and is
+//! an error for a `string` or `int` parameter, exactly as in Go.
+
+use serde_json::Value as Json;
+
+use super::{gofmt, sprig, sprig_misc};
+
+pub(crate) static NULL: Json = Json::Null;
+
+/// Parameter types, as far as Go's argument checks can observe them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ty {
+    /// `string`
+    Str,
+    /// `int`/`int64`
+    Int,
+    /// `bool`
+    Bool,
+    /// `interface{}`: anything; a missing value arrives as `nil`.
+    Any,
+    /// `reflect.Value` (Go's own builtins): a missing value stays missing.
+    Value,
+}
+
+impl Ty {
+    fn go_name(self) -> &'static str {
+        match self {
+            Ty::Str => "string",
+            Ty::Int => "int",
+            Ty::Bool => "bool",
+            Ty::Any => "interface {}",
+            Ty::Value => "reflect.Value",
+        }
+    }
+}
+
+/// One argument after type checking.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Arg<'a> {
+    Missing,
+    Val(&'a Json),
+}
+
+impl<'a> Arg<'a> {
+    pub(crate) fn json(self) -> &'a Json {
+        match self {
+            Arg::Missing => &NULL,
+            Arg::Val(v) => v,
+        }
+    }
+
+    pub(crate) fn to_ret(self) -> Ret {
+        match self {
+            Arg::Missing => Ret::Missing,
+            Arg::Val(v) => Ret::Val(v.clone()),
+        }
+    }
+}
+
+/// A function result: a value, or Go's invalid value (from `and`/`or`).
+#[derive(Debug)]
+pub(crate) enum Ret {
+    Val(Json),
+    Missing,
+}
+
+impl From<Json> for Ret {
+    fn from(v: Json) -> Ret {
+        Ret::Val(v)
+    }
+}
+
+impl From<String> for Ret {
+    fn from(s: String) -> Ret {
+        Ret::Val(Json::String(s))
+    }
+}
+
+impl From<&str> for Ret {
+    fn from(s: &str) -> Ret {
+        Ret::Val(Json::String(s.to_string()))
+    }
+}
+
+impl From<bool> for Ret {
+    fn from(b: bool) -> Ret {
+        Ret::Val(Json::Bool(b))
+    }
+}
+
+impl From<i64> for Ret {
+    fn from(i: i64) -> Ret {
+        Ret::Val(Json::from(i))
+    }
+}
+
+pub(crate) type FnResult = Result<Ret, String>;
+pub(crate) type Impl = fn(&[Arg<'_>]) -> FnResult;
+
+/// A template function: Go signature plus implementation.
+pub(crate) struct FuncSpec {
+    pub(crate) name: &'static str,
+    pub(crate) params: &'static [Ty],
+    pub(crate) variadic: Option<Ty>,
+    pub(crate) imp: Impl,
+}
+
+impl FuncSpec {
+    /// Go's arity check (`wrong number of args for X: want N got M`).
+    pub(crate) fn check_arity(&self, n: usize) -> Result<(), String> {
+        let fixed = self.params.len();
+        match self.variadic {
+            None if n != fixed => Err(format!("wrong number of args for {}: want {fixed} got {n}", self.name)),
+            Some(_) if n < fixed => Err(format!("wrong number of args for {}: want at least {fixed} got {n}", self.name)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Go's argument conversion: `invalid value; expected T` for a missing value in a
+    /// typed parameter, `wrong type for value; expected T; got U` for a mismatch.
+    pub(crate) fn check_args<'a>(&self, raw: &[Option<&'a Json>]) -> Result<Vec<Arg<'a>>, String> {
+        self.check_arity(raw.len())?;
+        let mut out = Vec::with_capacity(raw.len());
+        for (i, v) in raw.iter().enumerate() {
+            let ty = self.params.get(i).copied().or(self.variadic).unwrap_or(Ty::Any);
+            let arg = match (ty, v) {
+                (Ty::Value, None) => Arg::Missing,
+                (Ty::Any, None) => Arg::Val(&NULL),
+                (_, None) => return Err(format!("invalid value; expected {}", ty.go_name())),
+                (_, Some(v)) => {
+                    if !accepts(ty, v) {
+                        return Err(format!("wrong type for value; expected {}; got {}", ty.go_name(), gofmt::type_name(v)));
+                    }
+                    Arg::Val(v)
+                }
+            };
+            out.push(arg);
+        }
+        Ok(out)
+    }
+}
+
+fn accepts(ty: Ty, v: &Json) -> bool {
+    match ty {
+        Ty::Str => v.is_string(),
+        Ty::Bool => v.is_boolean(),
+        Ty::Int => as_int(v).is_some(),
+        Ty::Any | Ty::Value => true,
+    }
+}
+
+/// An integer argument: JSON integers, and floats with an integral value (Go accepts an
+/// untyped constant such as `3.0` for an `int` parameter).
+pub(crate) fn as_int(v: &Json) -> Option<i64> {
+    let n = v.as_number()?;
+    if let Some(i) = n.as_i64() {
+        return Some(i);
+    }
+    let f = n.as_f64()?;
+    (f.fract() == 0.0 && f.abs() < 9.2e18).then_some(f as i64)
+}
+
+/// The string in argument `i` (checked to be a string by `check_args`).
+pub(crate) fn s<'a>(args: &[Arg<'a>], i: usize) -> &'a str {
+    args.get(i).and_then(|a| a.json().as_str()).unwrap_or("")
+}
+
+/// The integer in argument `i` (checked by `check_args`).
+pub(crate) fn int(args: &[Arg<'_>], i: usize) -> i64 {
+    args.get(i).and_then(|a| as_int(a.json())).unwrap_or(0)
+}
+
+/// The JSON value of argument `i` (`null` for a missing value).
+pub(crate) fn val<'a>(args: &[Arg<'a>], i: usize) -> &'a Json {
+    args.get(i).map_or(&NULL, |a| a.json())
+}
+
+/// Go's `truth`/`isTrue`: empty and zero values are false, missing values too.
+pub(crate) fn truth(a: Arg<'_>) -> bool {
+    match a {
+        Arg::Missing => false,
+        Arg::Val(v) => truthy(v),
+    }
+}
+
+pub(crate) fn truthy(v: &Json) -> bool {
+    match v {
+        Json::Null => false,
+        Json::Bool(b) => *b,
+        Json::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Json::String(s) => !s.is_empty(),
+        Json::Array(a) => !a.is_empty(),
+        Json::Object(o) => !o.is_empty(),
+    }
+}
+
+macro_rules! func {
+    ($name:literal, [$($p:ident),*], $var:expr, $imp:expr) => {
+        FuncSpec { name: $name, params: &[$(Ty::$p),*], variadic: $var, imp: $imp }
+    };
+}
+pub(crate) use func;
+
+/// aws-sso-cli's own functions.
+static CUSTOM: &[FuncSpec] = &[
+    func!("AccountIdStr", [Int], None, |a| {
+        let id = int(a, 0);
+        Ok(if (0..=999_999_999_999).contains(&id) { format!("{id:012}") } else { String::new() }.into())
+    }),
+    func!("EmptyString", [Str], None, |a| Ok(s(a, 0).is_empty().into())),
+    func!("FirstItem", [], Some(Ty::Str), |a| {
+        Ok((0..a.len()).map(|i| s(a, i)).find(|v| !v.is_empty()).unwrap_or("").into())
+    }),
+    func!("StringsJoin", [Str], Some(Ty::Str), |a| {
+        let items: Vec<&str> = (1..a.len()).map(|i| s(a, i)).filter(|v| !v.is_empty()).collect();
+        Ok(items.join(s(a, 0)).into())
+    }),
+    func!("StringReplace", [Str, Str, Str], None, |a| Ok(s(a, 2).replace(s(a, 0), s(a, 1)).into())),
+];
+
+/// Go's `text/template` builtins (`call` is absent: the data has no functions).
+static BUILTINS: &[FuncSpec] = &[
+    func!("and", [Value], Some(Ty::Value), |a| {
+        Ok(a.iter().find(|x| !truth(**x)).unwrap_or(&a[a.len() - 1]).to_ret())
+    }),
+    func!("or", [Value], Some(Ty::Value), |a| Ok(a.iter().find(|x| truth(**x)).unwrap_or(&a[a.len() - 1]).to_ret())),
+    func!("not", [Value], None, |a| Ok((!truth(a[0])).into())),
+    func!("len", [Value], None, |a| builtin_len(a[0])),
+    func!("index", [Value], Some(Ty::Value), builtin_index),
+    func!("print", [], Some(Ty::Any), |a| Ok(gofmt::sprint(&jsons(a)).into())),
+    func!("println", [], Some(Ty::Any), |a| Ok(gofmt::sprintln(&jsons(a)).into())),
+    func!("printf", [Str], Some(Ty::Any), |a| Ok(gofmt::sprintf(s(a, 0), &jsons(&a[1..])).into())),
+    func!("html", [], Some(Ty::Any), |a| Ok(gofmt::html_escape(&escaper_input(a)).into())),
+    func!("js", [], Some(Ty::Any), |a| Ok(gofmt::js_escape(&escaper_input(a)).into())),
+    func!("urlquery", [], Some(Ty::Any), |a| Ok(gofmt::query_escape(&escaper_input(a)).into())),
+    func!("eq", [Value], Some(Ty::Value), |a| {
+        if a.len() < 2 {
+            return Err("missing argument for comparison".into());
+        }
+        for b in &a[1..] {
+            if eq(a[0], *b)? {
+                return Ok(true.into());
+            }
+        }
+        Ok(false.into())
+    }),
+    func!("ne", [Value, Value], None, |a| Ok((!eq(a[0], a[1])?).into())),
+    func!("lt", [Value, Value], None, |a| Ok(lt(a[0], a[1])?.into())),
+    func!("le", [Value, Value], None, |a| Ok((lt(a[0], a[1])? || eq(a[0], a[1])?).into())),
+    func!("gt", [Value, Value], None, |a| Ok((!(lt(a[0], a[1])? || eq(a[0], a[1])?)).into())),
+    func!("ge", [Value, Value], None, |a| Ok((!lt(a[0], a[1])?).into())),
+];
+
+fn jsons<'a>(a: &[Arg<'a>]) -> Vec<&'a Json> {
+    a.iter().map(|x| x.json()).collect()
+}
+
+/// `html`, `js` and `urlquery` print their arguments with `fmt.Sprint`, except that a lone
+/// string is used as is and a nil argument shows as `<no value>`.
+fn escaper_input(a: &[Arg<'_>]) -> String {
+    if let [Arg::Val(Json::String(s))] = a {
+        return s.clone();
+    }
+    let no_value = Json::String("<no value>".into());
+    let vals: Vec<&Json> = a.iter().map(|x| if x.json().is_null() { &no_value } else { x.json() }).collect();
+    gofmt::sprint(&vals)
+}
+
+fn builtin_len(a: Arg<'_>) -> FnResult {
+    let n = match a {
+        Arg::Missing => return Err("reflect: call of reflect.Value.Type on zero Value".into()),
+        Arg::Val(Json::Null) => return Err("len of nil pointer".into()),
+        Arg::Val(Json::String(s)) => s.len(),
+        Arg::Val(Json::Array(v)) => v.len(),
+        Arg::Val(Json::Object(m)) => m.len(),
+        Arg::Val(v) => return Err(format!("len of type {}", gofmt::type_name(v))),
+    };
+    Ok((n as i64).into())
+}
+
+fn builtin_index(a: &[Arg<'_>]) -> FnResult {
+    let mut item: Json = match a[0] {
+        Arg::Missing | Arg::Val(Json::Null) => return Err("index of untyped nil".into()),
+        Arg::Val(v) => v.clone(),
+    };
+    for idx in &a[1..] {
+        item = match item {
+            Json::Array(mut items) => {
+                let i = index_arg(*idx, items.len())?;
+                items.swap_remove(i)
+            }
+            Json::String(s) => {
+                let i = index_arg(*idx, s.len())?;
+                Json::from(s.as_bytes()[i])
+            }
+            Json::Object(mut map) => {
+                let key = match idx {
+                    Arg::Val(Json::String(k)) => k,
+                    Arg::Missing | Arg::Val(Json::Null) => {
+                        return Err("value is nil; should be of type string".into());
+                    }
+                    Arg::Val(v) => {
+                        return Err(format!("value has type {}; should be string", gofmt::type_name(v)));
+                    }
+                };
+                // A missing key yields the element type's zero value; the maps in role
+                // data (Tags) hold strings.
+                let all_strings = map.values().all(Json::is_string);
+                map.remove(key.as_str()).unwrap_or(if all_strings { Json::String(String::new()) } else { Json::Null })
+            }
+            Json::Null => return Err("index of nil pointer".into()),
+            other => return Err(format!("can't index item of type {}", gofmt::type_name(&other))),
+        };
+    }
+    Ok(Ret::Val(item))
+}
+
+fn index_arg(idx: Arg<'_>, len: usize) -> Result<usize, String> {
+    let x = match idx {
+        Arg::Val(v) if v.is_i64() || v.is_u64() => as_int(v).unwrap_or(i64::MAX),
+        Arg::Missing | Arg::Val(Json::Null) => {
+            return Err("cannot index slice/array with nil".into());
+        }
+        Arg::Val(v) => {
+            return Err(format!("cannot index slice/array with type {}", gofmt::type_name(v)));
+        }
+    };
+    if x < 0 || x as u64 >= len as u64 {
+        return Err(format!("index out of range: {x}"));
+    }
+    Ok(x as usize)
+}
+
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum Kind {
+    Invalid,
+    Bool,
+    Int,
+    Float,
+    Str,
+    Other,
+}
+
+fn kind(a: Arg<'_>) -> Kind {
+    match a {
+        Arg::Missing | Arg::Val(Json::Null) => Kind::Invalid,
+        Arg::Val(Json::Bool(_)) => Kind::Bool,
+        Arg::Val(Json::Number(n)) if n.is_f64() => Kind::Float,
+        Arg::Val(Json::Number(_)) => Kind::Int,
+        Arg::Val(Json::String(_)) => Kind::Str,
+        Arg::Val(_) => Kind::Other,
+    }
+}
+
+/// Go's `eq` for one pair.
+fn eq(a: Arg<'_>, b: Arg<'_>) -> Result<bool, String> {
+    let (ka, kb) = (kind(a), kind(b));
+    if ka != kb {
+        if ka != Kind::Invalid && kb != Kind::Invalid {
+            return Err("incompatible types for comparison".into());
+        }
+        return Ok(false);
+    }
+    let (x, y) = (a.json(), b.json());
+    Ok(match ka {
+        Kind::Invalid => true,
+        Kind::Int => x.as_i64() == y.as_i64() && x.as_u64() == y.as_u64(),
+        Kind::Float => x.as_f64() == y.as_f64(),
+        Kind::Bool | Kind::Str => x == y,
+        Kind::Other => return Err(format!("non-comparable type {}", gofmt::type_name(x))),
+    })
+}
+
+/// Go's `lt`.
+fn lt(a: Arg<'_>, b: Arg<'_>) -> Result<bool, String> {
+    let (ka, kb) = (kind(a), kind(b));
+    for k in [ka, kb] {
+        if matches!(k, Kind::Invalid | Kind::Other | Kind::Bool) {
+            return Err("invalid type for comparison".into());
+        }
+    }
+    if ka != kb {
+        return Err("incompatible types for comparison".into());
+    }
+    let (x, y) = (a.json(), b.json());
+    Ok(match ka {
+        Kind::Int => match (x.as_i64(), y.as_i64()) {
+            (Some(i), Some(j)) => i < j,
+            _ => x.as_f64() < y.as_f64(),
+        },
+        Kind::Float => x.as_f64() < y.as_f64(),
+        _ => x.as_str() < y.as_str(),
+    })
+}
+
+/// Looks a function up the way Go does: the FuncMap (aws-sso-cli's functions and sprig's)
+/// first, then the builtins, so sprig's `slice` wins over Go's.
+pub(crate) fn lookup(name: &str) -> Option<&'static FuncSpec> {
+    [CUSTOM, sprig::FUNCS, sprig_misc::FUNCS, BUILTINS].into_iter().flatten().find(|f| f.name == name)
+}
+
+/// sprig functions deliberately left out, with the reason shown to the user.
+pub(crate) fn unsupported_reason(name: &str) -> Option<&'static str> {
+    const REGEX: &[&str] = &[
+        "regexMatch",
+        "mustRegexMatch",
+        "regexFindAll",
+        "mustRegexFindAll",
+        "regexFind",
+        "mustRegexFind",
+        "regexReplaceAll",
+        "mustRegexReplaceAll",
+        "regexReplaceAllLiteral",
+        "mustRegexReplaceAllLiteral",
+        "regexSplit",
+        "mustRegexSplit",
+        "regexQuoteMeta",
+    ];
+    const RANDOM_OR_CLOCK: &[&str] = &[
+        "shuffle", "randAlphaNum", "randAlpha", "randAscii", "randNumeric", "randBytes", "randInt", "uuidv4",
+        "now", "date", "dateInZone", "date_in_zone", "dateModify", "date_modify", "mustDateModify",
+        "must_date_modify", "ago", "duration", "durationRound", "htmlDate", "htmlDateInZone", "toDate",
+        "mustToDate", "unixEpoch",
+    ];
+    const OTHER: &[&str] = &[
+        "dict", "get", "set", "unset", "hasKey", "pluck", "keys", "pick", "omit", "merge", "mergeOverwrite",
+        "mustMerge", "mustMergeOverwrite", "values", "dig", "deepCopy", "mustDeepCopy", "fromJson", "toJson",
+        "toPrettyJson", "toRawJson", "mustFromJson", "mustToJson", "mustToPrettyJson", "mustToRawJson",
+        "typeOf", "typeIs", "typeIsLike", "kindOf", "kindIs", "deepEqual", "getHostByName", "bcrypt",
+        "htpasswd", "genPrivateKey", "derivePassword", "buildCustomCert", "genCA", "genCAWithKey",
+        "genSelfSignedCert", "genSelfSignedCertWithKey", "genSignedCert", "genSignedCertWithKey", "encryptAES",
+        "decryptAES", "semver", "semverCompare", "urlParse", "urlJoin", "sha1sum", "sha512sum", "b32enc",
+        "b32dec", "addf", "add1f", "subf", "divf", "mulf", "maxf", "minf", "call", "osBase", "osDir",
+        "osExt", "osClean", "osIsAbs", "chunk", "mustChunk", "seq",
+    ];
+    if REGEX.contains(&name) {
+        Some("regular expressions are not available")
+    } else if RANDOM_OR_CLOCK.contains(&name) {
+        Some("its result depends on randomness or the clock, which makes no stable profile name")
+    } else if OTHER.contains(&name) {
+        Some("it is not implemented for profile names")
+    } else {
+        None
+    }
+}
+
+/// Every supported function name (for documentation and `--help` style listings).
+pub(crate) fn names() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> =
+        [CUSTOM, sprig::FUNCS, sprig_misc::FUNCS, BUILTINS].into_iter().flatten().map(|f| f.name).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn call(name: &str, args: &[Option<Json>]) -> Result<Ret, String> {
+        let f = lookup(name).expect("known function");
+        let raw: Vec<Option<&Json>> = args.iter().map(Option::as_ref).collect();
+        let checked = f.check_args(&raw)?;
+        (f.imp)(&checked)
+    }
+
+    fn ok(name: &str, args: &[Json]) -> Json {
+        let args: Vec<Option<Json>> = args.iter().cloned().map(Some).collect();
+        match call(name, &args).unwrap() {
+            Ret::Val(v) => v,
+            Ret::Missing => panic!("missing"),
+        }
+    }
+
+    #[test]
+    fn comparisons() {
+        assert_eq!(ok("eq", &[json!("a"), json!("b"), json!("a")]), json!(true));
+        assert_eq!(ok("ne", &[json!(1), json!(2)]), json!(true));
+        assert_eq!(ok("lt", &[json!("a"), json!("b")]), json!(true));
+        assert_eq!(ok("ge", &[json!(2), json!(2)]), json!(true));
+        assert_eq!(ok("gt", &[json!(2), json!(2)]), json!(false));
+        assert!(call("eq", &[Some(json!(1)), Some(json!("1"))]).unwrap_err().contains("incompatible types"));
+        assert!(call("lt", &[Some(json!(true)), Some(json!(false))]).unwrap_err().contains("invalid type"));
+        // A missing value compares unequal without error, as in Go.
+        assert!(matches!(call("eq", &[None, Some(json!("x"))]).unwrap(), Ret::Val(Json::Bool(false))));
+    }
+
+    #[test]
+    fn and_or_return_operands() {
+        assert_eq!(ok("and", &[json!(1), json!(""), json!(2)]), json!(""));
+        assert_eq!(ok("and", &[json!(1), json!(2)]), json!(2));
+        assert_eq!(ok("or", &[json!(""), json!(0), json!("x")]), json!("x"));
+        assert!(matches!(call("and", &[None, Some(json!(1))]).unwrap(), Ret::Missing));
+    }
+
+    #[test]
+    fn index_and_len() {
+        assert_eq!(ok("index", &[json!({"a": "x"}), json!("a")]), json!("x"));
+        assert_eq!(ok("index", &[json!({"a": "x"}), json!("b")]), json!(""));
+        assert_eq!(ok("index", &[json!(["p", "q"]), json!(1)]), json!("q"));
+        assert_eq!(ok("index", &[json!("abc"), json!(0)]), json!(97));
+        assert!(call("index", &[Some(json!(["p"])), Some(json!(3))]).unwrap_err().contains("index out of range: 3"));
+        assert_eq!(ok("len", &[json!("héllo")]), json!(6));
+        assert!(call("len", &[Some(json!(3))]).unwrap_err().contains("len of type int"));
+    }
+
+    #[test]
+    fn custom_functions() {
+        assert_eq!(ok("FirstItem", &[json!(""), json!("b"), json!("c")]), json!("b"));
+        assert_eq!(ok("FirstItem", &[json!(""), json!("")]), json!(""));
+        assert_eq!(ok("StringsJoin", &[json!("-"), json!("a"), json!(""), json!("c")]), json!("a-c"));
+        assert_eq!(ok("StringReplace", &[json!(" "), json!("_"), json!("a b c")]), json!("a_b_c"));
+        assert_eq!(ok("EmptyString", &[json!("")]), json!(true));
+        assert_eq!(ok("AccountIdStr", &[json!(1234)]), json!("000000001234"));
+        assert_eq!(ok("AccountIdStr", &[json!(-1)]), json!(""));
+    }
+
+    #[test]
+    fn argument_checks_use_go_messages() {
+        assert_eq!(call("lower", &[Some(json!(5))]).unwrap_err(), "wrong type for value; expected string; got int");
+        assert_eq!(call("lower", &[None]).unwrap_err(), "invalid value; expected string");
+        assert_eq!(call("trunc", &[Some(json!(1))]).unwrap_err(), "wrong number of args for trunc: want 2 got 1");
+        assert_eq!(
+            call("StringsJoin", &[]).unwrap_err(),
+            "wrong number of args for StringsJoin: want at least 1 got 0"
+        );
+    }
+
+    #[test]
+    fn escapers() {
+        assert_eq!(ok("html", &[json!("<b>")]), json!("&lt;b&gt;"));
+        assert_eq!(ok("urlquery", &[json!("a b"), json!(1)]), json!("a+b1"));
+        assert_eq!(ok("print", &[json!(1), json!(2)]), json!("1 2"));
+        assert_eq!(ok("printf", &[json!("%s-%d"), json!("x"), json!(7)]), json!("x-7"));
+    }
+}

@@ -1,0 +1,578 @@
+//! Parser for Go's `text/template` language (as in `text/template/parse/parse.go`) into
+//! the small AST the handlebars translator consumes: text, actions, `if`/`with`/`range`
+//! (with `else`, `else if`, `else with`) and pipelines of commands.
+//!
+//! Checks Go makes at parse time are made here with Go's wording: unknown functions,
+//! undefined variables, empty pipelines, literals in later pipeline stages. `define`,
+//! `template`, `block`, `break`, `continue` and variable re-assignment (`$x = …`) are
+//! rejected as unsupported; profile names have no use for them.
+
+use super::funcs;
+use super::lexer::{Item, Tok, lex};
+use super::sprig_misc::parse_int;
+
+#[derive(Debug)]
+pub(crate) enum Node {
+    Text(String),
+    Action { pos: usize, pipe: Pipe },
+    If(Control),
+    With(Control),
+    Range(Control),
+}
+
+#[derive(Debug)]
+pub(crate) struct Control {
+    /// Byte offset of the opening `{{`.
+    pub(crate) pos: usize,
+    pub(crate) pipe: Pipe,
+    pub(crate) list: Vec<Node>,
+    pub(crate) else_list: Option<Vec<Node>>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Pipe {
+    /// Declared variables (`$x :=`, or `$i, $e :=` in `range`).
+    pub(crate) decl: Vec<u32>,
+    pub(crate) cmds: Vec<Cmd>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Cmd {
+    pub(crate) pos: usize,
+    pub(crate) args: Vec<Operand>,
+}
+
+#[derive(Debug)]
+pub(crate) enum Operand {
+    Dot,
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    /// `.A.B` on dot.
+    Field(Vec<String>),
+    /// `$x.A.B`, `$.A`, `$`.
+    Var(VarRef, Vec<String>),
+    /// A function name.
+    Func(String),
+    /// `( pipeline )`.
+    Pipe(Box<Pipe>),
+    /// `(pipeline).A.B`.
+    Chain(Box<Operand>, Vec<String>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum VarRef {
+    /// `$`: the data passed to the template.
+    Root,
+    /// A declared variable, numbered uniquely across the template.
+    Id(u32),
+}
+
+#[derive(Debug)]
+pub(crate) struct ParseError {
+    pub(crate) pos: usize,
+    pub(crate) msg: String,
+}
+
+type PResult<T> = Result<T, ParseError>;
+
+enum Parsed {
+    Node(Node),
+    End,
+    Else,
+}
+
+struct Parser {
+    items: Vec<Item>,
+    i: usize,
+    vars: Vec<(String, VarRef)>,
+    next_var: u32,
+}
+
+/// Parses a Go template.
+pub(crate) fn parse(src: &str) -> PResult<Vec<Node>> {
+    let mut p = Parser { items: lex(src), i: 0, vars: vec![("$".into(), VarRef::Root)], next_var: 0 };
+    let mut list = Vec::new();
+    while p.peek().tok != Tok::Eof {
+        let pos = p.peek().pos;
+        match p.text_or_action()? {
+            Parsed::Node(n) => list.push(n),
+            Parsed::End => return Err(err(pos, "unexpected {{end}}")),
+            Parsed::Else => return Err(err(pos, "unexpected {{else}}")),
+        }
+    }
+    Ok(list)
+}
+
+fn err(pos: usize, msg: impl Into<String>) -> ParseError {
+    ParseError { pos, msg: msg.into() }
+}
+
+impl Parser {
+    fn peek(&self) -> &Item {
+        &self.items[self.i.min(self.items.len() - 1)]
+    }
+
+    fn next(&mut self) -> PResult<Item> {
+        let item = self.peek().clone();
+        if let Tok::Error(msg) = &item.tok {
+            return Err(err(item.pos, msg.clone()));
+        }
+        if self.i < self.items.len() - 1 {
+            self.i += 1;
+        }
+        Ok(item)
+    }
+
+    fn backup(&mut self) {
+        self.i -= 1;
+    }
+
+    fn skip_spaces(&mut self) {
+        while self.peek().tok == Tok::Space {
+            self.i += 1;
+        }
+    }
+
+    fn next_non_space(&mut self) -> PResult<Item> {
+        self.skip_spaces();
+        self.next()
+    }
+
+    /// Like Go's `peekNonSpace`: consumes blanks, then looks at the next token.
+    fn peek_non_space(&mut self) -> &Item {
+        self.skip_spaces();
+        self.peek()
+    }
+
+    fn unexpected(&self, item: &Item, context: &str) -> ParseError {
+        if let Tok::Error(msg) = &item.tok {
+            return err(item.pos, msg.clone());
+        }
+        err(item.pos, format!("unexpected {} in {context}", item.tok.describe()))
+    }
+
+    fn expect(&mut self, tok: Tok, context: &str) -> PResult<Item> {
+        let item = self.next_non_space()?;
+        if item.tok != tok {
+            return Err(self.unexpected(&item, context));
+        }
+        Ok(item)
+    }
+
+    fn text_or_action(&mut self) -> PResult<Parsed> {
+        let item = self.next_non_space()?;
+        match item.tok {
+            Tok::Text(t) => Ok(Parsed::Node(Node::Text(t))),
+            Tok::LeftDelim => self.action(item.pos),
+            _ => Err(self.unexpected(&item, "input")),
+        }
+    }
+
+    fn action(&mut self, pos: usize) -> PResult<Parsed> {
+        let item = self.next_non_space()?;
+        match item.tok {
+            Tok::Keyword("if") => Ok(Parsed::Node(Node::If(self.control(pos, "if")?))),
+            Tok::Keyword("with") => Ok(Parsed::Node(Node::With(self.control(pos, "with")?))),
+            Tok::Keyword("range") => Ok(Parsed::Node(Node::Range(self.control(pos, "range")?))),
+            Tok::Keyword("end") => {
+                self.expect(Tok::RightDelim, "end")?;
+                Ok(Parsed::End)
+            }
+            Tok::Keyword("else") => {
+                // "{{else if …}}" and "{{else with …}}" leave the keyword for the caller.
+                if !matches!(self.peek_non_space().tok, Tok::Keyword("if" | "with")) {
+                    self.expect(Tok::RightDelim, "else")?;
+                }
+                Ok(Parsed::Else)
+            }
+            Tok::Keyword(k @ ("define" | "template" | "block")) => {
+                Err(err(item.pos, format!("{{{{{k}}}}} (template definitions and calls) is not supported in a ProfileFormat")))
+            }
+            Tok::Keyword(k @ ("break" | "continue")) => {
+                Err(err(item.pos, format!("{{{{{k}}}}} is not supported in a ProfileFormat")))
+            }
+            _ => {
+                self.backup();
+                let pipe = self.pipeline("command", &Tok::RightDelim)?;
+                Ok(Parsed::Node(Node::Action { pos, pipe }))
+            }
+        }
+    }
+
+    fn control(&mut self, pos: usize, context: &str) -> PResult<Control> {
+        let mark = self.vars.len();
+        let pipe = self.pipeline(context, &Tok::RightDelim)?;
+        let (list, next) = self.item_list()?;
+        let else_list = match next {
+            Parsed::Else => {
+                let peek = self.peek().tok.clone();
+                if context == "if" && peek == Tok::Keyword("if") {
+                    let p = self.next()?.pos;
+                    Some(vec![Node::If(self.control(p, "if")?)])
+                } else if context == "with" && peek == Tok::Keyword("with") {
+                    let p = self.next()?.pos;
+                    Some(vec![Node::With(self.control(p, "with")?)])
+                } else {
+                    let at = self.peek().pos;
+                    let (list, next) = self.item_list()?;
+                    if !matches!(next, Parsed::End) {
+                        return Err(err(at, "expected end; found {{else}}"));
+                    }
+                    Some(list)
+                }
+            }
+            _ => None,
+        };
+        self.vars.truncate(mark);
+        Ok(Control { pos, pipe, list, else_list })
+    }
+
+    fn item_list(&mut self) -> PResult<(Vec<Node>, Parsed)> {
+        let mark = self.vars.len();
+        let mut list = Vec::new();
+        loop {
+            if self.peek_non_space().tok == Tok::Eof {
+                return Err(err(self.peek().pos, "unexpected EOF"));
+            }
+            match self.text_or_action()? {
+                Parsed::Node(n) => list.push(n),
+                other => {
+                    // Variables declared in a branch end with it (Go would fail at run
+                    // time when another branch used them).
+                    self.vars.truncate(mark);
+                    return Ok((list, other));
+                }
+            }
+        }
+    }
+
+    fn declare(&mut self, name: &str) -> u32 {
+        let id = self.next_var;
+        self.next_var += 1;
+        self.vars.push((name.to_string(), VarRef::Id(id)));
+        id
+    }
+
+    fn pipeline(&mut self, context: &str, end: &Tok) -> PResult<Pipe> {
+        let mut decl = Vec::new();
+        loop {
+            let Tok::Variable(name) = self.peek_non_space().tok.clone() else { break };
+            let save = self.i;
+            let var = self.next()?;
+            let next = self.peek_non_space().clone();
+            match next.tok {
+                Tok::Declare => {
+                    self.next()?;
+                    decl.push(self.declare(&name));
+                }
+                Tok::Assign => {
+                    return Err(err(var.pos, format!("assigning to a variable ({name} = …) is not supported in a ProfileFormat; declare a new one with :=")));
+                }
+                Tok::Char(',') => {
+                    self.next()?;
+                    decl.push(self.declare(&name));
+                    if context == "range" && decl.len() < 2 {
+                        match self.peek_non_space().tok {
+                            Tok::Variable(_) | Tok::RightDelim | Tok::RightParen => continue,
+                            _ => return Err(err(next.pos, "range can only initialize variables")),
+                        }
+                    }
+                    return Err(err(next.pos, format!("too many declarations in {context}")));
+                }
+                _ => self.i = save,
+            }
+            break;
+        }
+        let mut cmds = Vec::new();
+        loop {
+            let item = self.next_non_space()?;
+            if &item.tok == end {
+                if cmds.is_empty() {
+                    return Err(err(item.pos, format!("missing value for {context}")));
+                }
+                for (i, c) in cmds.iter().enumerate().skip(1) {
+                    let c: &Cmd = c;
+                    if matches!(c.args[0], Operand::Bool(_) | Operand::Dot | Operand::Nil | Operand::Int(_) | Operand::Float(_) | Operand::Str(_)) {
+                        return Err(err(c.pos, format!("non executable command in pipeline stage {}", i + 1)));
+                    }
+                }
+                return Ok(Pipe { decl, cmds });
+            }
+            match item.tok {
+                Tok::Bool(_)
+                | Tok::CharConst(_)
+                | Tok::Dot
+                | Tok::Field(_)
+                | Tok::Ident(_)
+                | Tok::Number(_)
+                | Tok::Nil
+                | Tok::RawStr(_)
+                | Tok::Str(_)
+                | Tok::Variable(_)
+                | Tok::LeftParen => {
+                    self.backup();
+                    cmds.push(self.command()?);
+                }
+                _ => return Err(self.unexpected(&item, context)),
+            }
+        }
+    }
+
+    fn command(&mut self) -> PResult<Cmd> {
+        let pos = self.peek_non_space().pos;
+        let mut args = Vec::new();
+        loop {
+            self.skip_spaces();
+            if let Some(op) = self.operand()? {
+                args.push(op);
+            }
+            let item = self.next()?;
+            match item.tok {
+                Tok::Space => continue,
+                Tok::RightDelim | Tok::RightParen => self.backup(),
+                Tok::Pipe => {}
+                _ => return Err(self.unexpected(&item, "operand")),
+            }
+            break;
+        }
+        if args.is_empty() {
+            return Err(err(pos, "empty command"));
+        }
+        Ok(Cmd { pos, args })
+    }
+
+    fn operand(&mut self) -> PResult<Option<Operand>> {
+        let start = self.peek().pos;
+        let Some(node) = self.term()? else { return Ok(None) };
+        if !matches!(self.peek().tok, Tok::Field(_)) {
+            return Ok(Some(node));
+        }
+        let mut fields = Vec::new();
+        while let Tok::Field(f) = &self.peek().tok {
+            fields.push(f.clone());
+            self.i += 1;
+        }
+        Ok(Some(match node {
+            Operand::Field(mut f) => {
+                f.extend(fields);
+                Operand::Field(f)
+            }
+            Operand::Var(v, mut f) => {
+                f.extend(fields);
+                Operand::Var(v, f)
+            }
+            Operand::Bool(_) | Operand::Str(_) | Operand::Int(_) | Operand::Float(_) | Operand::Nil | Operand::Dot => {
+                return Err(err(start, "unexpected . after term"));
+            }
+            other => Operand::Chain(Box::new(other), fields),
+        }))
+    }
+
+    fn term(&mut self) -> PResult<Option<Operand>> {
+        let item = self.next_non_space()?;
+        let pos = item.pos;
+        Ok(Some(match item.tok {
+            Tok::Ident(name) => {
+                if funcs::lookup(&name).is_none() {
+                    return Err(err(pos, match funcs::unsupported_reason(&name) {
+                        Some(why) => format!("function {name:?} is not supported in a ProfileFormat: {why}"),
+                        None => format!("function {name:?} not defined"),
+                    }));
+                }
+                Operand::Func(name)
+            }
+            Tok::Dot => Operand::Dot,
+            Tok::Nil => Operand::Nil,
+            Tok::Variable(name) => match self.vars.iter().rev().find(|(n, _)| *n == name) {
+                Some((_, r)) => Operand::Var(*r, Vec::new()),
+                None => return Err(err(pos, format!("undefined variable {name:?}"))),
+            },
+            Tok::Field(f) => Operand::Field(vec![f]),
+            Tok::Bool(b) => Operand::Bool(b),
+            Tok::CharConst(c) => Operand::Int(i64::from(unquote_char(&c).map_err(|m| err(pos, m))?)),
+            Tok::Number(n) => number(&n).map_err(|m| err(pos, m))?,
+            Tok::LeftParen => Operand::Pipe(Box::new(self.pipeline("parenthesized pipeline", &Tok::RightParen)?)),
+            Tok::Str(s) => Operand::Str(unquote(&s).map_err(|m| err(pos, m))?),
+            Tok::RawStr(s) => Operand::Str(s[1..s.len() - 1].replace('\r', "")),
+            _ => {
+                self.backup();
+                return Ok(None);
+            }
+        }))
+    }
+}
+
+/// A number literal as Go's `idealConstant` sees it: an `int` unless the text has a
+/// fraction or exponent.
+fn number(text: &str) -> Result<Operand, String> {
+    if text.ends_with('i') {
+        return Err(format!("complex number {text} is not supported in a ProfileFormat"));
+    }
+    let looks_float = text.contains(['.', 'e', 'E', 'p', 'P']) && !text.to_ascii_lowercase().starts_with("0x")
+        || text.trim_start_matches(['+', '-']).to_ascii_lowercase().starts_with("0x") && text.contains(['p', 'P']);
+    if !looks_float {
+        if let Some(i) = parse_int(text, 0) {
+            return Ok(Operand::Int(i));
+        }
+        if text.trim_start_matches(['+', '-']).bytes().all(|b| b.is_ascii_digit() || b == b'_') && text.len() > 1 {
+            return Err(format!("{text} overflows int"));
+        }
+        return Err(format!("illegal number syntax: {text:?}"));
+    }
+    text.replace('_', "").parse::<f64>().map(Operand::Float).map_err(|_| format!("illegal number syntax: {text:?}"))
+}
+
+/// `strconv.Unquote` of a double-quoted Go string.
+fn unquote(lit: &str) -> Result<String, String> {
+    let body = &lit[1..lit.len() - 1];
+    let mut out: Vec<u8> = Vec::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(c) = rest.chars().next() {
+        if c != '\\' {
+            let mut buf = [0u8; 4];
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        rest = unquote_escape(rest, '"', &mut out)?;
+    }
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// One escape sequence at the start of `s` (which begins with a backslash); appends its
+/// bytes and returns what follows.
+fn unquote_escape<'a>(s: &'a str, quote: char, out: &mut Vec<u8>) -> Result<&'a str, String> {
+    let bad = || "invalid syntax".to_string();
+    let mut chars = s[1..].chars();
+    let c = chars.next().ok_or_else(bad)?;
+    let rest = &s[1 + c.len_utf8()..];
+    let simple = match c {
+        'a' => Some(7u8),
+        'b' => Some(8),
+        'f' => Some(12),
+        'n' => Some(b'\n'),
+        'r' => Some(b'\r'),
+        't' => Some(b'\t'),
+        'v' => Some(11),
+        '\\' => Some(b'\\'),
+        c if c == quote => Some(c as u8),
+        _ => None,
+    };
+    if let Some(b) = simple {
+        out.push(b);
+        return Ok(rest);
+    }
+    let hex = |n: usize| -> Result<u32, String> {
+        let digits = rest.get(..n).ok_or_else(bad)?;
+        u32::from_str_radix(digits, 16).map_err(|_| bad())
+    };
+    match c {
+        'x' => {
+            out.push(hex(2)? as u8);
+            Ok(&rest[2..])
+        }
+        'u' | 'U' => {
+            let n = if c == 'u' { 4 } else { 8 };
+            let ch = char::from_u32(hex(n)?).ok_or_else(bad)?;
+            let mut buf = [0u8; 4];
+            out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+            Ok(&rest[n..])
+        }
+        '0'..='7' => {
+            let digits = s.get(1..4).ok_or_else(bad)?;
+            let v = u32::from_str_radix(digits, 8).map_err(|_| bad())?;
+            if v > 255 {
+                return Err(bad());
+            }
+            out.push(v as u8);
+            Ok(&s[4..])
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// A character constant (`'a'`, `'\n'`, `'\u00e9'`) as its code point.
+fn unquote_char(lit: &str) -> Result<u32, String> {
+    let body = &lit[1..lit.len() - 1];
+    let malformed = || format!("malformed character constant: {lit}");
+    if body.starts_with('\\') {
+        let mut bytes = Vec::new();
+        let rest = unquote_escape(body, '\'', &mut bytes)?;
+        if !rest.is_empty() {
+            return Err(malformed());
+        }
+        return match std::str::from_utf8(&bytes) {
+            Ok(s) if s.chars().count() == 1 => Ok(s.chars().next().map_or(0, u32::from)),
+            _ if bytes.len() == 1 => Ok(u32::from(bytes[0])),
+            _ => Err(malformed()),
+        };
+    }
+    let mut chars = body.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Ok(u32::from(c)),
+        _ => Err(malformed()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_err(src: &str) -> String {
+        parse(src).map(|_| ()).unwrap_err().msg
+    }
+
+    #[test]
+    fn parses_friendly_template() {
+        let nodes = parse("{{ FirstItem .AccountName (.AccountAlias | nospace) }}:{{ .RoleName }}").unwrap();
+        assert_eq!(nodes.len(), 3);
+        let Node::Action { pipe, .. } = &nodes[0] else { panic!("action") };
+        assert_eq!(pipe.cmds.len(), 1);
+        assert_eq!(pipe.cmds[0].args.len(), 3);
+        assert!(matches!(&pipe.cmds[0].args[2], Operand::Pipe(p) if p.cmds.len() == 2));
+    }
+
+    #[test]
+    fn go_parse_errors() {
+        assert_eq!(parse_err("{{ nope .X }}"), "function \"nope\" not defined");
+        assert!(parse_err("{{ regexMatch \"a\" .X }}").contains("regular expressions"));
+        assert_eq!(parse_err("{{ $x }}"), "undefined variable \"$x\"");
+        assert_eq!(parse_err("{{ }}"), "missing value for command");
+        assert_eq!(parse_err("{{ .X | \"a\" }}"), "non executable command in pipeline stage 2");
+        assert_eq!(parse_err("{{ if .X }}a"), "unexpected EOF");
+        assert_eq!(parse_err("a{{ end }}"), "unexpected {{end}}");
+        assert_eq!(parse_err("{{ .X"), "unclosed action");
+        assert_eq!(parse_err("{{ \"a\".B }}"), "unexpected . after term");
+        assert!(parse_err("{{ define \"x\" }}{{ end }}").contains("not supported"));
+        assert!(parse_err("{{ $x := 1 }}{{ $x = 2 }}").contains("not supported"));
+        assert_eq!(parse_err("{{ if 1 }}{{ else }}{{ else }}{{ end }}"), "expected end; found {{else}}");
+    }
+
+    #[test]
+    fn literals() {
+        assert!(matches!(number("0x1F"), Ok(Operand::Int(31))));
+        assert!(matches!(number("010"), Ok(Operand::Int(8))));
+        assert!(matches!(number("1_000"), Ok(Operand::Int(1000))));
+        assert!(matches!(number("-3"), Ok(Operand::Int(-3))));
+        assert!(matches!(number("1.5"), Ok(Operand::Float(f)) if f == 1.5));
+        assert!(matches!(number("1e3"), Ok(Operand::Float(f)) if f == 1000.0));
+        assert!(number("-").is_err());
+        assert_eq!(unquote(r#""a\tb\"c\u00e9\x41\101""#).unwrap(), "a\tb\"céAA");
+        assert!(unquote(r#""\'""#).is_err());
+        assert_eq!(unquote_char("'a'").unwrap(), 97);
+        assert_eq!(unquote_char(r"'\n'").unwrap(), 10);
+        assert_eq!(unquote_char(r"'\''").unwrap(), 39);
+    }
+
+    #[test]
+    fn variables_scope_like_go() {
+        assert!(parse("{{ $x := .A }}{{ $x }}").is_ok());
+        assert!(parse("{{ if $x := .A }}{{ $x }}{{ else }}{{ $x }}{{ end }}").is_ok());
+        assert_eq!(parse_err("{{ if .A }}{{ $x := 1 }}{{ end }}{{ $x }}"), "undefined variable \"$x\"");
+        assert!(parse("{{ range $i, $e := .A }}{{ $i }}{{ $e }}{{ end }}").is_ok());
+        assert_eq!(parse_err("{{ if $a, $b := .A }}{{ end }}"), "too many declarations in if");
+    }
+}

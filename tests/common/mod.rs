@@ -1,0 +1,105 @@
+//! Shared helpers for black-box tests of the `aws-sso` binary: a throw-away HOME with a
+//! config and cache in it, and a runner that keeps the caller's environment out of the way.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A temporary HOME with `~/.aws-sso/` inside.
+pub struct Home {
+    pub dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Home {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join(".aws-sso")).unwrap();
+        Home { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn config_dir(&self) -> PathBuf {
+        self.path().join(".aws-sso")
+    }
+
+    /// Write a file under `~/.aws-sso/`.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.config_dir().join(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    /// Copy a fixture from `tests/fixtures/<rel>` to `~/.aws-sso/<name>`.
+    pub fn fixture(&self, rel: &str, name: &str) -> PathBuf {
+        self.write(name, std::fs::read(fixture_path(rel)).unwrap())
+    }
+
+    /// The `aws-sso` binary with HOME here and no AWS/aws-sso variables inherited.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_aws-sso"));
+        for (key, _) in std::env::vars() {
+            if key.starts_with("AWS_") || key == "XDG_CONFIG_HOME" || key == "SSH_TTY" {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.env("HOME", self.path())
+            .env("AWS_CONFIG_FILE", self.path().join("no-aws-config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", self.path().join("no-aws-credentials"))
+            .env("NO_COLOR", "1");
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("run aws-sso")
+    }
+}
+
+pub fn fixture_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+pub fn fixture_text(rel: &str) -> String {
+    std::fs::read_to_string(fixture_path(rel)).unwrap()
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Assert success and return stdout.
+#[track_caller]
+pub fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "aws-sso failed ({:?})\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        stdout(&out),
+        stderr(&out)
+    );
+    stdout(&out)
+}
+
+/// Assert failure with exit status 1 and a one-line error; return stderr.
+#[track_caller]
+pub fn fails(out: Output) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expected exit 1\nstdout:\n{}\nstderr:\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("aws-sso:")).collect();
+    assert_eq!(lines.len(), 1, "expected one error line, got:\n{err}");
+    err
+}
