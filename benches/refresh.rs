@@ -6,6 +6,10 @@
 //! The helpers (`mint_token`, `portal_client`, `run_case`) are also used by
 //! tests/refresh_engine.rs, which includes this file as a module.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
+// Built three ways: as the `harness = false` bench binary (everything reachable from `main`),
+// as a libtest bench target before Cargo.toml declares it (nothing reachable) and as a module of
+// tests/refresh_engine.rs (some helpers unused). Only the first must be free of dead code.
+#![cfg_attr(test, allow(dead_code))]
 
 use std::time::Duration;
 
@@ -34,7 +38,10 @@ impl Case {
             server_rate: 20.0,
             server_burst: 5,
             latency: Duration::from_millis(30),
-            client: RefreshOptions { budget: Duration::from_secs(3600), ..Default::default() },
+            client: RefreshOptions {
+                budget: Duration::from_secs(3600),
+                ..Default::default()
+            },
         }
     }
 
@@ -114,7 +121,11 @@ pub fn portal_client(url: &str) -> aws_sdk_sso::Client {
 
 /// An emulator config for `org` with the device flow auto-approving at the first poll.
 pub fn emulator_config(org: Org) -> EmulatorConfig {
-    EmulatorConfig { org, device_auto_approve_after: Some(0), ..Default::default() }
+    EmulatorConfig {
+        org,
+        device_auto_approve_after: Some(0),
+        ..Default::default()
+    }
 }
 
 /// Runs one scenario end to end on the current runtime.
@@ -140,7 +151,13 @@ pub async fn run_case(case: &Case) -> Measured {
         Ok((found, stats)) => (Some(stats), check(emu.org(), &found)),
         Err(e) => (None, Err(e.to_string())),
     };
-    Measured { stats, verdict, wall, server_calls, server_throttled: counters.throttled }
+    Measured {
+        stats,
+        verdict,
+        wall,
+        server_calls,
+        server_throttled: counters.throttled,
+    }
 }
 
 /// The refresh must return exactly the org: every account, sorted by id, roles sorted.
@@ -151,12 +168,19 @@ pub fn check(org: &Org, found: &[aws_sso::refresh::DiscoveredAccount]) -> Result
         .map(|a| {
             let mut roles = a.roles.clone();
             roles.sort();
-            (a.id.parse().expect("12-digit id"), a.name.clone(), a.email.clone(), roles)
+            (
+                a.id.parse().expect("12-digit id"),
+                a.name.clone(),
+                a.email.clone(),
+                roles,
+            )
         })
         .collect();
     want.sort();
-    let got: Vec<(u64, String, String, Vec<String>)> =
-        found.iter().map(|a| (a.id, a.name.clone(), a.email.clone(), a.roles.clone())).collect();
+    let got: Vec<(u64, String, String, Vec<String>)> = found
+        .iter()
+        .map(|a| (a.id, a.name.clone(), a.email.clone(), a.roles.clone()))
+        .collect();
     if got == want {
         return Ok(());
     }
@@ -192,7 +216,10 @@ fn parse_size(text: &str) -> Result<usize, String> {
         Some(d) => (d, 1000),
         None => (t.as_str(), 1),
     };
-    digits.parse::<usize>().map(|n| n * scale).map_err(|_| format!("bad account count {text:?}"))
+    digits
+        .parse::<usize>()
+        .map(|n| n * scale)
+        .map_err(|_| format!("bad account count {text:?}"))
 }
 
 fn parse_args(argv: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -243,7 +270,10 @@ fn parse_args(argv: impl Iterator<Item = String>) -> Result<Args, String> {
             _ => {}
         }
     }
-    let num = |flag: &str, v: &str| v.parse::<f64>().map_err(|_| format!("{flag}: bad number {v:?}"));
+    let num = |flag: &str, v: &str| {
+        v.parse::<f64>()
+            .map_err(|_| format!("{flag}: bad number {v:?}"))
+    };
     for (flag, v) in pairs {
         match flag.as_str() {
             "--accounts" => args.sizes = v.split(',').map(parse_size).collect::<Result<_, _>>()?,
@@ -263,7 +293,8 @@ fn parse_args(argv: impl Iterator<Item = String>) -> Result<Args, String> {
     Ok(args)
 }
 
-const USAGE: &str = "usage: refresh [--accounts 1000[,5000|5k]] [--roles 3] [--rate 20] [--burst 5] \
+const USAGE: &str =
+    "usage: refresh [--accounts 1000[,5000|5k]] [--roles 3] [--rate 20] [--burst 5] \
 [--latency-ms 30] [--threads 5] [--client-rate R] [--client-burst B] [--decrease F] [--step S] \
 [--streak N] [--strict]
 (each also as REFRESH_BENCH_<NAME> in the environment, e.g. REFRESH_BENCH_ACCOUNTS=5000)";
@@ -291,8 +322,18 @@ pub fn run_from_args(argv: impl Iterator<Item = String>) -> bool {
         .expect("tokio runtime");
     println!(
         "{:>8} {:>5} {:>10} {:>7} {:>7} {:>6} {:>6} {:>5} {:>7} {:>8} {:>8} {:>6}  result",
-        "accounts", "roles", "server", "latency", "threads", "calls", "min", "429s", "retries",
-        "wall", "floor", "ratio"
+        "accounts",
+        "roles",
+        "server",
+        "latency",
+        "threads",
+        "calls",
+        "min",
+        "429s",
+        "retries",
+        "wall",
+        "floor",
+        "ratio"
     );
     let mut all_ok = true;
     for &accounts in &args.sizes {
@@ -317,7 +358,10 @@ pub fn run_from_args(argv: impl Iterator<Item = String>) -> bool {
         }
         let m = runtime.block_on(run_case(&case));
         let ratio = m.wall.as_secs_f64() / case.floor().as_secs_f64();
-        let (calls, retries) = m.stats.as_ref().map_or((m.server_calls, 0), |s| (s.calls, s.retries));
+        let (calls, retries) = m
+            .stats
+            .as_ref()
+            .map_or((m.server_calls, 0), |s| (s.calls, s.retries));
         let result = match &m.verdict {
             Err(e) => format!("FAILED: {e}"),
             Ok(()) if ratio <= TARGET_RATIO => "ok".to_owned(),
@@ -344,7 +388,6 @@ pub fn run_from_args(argv: impl Iterator<Item = String>) -> bool {
     all_ok
 }
 
-#[cfg_attr(test, allow(dead_code))]
 fn main() {
     if !run_from_args(std::env::args().skip(1)) {
         std::process::exit(1);

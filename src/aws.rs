@@ -56,7 +56,11 @@ impl SsoClients {
     /// Clients that talk to `endpoint` (e.g. the emulator's `http://127.0.0.1:PORT`) for both
     /// the portal and OIDC, whatever the environment says. Tests use this because setting
     /// `AWS_ENDPOINT_URL_SSO*` in-process would need `unsafe` (edition 2024).
-    pub async fn with_endpoint(sso_region: &str, endpoint: &str, retry: RetrySettings) -> SsoClients {
+    pub async fn with_endpoint(
+        sso_region: &str,
+        endpoint: &str,
+        retry: RetrySettings,
+    ) -> SsoClients {
         let shared = base_loader(sso_region, retry)
             .endpoint_url(endpoint)
             .no_credentials()

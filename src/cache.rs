@@ -11,8 +11,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub use format::{
-    CACHE_VERSION, CacheFile, CachedAccount, CachedRole, InstanceRoles, SsoCache,
-    parse_account_key,
+    CACHE_VERSION, CacheFile, CachedAccount, CachedRole, InstanceRoles, SsoCache, parse_account_key,
 };
 pub use history::HistoryTag;
 
@@ -190,12 +189,20 @@ impl SsoCache {
         let (account_id, role_name) = crate::catalog::split_role_arn(arn)?;
         let account = self.roles.accounts.get(&account_id)?;
         let role = account.roles.get(role_name)?;
-        Some((self.roles.accounts.get_key_value(&account_id)?.0, account, role))
+        Some((
+            self.roles.accounts.get_key_value(&account_id)?.0,
+            account,
+            role,
+        ))
     }
 
     pub fn role_mut(&mut self, arn: &str) -> Option<&mut CachedRole> {
         let (account_id, role_name) = crate::catalog::split_role_arn(arn)?;
-        self.roles.accounts.get_mut(&account_id)?.roles.get_mut(role_name)
+        self.roles
+            .accounts
+            .get_mut(&account_id)?
+            .roles
+            .get_mut(role_name)
     }
 
     /// Number of roles across all accounts.

@@ -39,11 +39,10 @@ pub fn profile_names<E: std::fmt::Display>(
     for (id, role) in roles.iter().enumerate() {
         let name = match role.explicit_profile() {
             Some(p) => p.to_string(),
-            None => render(&role.template_value(id, now))
-                .map_err(|e| CatalogError::Template {
-                    arn: role.arn().to_string(),
-                    message: e.to_string(),
-                })?,
+            None => render(&role.template_value(id, now)).map_err(|e| CatalogError::Template {
+                arn: role.arn().to_string(),
+                message: e.to_string(),
+            })?,
         };
         if let Some(&first) = seen.get(&name) {
             return Err(CatalogError::DuplicateProfile {
@@ -94,11 +93,9 @@ pub fn list_rows(
         })
         .collect();
     picked.sort_by(|&a, &b| {
-        let ord = query.sort.compare(
-            (&roles[a], a, profile(a)),
-            (&roles[b], b, profile(b)),
-            now,
-        );
+        let ord = query
+            .sort
+            .compare((&roles[a], a, profile(a)), (&roles[b], b, profile(b)), now);
         if query.reverse { ord.reverse() } else { ord }
     });
     picked

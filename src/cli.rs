@@ -4,7 +4,8 @@
 
 use clap::{Args, Parser, Subcommand};
 
-const ABOUT: &str = "Log in to AWS IAM Identity Center (AWS SSO) and get short-lived role credentials.";
+const ABOUT: &str =
+    "Log in to AWS IAM Identity Center (AWS SSO) and get short-lived role credentials.";
 
 const LONG_ABOUT: &str = "\
 Log in to AWS IAM Identity Center (AWS SSO) and get short-lived role credentials.
@@ -41,7 +42,13 @@ pub struct Cli {
 #[derive(Debug, Clone, Default, Args)]
 pub struct GlobalArgs {
     /// Browser to open URLs with (overrides the config's Browser)
-    #[arg(short = 'b', long, global = true, env = "AWS_SSO_BROWSER", value_name = "PATH")]
+    #[arg(
+        short = 'b',
+        long,
+        global = true,
+        env = "AWS_SSO_BROWSER",
+        value_name = "PATH"
+    )]
     pub browser: Option<String>,
 
     /// Config file to use [default: ~/.aws-sso/config.yaml]
@@ -82,7 +89,15 @@ pub enum Command {
     List(ListArgs),
     /// Show the tags of every role
     Tags(TagsArgs),
-    // @@WAVE2-COMMANDS@@
+    /// Log in to IAM Identity Center
+    Login(LoginArgs),
+    /// End the SSO session and delete cached role credentials
+    #[command(alias = "flush")]
+    Logout(LogoutArgs),
+    /// Refresh the cached list of accounts and roles now
+    Cache(CacheArgs),
+    /// Run aws-sso against a built-in demo organisation (no AWS account needed)
+    Demo(DemoArgs),
     /// Print version and build information
     Version,
 }
@@ -106,8 +121,13 @@ pub struct ListArgs {
     pub prefix: Option<String>,
 
     /// Field to sort by
-    #[arg(short = 's', long, env = "AWS_SSO_FIELD_SORT", default_value = "AccountId",
-          value_name = "FIELD")]
+    #[arg(
+        short = 's',
+        long,
+        env = "AWS_SSO_FIELD_SORT",
+        default_value = "AccountId",
+        value_name = "FIELD"
+    )]
     pub sort: String,
 
     /// Reverse the sort order
@@ -188,7 +208,15 @@ mod tests {
     #[test]
     fn globals_work_after_the_subcommand_and_legacy_flags_before_it() {
         let cli = Cli::try_parse_from([
-            "aws-sso", "-u", "open", "--sts-refresh", "list", "-S", "Prod", "--csv", "Profile",
+            "aws-sso",
+            "-u",
+            "open",
+            "--sts-refresh",
+            "list",
+            "-S",
+            "Prod",
+            "--csv",
+            "Profile",
         ])
         .unwrap();
         assert_eq!(cli.global.sso.as_deref(), Some("Prod"));
@@ -200,6 +228,11 @@ mod tests {
         assert_eq!(list.fields, ["Profile"]);
     }
 
+    #[test]
+    fn flush_is_an_alias_of_logout() {
+        let cli = Cli::try_parse_from(["aws-sso", "flush", "-t", "all"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Logout(_))));
+    }
 
     #[test]
     fn list_fields_conflicts_with_csv() {

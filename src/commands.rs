@@ -1,1 +1,102 @@
-//! (placeholder: commands are wired once config and profile_format land)
+//! The non-interactive front-end: one file per subcommand, all calling the same domain layer.
+//! This is the only place (with `main.rs`) that decides exit codes and writes to stdout.
+
+mod cache;
+mod context;
+mod demo;
+mod list;
+mod login;
+mod logout;
+mod session;
+mod tags;
+mod version;
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+pub use context::Context;
+
+use crate::cli::{Cli, Command, ListArgs};
+use crate::logging;
+
+/// Parse-independent entry point used by `main`: run the command, print a one-line error and
+/// map it to an exit status. A closed stdout (`aws-sso list | head`) exits quietly with 0.
+pub fn run(cli: Cli) -> ExitCode {
+    let level = cli.global.level.clone().unwrap_or_else(|| "info".into());
+    let log = logging::init(&level, cli.global.lines);
+    match dispatch(cli, &log) {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            // One line: the error and its causes, joined.
+            let _ = writeln!(io::stderr(), "aws-sso: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    match cli.command {
+        Some(Command::Version) => version::run(&mut out)?,
+        Some(Command::List(args)) => {
+            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            list::run(&ctx, &args, None, &mut out)?;
+        }
+        Some(Command::Tags(args)) => {
+            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            tags::run(&ctx, &args, &mut out)?;
+        }
+        Some(Command::Login(args)) => {
+            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            runtime()?.block_on(login::run(&ctx, &args))?;
+        }
+        Some(Command::Logout(_)) => {
+            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            runtime()?.block_on(logout::run(&ctx))?;
+        }
+        Some(Command::Cache(args)) => {
+            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            runtime()?.block_on(cache::run(&ctx, &args, &mut out))?;
+        }
+        Some(Command::Demo(args)) => {
+            runtime()?.block_on(demo::run(&cli.global, &args, &mut out))?;
+        }
+        None => {
+            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            list::run(&ctx, &ListArgs::default_command(), None, &mut out)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Commands that talk to AWS run on a small multi-threaded runtime (the PKCE loopback
+/// listener and the refresh workers need more than one thread).
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+impl ListArgs {
+    /// The no-argument command lists with the config's ListFields and default sort.
+    pub fn default_command() -> ListArgs {
+        ListArgs {
+            sort: std::env::var("AWS_SSO_FIELD_SORT").unwrap_or_else(|_| "AccountId".into()),
+            ..ListArgs::default()
+        }
+    }
+}

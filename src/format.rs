@@ -106,7 +106,16 @@ mod tests {
         let mut out = Vec::new();
         write_csv_record(
             &mut out,
-            &["plain", "a,b", "say \"hi\"", " lead", "", r"\.", "multi\nline", "x y"],
+            &[
+                "plain",
+                "a,b",
+                "say \"hi\"",
+                " lead",
+                "",
+                r"\.",
+                "multi\nline",
+                "x y",
+            ],
         )
         .unwrap();
         assert_eq!(

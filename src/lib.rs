@@ -11,7 +11,8 @@
 //!   - [`cache`]: `cache.json` (aws-sso-cli Version 4 layout), expiry and history.
 //!   - [`format`]: tables and CSV exactly as aws-sso-cli lays them out.
 //!   - [`store`]: the secure store (OS keyrings, encrypted file, json) behind one trait.
-//!   - [`aws`], [`auth`], [`refresh`], [`ratelimit`], [`urlaction`]: talking to AWS.
+//!   - [`aws`], [`auth`], [`refresh`], [`ratelimit`], [`urlaction`]: talking to AWS;
+//!     [`sync`] brings an instance's cached catalog up to date.
 //!   - [`emulator`]: an IAM Identity Center / OIDC / STS emulator on 127.0.0.1 for tests and
 //!     the demo.
 //!   - [`fsutil`]: atomic, permission-aware file writes.
@@ -33,4 +34,5 @@ pub mod profile_format;
 pub mod ratelimit;
 pub mod refresh;
 pub mod store;
+pub mod sync;
 pub mod urlaction;

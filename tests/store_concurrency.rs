@@ -28,6 +28,9 @@ fn open(config_dir: &Path, kind: &str) -> SecureStore {
     SecureStore::open(&options(config_dir, kind), pw).unwrap().0
 }
 
+/// 2100-01-01: fixed so values compare equal across processes.
+const FAR_FUTURE_MS: i64 = 4_102_444_800_000;
+
 fn creds(tag: &str, i: usize) -> RoleCredentials {
     RoleCredentials {
         role_name: format!("{tag}-{i}"),
@@ -35,7 +38,7 @@ fn creds(tag: &str, i: usize) -> RoleCredentials {
         access_key_id: format!("ASIA{tag}{i}"),
         secret_access_key: Secret::from(format!("secret-{tag}-{i}")),
         session_token: Secret::from(format!("token-{tag}-{i}")),
-        expiration: (chrono::Utc::now().timestamp() + 3600) * 1000,
+        expiration: FAR_FUTURE_MS,
         role_chaining: false,
     }
 }

@@ -40,10 +40,11 @@ impl Default for DevicePolling {
 impl DevicePolling {
     /// The first interval: ours if set, else the service's (seconds), else 5 s.
     pub fn initial(&self, advertised_secs: i32) -> Duration {
-        self.interval.unwrap_or(match u64::try_from(advertised_secs) {
-            Ok(s) if s > 0 => Duration::from_secs(s),
-            _ => DEFAULT_INTERVAL,
-        })
+        self.interval
+            .unwrap_or(match u64::try_from(advertised_secs) {
+                Ok(s) if s > 0 => Duration::from_secs(s),
+                _ => DEFAULT_INTERVAL,
+            })
     }
 
     /// The interval after a `SlowDownException`.
@@ -72,7 +73,9 @@ impl Authenticator {
             Err(AuthError::Service { code, .. }) => {
                 // A registration the service no longer accepts: register anew, once.
                 tracing::debug!(error = %code, "StartDeviceAuthorization failed; registering a new client");
-                reg = self.registration_for(AuthWorkflow::DeviceCode, true).await?;
+                reg = self
+                    .registration_for(AuthWorkflow::DeviceCode, true)
+                    .await?;
                 self.start_device(&reg).await?
             }
             Err(e) => return Err(e),
@@ -82,7 +85,10 @@ impl Authenticator {
             endpoint: self.endpoints.oidc.clone(),
             detail: format!("no {field} in the reply"),
         };
-        let device_code = auth.device_code().filter(|c| !c.is_empty()).ok_or_else(|| bad("deviceCode"))?;
+        let device_code = auth
+            .device_code()
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| bad("deviceCode"))?;
         let user_code = clean(auth.user_code().unwrap_or_default(), 40);
         let url = auth
             .verification_uri_complete()
@@ -122,8 +128,12 @@ impl Authenticator {
             let verdict = match err.as_service_error() {
                 Some(CreateTokenError::AuthorizationPendingException(_)) => Poll::Pending,
                 Some(CreateTokenError::SlowDownException(_)) => Poll::SlowDown,
-                Some(CreateTokenError::ExpiredTokenException(_)) => Poll::Failed(AuthError::DeviceCodeExpired),
-                Some(CreateTokenError::AccessDeniedException(_)) => Poll::Failed(AuthError::LoginDenied),
+                Some(CreateTokenError::ExpiredTokenException(_)) => {
+                    Poll::Failed(AuthError::DeviceCodeExpired)
+                }
+                Some(CreateTokenError::AccessDeniedException(_)) => {
+                    Poll::Failed(AuthError::LoginDenied)
+                }
                 _ => Poll::Failed(match classify("CreateToken", &self.endpoints.oidc, &err) {
                     SdkFailure::Service { code, message } => AuthError::Service {
                         operation: "CreateToken",
@@ -137,14 +147,20 @@ impl Authenticator {
                 Poll::Pending => {}
                 Poll::SlowDown => {
                     interval = polling.slowed(interval);
-                    tracing::debug!(interval_ms = interval.as_millis() as u64, "asked to slow down polling");
+                    tracing::debug!(
+                        interval_ms = interval.as_millis() as u64,
+                        "asked to slow down polling"
+                    );
                 }
                 Poll::Failed(e) => return Err(e),
             }
         }
     }
 
-    async fn start_device(&self, reg: &RegisterClientData) -> Result<StartDeviceAuthorizationOutput, AuthError> {
+    async fn start_device(
+        &self,
+        reg: &RegisterClientData,
+    ) -> Result<StartDeviceAuthorizationOutput, AuthError> {
         self.clients
             .oidc
             .start_device_authorization()
@@ -173,6 +189,9 @@ mod tests {
             slow_down_step: Duration::from_millis(30),
         };
         assert_eq!(fast.initial(5), Duration::from_millis(20));
-        assert_eq!(fast.slowed(Duration::from_millis(20)), Duration::from_millis(50));
+        assert_eq!(
+            fast.slowed(Duration::from_millis(20)),
+            Duration::from_millis(50)
+        );
     }
 }

@@ -99,7 +99,11 @@ pub(crate) enum SdkFailure {
 }
 
 /// Reduce an SDK error to its code and message, or to a transport error naming `endpoint`.
-pub(crate) fn classify<E, R>(operation: &'static str, endpoint: &str, err: &SdkError<E, R>) -> SdkFailure
+pub(crate) fn classify<E, R>(
+    operation: &'static str,
+    endpoint: &str,
+    err: &SdkError<E, R>,
+) -> SdkFailure
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
@@ -131,7 +135,11 @@ where
 }
 
 /// An SDK error as an [`AuthError`], with no special meaning given to any code.
-pub(crate) fn sdk_error<E, R>(operation: &'static str, endpoint: &str, err: &SdkError<E, R>) -> AuthError
+pub(crate) fn sdk_error<E, R>(
+    operation: &'static str,
+    endpoint: &str,
+    err: &SdkError<E, R>,
+) -> AuthError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,

@@ -53,7 +53,11 @@ impl Loopback {
     }
 
     /// Wait up to `timeout` for the redirect whose `state` is `state`; returns the code.
-    pub(crate) async fn wait(self, state: &str, timeout: Duration) -> Result<Zeroizing<String>, AuthError> {
+    pub(crate) async fn wait(
+        self,
+        state: &str,
+        timeout: Duration,
+    ) -> Result<Zeroizing<String>, AuthError> {
         let deadline = tokio::time::sleep(timeout);
         tokio::pin!(deadline);
         let mut conns = FuturesUnordered::new();
@@ -122,7 +126,10 @@ fn judge(head: &[u8], expected_state: &str) -> (&'static str, String, Verdict) {
     let line = head.split(|b| *b == b'\n').next().unwrap_or_default();
     let line = String::from_utf8_lossy(line);
     let mut parts = line.trim_end().split(' ');
-    let (method, target) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+    let (method, target) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     if method != "GET" || path != "/" {
         return ("404 Not Found", error_page("Not found"), Verdict::Ignored);
@@ -212,7 +219,9 @@ mod tests {
             // A speculative connection that never sends anything must not block the real one.
             let _idle = TcpStream::connect(&addr).await.unwrap();
             let mut s = TcpStream::connect(&addr).await.unwrap();
-            s.write_all(b"GET /?code=c0de&state=st HTTP/1.1\r\n\r\n").await.unwrap();
+            s.write_all(b"GET /?code=c0de&state=st HTTP/1.1\r\n\r\n")
+                .await
+                .unwrap();
             let mut page = String::new();
             s.read_to_string(&mut page).await.unwrap();
             page

@@ -14,7 +14,13 @@ pub trait UrlOpener: Send + Sync {
     /// Do `action` with `url`. Login URLs open in a container named after SSO instance
     /// `instance` (blue, fingerprint) when the action is a container action. The print actions
     /// write to `out`. Returns a one-line reason on failure.
-    fn open(&self, action: UrlAction, url: &str, instance: &str, out: &mut dyn Write) -> Result<(), String>;
+    fn open(
+        &self,
+        action: UrlAction,
+        url: &str,
+        instance: &str,
+        out: &mut dyn Write,
+    ) -> Result<(), String>;
 }
 
 /// The real thing: [`urlaction::perform`] with the `Browser` and `UrlExecCommand` settings.
@@ -27,7 +33,13 @@ pub struct ActionOpener {
 }
 
 impl UrlOpener for ActionOpener {
-    fn open(&self, action: UrlAction, url: &str, instance: &str, out: &mut dyn Write) -> Result<(), String> {
+    fn open(
+        &self,
+        action: UrlAction,
+        url: &str,
+        instance: &str,
+        out: &mut dyn Write,
+    ) -> Result<(), String> {
         // config and urlaction name the same actions; go through the shared spelling.
         let action: urlaction::UrlAction = action.as_str().parse().map_err(|e| format!("{e}"))?;
         let mut ctx = UrlContext {
@@ -37,7 +49,9 @@ impl UrlOpener for ActionOpener {
             stderr: out,
         };
         // A copied URL keeps being served by a background thread after the hold is dropped.
-        urlaction::perform(action, url, &mut ctx).map(drop).map_err(|e| e.to_string())
+        urlaction::perform(action, url, &mut ctx)
+            .map(drop)
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -47,9 +61,13 @@ pub fn url_lines(action: UrlAction, url: &str) -> String {
     match action {
         UrlAction::Print | UrlAction::PrintUrl => String::new(),
         UrlAction::Clip | UrlAction::AnsiOsc52 => {
-            format!("Open this URL in your browser to log in (it is also on your clipboard):\n\n{url}\n\n")
+            format!(
+                "Open this URL in your browser to log in (it is also on your clipboard):\n\n{url}\n\n"
+            )
         }
-        _ => format!("Opening the login page in your browser. If it does not open, go to:\n\n{url}\n\n"),
+        _ => format!(
+            "Opening the login page in your browser. If it does not open, go to:\n\n{url}\n\n"
+        ),
     }
 }
 
@@ -80,7 +98,10 @@ mod tests {
             let lines = url_lines(action, "https://x/authorize?a=b");
             match action {
                 UrlAction::Print | UrlAction::PrintUrl => assert!(lines.is_empty()),
-                _ => assert!(lines.contains("\nhttps://x/authorize?a=b\n"), "{action}: {lines}"),
+                _ => assert!(
+                    lines.contains("\nhttps://x/authorize?a=b\n"),
+                    "{action}: {lines}"
+                ),
             }
         }
     }

@@ -50,7 +50,13 @@ pub fn authorize_endpoint(reg: &RegisterClientData, fallback_base: &str) -> Stri
 
 /// The browser URL: `endpoint?client_id&code_challenge&code_challenge_method=S256&
 /// redirect_uri&response_type=code&scopes=sso:account:access&state`.
-pub fn authorize_url(endpoint: &str, client_id: &str, challenge: &str, redirect_uri: &str, state: &str) -> String {
+pub fn authorize_url(
+    endpoint: &str,
+    client_id: &str,
+    challenge: &str,
+    redirect_uri: &str,
+    state: &str,
+) -> String {
     let query = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("client_id", client_id)
         .append_pair("code_challenge", challenge)
@@ -101,15 +107,19 @@ impl Authenticator {
             .redirect_uri(&redirect_uri)
             .send()
             .await;
-        let reply = sent.map_err(|e| match classify("CreateToken", &self.endpoints.oidc, &e) {
-            SdkFailure::Service { code, .. } if code == "AccessDeniedException" => AuthError::LoginDenied,
-            SdkFailure::Service { code, message } => AuthError::Service {
-                operation: "CreateToken",
-                code,
-                message,
+        let reply = sent.map_err(
+            |e| match classify("CreateToken", &self.endpoints.oidc, &e) {
+                SdkFailure::Service { code, .. } if code == "AccessDeniedException" => {
+                    AuthError::LoginDenied
+                }
+                SdkFailure::Service { code, message } => AuthError::Service {
+                    operation: "CreateToken",
+                    code,
+                    message,
+                },
+                SdkFailure::Other(e) => e,
             },
-            SdkFailure::Other(e) => e,
-        })?;
+        )?;
         let token = self.save_token(&reply, None).await?;
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
@@ -127,7 +137,10 @@ mod tests {
     fn verifier_state_and_challenge_have_the_rfc_shapes() {
         let v = random_b64(48);
         assert_eq!(v.len(), 64);
-        assert!(v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert!(
+            v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
         assert_eq!(random_b64(24).len(), 32);
         assert_ne!(*random_b64(48), *v);
         // RFC 7636 Appendix B.
@@ -143,14 +156,26 @@ mod tests {
         let aws = "https://oidc.eu-west-1.amazonaws.com";
         assert_eq!(authorize_endpoint(&reg, aws), format!("{aws}/authorize"));
         reg.authorization_endpoint = Some("http://127.0.0.1:9/".into());
-        assert_eq!(authorize_endpoint(&reg, aws), "http://127.0.0.1:9/authorize");
+        assert_eq!(
+            authorize_endpoint(&reg, aws),
+            "http://127.0.0.1:9/authorize"
+        );
         reg.authorization_endpoint = Some("http://127.0.0.1:9/authorize".into());
-        assert_eq!(authorize_endpoint(&reg, aws), "http://127.0.0.1:9/authorize");
+        assert_eq!(
+            authorize_endpoint(&reg, aws),
+            "http://127.0.0.1:9/authorize"
+        );
     }
 
     #[test]
     fn authorize_url_lists_parameters_alphabetically() {
-        let u = authorize_url("https://o/authorize", "cid", "ch", "http://127.0.0.1:5", "st");
+        let u = authorize_url(
+            "https://o/authorize",
+            "cid",
+            "ch",
+            "http://127.0.0.1:5",
+            "st",
+        );
         assert_eq!(
             u,
             "https://o/authorize?client_id=cid&code_challenge=ch&code_challenge_method=S256&\

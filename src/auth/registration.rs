@@ -61,9 +61,7 @@ impl Authenticator {
         fresh: bool,
     ) -> Result<RegisterClientData, AuthError> {
         let name = &self.settings.instance;
-        if !fresh
-            && let Some(reg) = self.store.registration(name).await?
-        {
+        if !fresh && let Some(reg) = self.store.registration(name).await? {
             if is_reusable(&reg, workflow, now_unix()) {
                 return Ok(reg);
             }
@@ -100,8 +98,14 @@ impl Authenticator {
             endpoint: self.endpoints.oidc.clone(),
             detail: format!("no {field} in the reply"),
         };
-        let client_id = out.client_id().filter(|s| !s.is_empty()).ok_or_else(|| missing("clientId"))?;
-        let secret = out.client_secret().filter(|s| !s.is_empty()).ok_or_else(|| missing("clientSecret"))?;
+        let client_id = out
+            .client_id()
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| missing("clientId"))?;
+        let secret = out
+            .client_secret()
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| missing("clientSecret"))?;
         tracing::debug!(instance = %self.settings.instance, workflow = %workflow, "registered a new OIDC client");
         Ok(RegisterClientData {
             authorization_endpoint: out.authorization_endpoint().map(str::to_owned),
@@ -138,7 +142,14 @@ mod tests {
         assert!(matches_workflow(&device, AuthWorkflow::DeviceCode));
         assert!(!matches_workflow(&device, AuthWorkflow::Pkce));
         // aws-sso-cli 2.2.0/2.2.1 registered all three (#1359): never reuse such a client.
-        let both = reg(&[GRANT_DEVICE_CODE, GRANT_AUTHORIZATION_CODE, GRANT_REFRESH_TOKEN], i64::MAX);
+        let both = reg(
+            &[
+                GRANT_DEVICE_CODE,
+                GRANT_AUTHORIZATION_CODE,
+                GRANT_REFRESH_TOKEN,
+            ],
+            i64::MAX,
+        );
         assert!(!matches_workflow(&both, AuthWorkflow::Pkce));
         assert!(!matches_workflow(&both, AuthWorkflow::DeviceCode));
         // No grant types recorded: device code only, which lacks refresh_token.
@@ -151,8 +162,20 @@ mod tests {
     fn secrets_expiring_within_an_hour_are_not_reused() {
         let now = 1_000_000;
         let grants = grant_types(AuthWorkflow::Pkce);
-        assert!(is_reusable(&reg(&grants, now + 3601), AuthWorkflow::Pkce, now));
-        assert!(!is_reusable(&reg(&grants, now + 3600), AuthWorkflow::Pkce, now));
-        assert!(!is_reusable(&reg(&grants, now - 1), AuthWorkflow::Pkce, now));
+        assert!(is_reusable(
+            &reg(&grants, now + 3601),
+            AuthWorkflow::Pkce,
+            now
+        ));
+        assert!(!is_reusable(
+            &reg(&grants, now + 3600),
+            AuthWorkflow::Pkce,
+            now
+        ));
+        assert!(!is_reusable(
+            &reg(&grants, now - 1),
+            AuthWorkflow::Pkce,
+            now
+        ));
     }
 }

@@ -25,13 +25,22 @@ impl Store {
         }
     }
 
-    pub(crate) async fn registration(&self, sso: &str) -> Result<Option<RegisterClientData>, AuthError> {
+    pub(crate) async fn registration(
+        &self,
+        sso: &str,
+    ) -> Result<Option<RegisterClientData>, AuthError> {
         let sso = sso.to_owned();
-        self.run("reading the client registration", move |s| s.registration(&sso))
-            .await
+        self.run("reading the client registration", move |s| {
+            s.registration(&sso)
+        })
+        .await
     }
 
-    pub(crate) async fn put_registration(&self, sso: &str, reg: RegisterClientData) -> Result<(), AuthError> {
+    pub(crate) async fn put_registration(
+        &self,
+        sso: &str,
+        reg: RegisterClientData,
+    ) -> Result<(), AuthError> {
         let sso = sso.to_owned();
         self.run("saving the client registration", move |s| {
             s.put_registration(&sso, reg)
@@ -49,7 +58,11 @@ impl Store {
 
     /// The stored token; with `fresh`, re-read from the backend first (another process may
     /// have refreshed it since this one loaded the store).
-    pub(crate) async fn token(&self, sso: &str, fresh: bool) -> Result<Option<CreateTokenResponse>, AuthError> {
+    pub(crate) async fn token(
+        &self,
+        sso: &str,
+        fresh: bool,
+    ) -> Result<Option<CreateTokenResponse>, AuthError> {
         let sso = sso.to_owned();
         self.run("reading the SSO token", move |s| {
             if fresh {
@@ -60,7 +73,11 @@ impl Store {
         .await
     }
 
-    pub(crate) async fn put_token(&self, sso: &str, token: CreateTokenResponse) -> Result<(), AuthError> {
+    pub(crate) async fn put_token(
+        &self,
+        sso: &str,
+        token: CreateTokenResponse,
+    ) -> Result<(), AuthError> {
         let sso = sso.to_owned();
         self.run("saving the SSO token", move |s| s.put_token(&sso, token))
             .await

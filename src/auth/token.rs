@@ -64,7 +64,10 @@ impl Authenticator {
     /// The stored token if it is valid, after renewing it with the refresh token when it has
     /// expired. `None` means "not logged in". A registration made for another workflow is
     /// deleted on the way (and the token is then not trusted).
-    pub(crate) async fn valid_token(&self, workflow: AuthWorkflow) -> Result<Option<AccessToken>, AuthError> {
+    pub(crate) async fn valid_token(
+        &self,
+        workflow: AuthWorkflow,
+    ) -> Result<Option<AccessToken>, AuthError> {
         let name = &self.settings.instance;
         let reg = self.store.registration(name).await?;
         if let Some(r) = &reg
@@ -107,7 +110,9 @@ impl Authenticator {
         match sent {
             Ok(out) => {
                 tracing::debug!(instance = %name, "renewed the SSO access token with the refresh token");
-                self.save_token(&out, Some(&old.refresh_token)).await.map(Some)
+                self.save_token(&out, Some(&old.refresh_token))
+                    .await
+                    .map(Some)
             }
             Err(e) => match classify("CreateToken", &self.endpoints.oidc, &e) {
                 SdkFailure::Service { code, .. } => {
@@ -134,13 +139,14 @@ impl Authenticator {
         out: &CreateTokenOutput,
         keep_refresh: Option<&Secret>,
     ) -> Result<AccessToken, AuthError> {
-        let access = out.access_token().filter(|t| !t.is_empty()).ok_or_else(|| {
-            AuthError::BadResponse {
+        let access = out
+            .access_token()
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| AuthError::BadResponse {
                 operation: "CreateToken",
                 endpoint: self.endpoints.oidc.clone(),
                 detail: "no accessToken in the reply".to_owned(),
-            }
-        })?;
+            })?;
         let expires_in = i64::from(out.expires_in());
         let refresh = match out.refresh_token().filter(|t| !t.is_empty()) {
             Some(t) => Secret::new(t),

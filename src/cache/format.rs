@@ -63,7 +63,11 @@ pub struct CachedAccount {
     /// The friendly `Name` from config.yaml.
     #[serde(rename = "Name", default, skip_serializing_if = "String::is_empty")]
     pub name: String,
-    #[serde(rename = "EmailAddress", default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        rename = "EmailAddress",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
     pub email_address: String,
     #[serde(
         rename = "Tags",
@@ -79,7 +83,11 @@ pub struct CachedAccount {
         deserialize_with = "null_as_default"
     )]
     pub roles: BTreeMap<String, CachedRole>,
-    #[serde(rename = "DefaultRegion", default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        rename = "DefaultRegion",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
     pub default_region: String,
 }
 
@@ -87,7 +95,11 @@ pub struct CachedAccount {
 pub struct CachedRole {
     #[serde(rename = "Arn", default)]
     pub arn: String,
-    #[serde(rename = "DefaultRegion", default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        rename = "DefaultRegion",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
     pub default_region: String,
     /// Unix seconds when the cached STS credentials expire; 0 = none.
     #[serde(rename = "Expires", default, skip_serializing_if = "is_zero")]

@@ -64,7 +64,10 @@ fn expiry_follows_ttl_config_mtime_and_version() {
     assert!(!cache.is_expired("Default", 1, 50, 1000 + 3599));
     assert!(cache.is_expired("Default", 1, 50, 1000 + 3601));
     assert!(cache.is_expired("Default", 1, 101, 1000));
-    assert!(!cache.is_expired("Default", 0, 101, 10_000_000), "≤0 disables");
+    assert!(
+        !cache.is_expired("Default", 0, 101, 10_000_000),
+        "≤0 disables"
+    );
     assert!(cache.is_expired("Other", 1, 50, 1000), "unknown instance");
     cache.file.version = 3;
     assert!(cache.is_expired("Default", 0, 0, 0));
@@ -80,7 +83,10 @@ fn history_moves_to_front_respects_limit_and_tags() {
     sso.add_history(ARN_B, 600, 1);
     assert_eq!(sso.history, vec![ARN_B]);
     assert!(!sso.role(ARN_A).unwrap().2.tags.contains_key("History"));
-    assert_eq!(sso.role(ARN_B).unwrap().2.tags["History"], "dev:ReadOnly,600");
+    assert_eq!(
+        sso.role(ARN_B).unwrap().2.tags["History"],
+        "dev:ReadOnly,600"
+    );
 }
 
 #[test]

@@ -111,18 +111,16 @@ pub fn build_instance(
     (out, diff)
 }
 
-fn account_record(
-    aws_name: &str,
-    email: &str,
-    overlay: Option<&AccountOverlay>,
-) -> CachedAccount {
+fn account_record(aws_name: &str, email: &str, overlay: Option<&AccountOverlay>) -> CachedAccount {
     CachedAccount {
         alias: aws_name.to_string(),
         name: overlay.map(|o| o.name.clone()).unwrap_or_default(),
         email_address: email.to_string(),
         tags: overlay.map(|o| o.tags.clone()).unwrap_or_default(),
         roles: BTreeMap::new(),
-        default_region: overlay.map(|o| o.default_region.clone()).unwrap_or_default(),
+        default_region: overlay
+            .map(|o| o.default_region.clone())
+            .unwrap_or_default(),
     }
 }
 
@@ -142,7 +140,10 @@ fn role_record(
     if !account.name.is_empty() {
         tags.insert("AccountName".to_string(), account.name.clone());
     }
-    if let Some(region) = role_overlay.map(|r| &r.default_region).filter(|r| !r.is_empty()) {
+    if let Some(region) = role_overlay
+        .map(|r| &r.default_region)
+        .filter(|r| !r.is_empty())
+    {
         tags.insert("DefaultRegion".to_string(), region.clone());
     }
     if let Some(o) = overlay {
@@ -153,7 +154,9 @@ fn role_record(
     }
     CachedRole {
         arn: role_arn(account_id, role_name),
-        default_region: role_overlay.map(|r| r.default_region.clone()).unwrap_or_default(),
+        default_region: role_overlay
+            .map(|r| r.default_region.clone())
+            .unwrap_or_default(),
         expires: 0,
         profile: role_overlay.map(|r| r.profile.clone()).unwrap_or_default(),
         tags,
@@ -242,8 +245,11 @@ mod tests {
             AccountOverlay {
                 name: "Production".into(),
                 default_region: "eu-west-1".into(),
-                tags: [("Type".to_string(), "prod".to_string()), ("Team".into(), "acct".into())]
-                    .into(),
+                tags: [
+                    ("Type".to_string(), "prod".to_string()),
+                    ("Team".into(), "acct".into()),
+                ]
+                .into(),
                 roles,
             },
         );

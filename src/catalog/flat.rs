@@ -73,7 +73,10 @@ impl<'a> FlatRole<'a> {
         m.insert("AccountAlias".into(), s(self.account_alias()));
         m.insert("AccountName".into(), s(self.account_name()));
         m.insert("EmailAddress".into(), s(self.email()));
-        m.insert("Expires".into(), Value::String(expires_text(self.role.expires, now)));
+        m.insert(
+            "Expires".into(),
+            Value::String(expires_text(self.role.expires, now)),
+        );
         m.insert(
             "ExpiresEpoch".into(),
             Value::from(self.live_expiry(now).unwrap_or(0)),

@@ -43,7 +43,10 @@ fn explicit_profiles_win_and_duplicates_are_named() {
     let c = cache();
     let roles = instance_roles("Default", &c.sso["Default"]);
     let names = profile_names(&roles, render, 0).unwrap();
-    assert_eq!(names, ["000000000222:Admin", "explicit", "000001111111:Admin"]);
+    assert_eq!(
+        names,
+        ["000000000222:Admin", "explicit", "000001111111:Admin"]
+    );
     let err = profile_names(&roles, |_| Ok::<_, String>("same".into()), 0).unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -51,7 +54,10 @@ fn explicit_profiles_win_and_duplicates_are_named() {
          arn:aws:iam::000001111111:role/Admin (give one of them a Profile in config.yaml or change ProfileFormat)"
     );
     let err = profile_names(&roles, |_| Err("boom"), 0).unwrap_err();
-    assert!(err.to_string().contains("arn:aws:iam::000000000222:role/Admin: boom"));
+    assert!(
+        err.to_string()
+            .contains("arn:aws:iam::000000000222:role/Admin: boom")
+    );
 }
 
 #[test]
@@ -60,7 +66,11 @@ fn list_sorts_filters_and_renumbers() {
     let roles = instance_roles("Default", &c.sso["Default"]);
     let profiles = profile_names(&roles, render, 0).unwrap();
     let q = ListQuery {
-        fields: vec![ListField::Id, ListField::AccountAlias, ListField::ExpiresEpoch],
+        fields: vec![
+            ListField::Id,
+            ListField::AccountAlias,
+            ListField::ExpiresEpoch,
+        ],
         sort: ListField::Expires,
         reverse: false,
         prefix: None,
@@ -68,7 +78,11 @@ fn list_sorts_filters_and_renumbers() {
     let rows = list_rows(&roles, &profiles, &q, 1000);
     assert_eq!(
         rows,
-        [["0", "alpha", "3000"], ["1", "beta", "5000"], ["2", "beta", "0"]]
+        [
+            ["0", "alpha", "3000"],
+            ["1", "beta", "5000"],
+            ["2", "beta", "0"]
+        ]
     );
     let q = ListQuery {
         fields: vec![ListField::Id, ListField::Profile],

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use crate::cache::Cache;
 use crate::cli::{GlobalArgs, LegacyArgs};
@@ -91,9 +91,4 @@ pub fn no_cached_roles(ctx: &Context) -> anyhow::Error {
         ctx.instance,
         ctx.paths.cache_file.display()
     )
-}
-
-/// Attach the file name to I/O on stdout so a failure reads well.
-pub fn stdout_context<T>(r: std::io::Result<T>) -> Result<T> {
-    r.context("cannot write to standard output")
 }

@@ -115,8 +115,14 @@ impl FuncSpec {
     pub(crate) fn check_arity(&self, n: usize) -> Result<(), String> {
         let fixed = self.params.len();
         match self.variadic {
-            None if n != fixed => Err(format!("wrong number of args for {}: want {fixed} got {n}", self.name)),
-            Some(_) if n < fixed => Err(format!("wrong number of args for {}: want at least {fixed} got {n}", self.name)),
+            None if n != fixed => Err(format!(
+                "wrong number of args for {}: want {fixed} got {n}",
+                self.name
+            )),
+            Some(_) if n < fixed => Err(format!(
+                "wrong number of args for {}: want at least {fixed} got {n}",
+                self.name
+            )),
             _ => Ok(()),
         }
     }
@@ -127,14 +133,23 @@ impl FuncSpec {
         self.check_arity(raw.len())?;
         let mut out = Vec::with_capacity(raw.len());
         for (i, v) in raw.iter().enumerate() {
-            let ty = self.params.get(i).copied().or(self.variadic).unwrap_or(Ty::Any);
+            let ty = self
+                .params
+                .get(i)
+                .copied()
+                .or(self.variadic)
+                .unwrap_or(Ty::Any);
             let arg = match (ty, v) {
                 (Ty::Value, None) => Arg::Missing,
                 (Ty::Any, None) => Arg::Val(&NULL),
                 (_, None) => return Err(format!("invalid value; expected {}", ty.go_name())),
                 (_, Some(v)) => {
                     if !accepts(ty, v) {
-                        return Err(format!("wrong type for value; expected {}; got {}", ty.go_name(), gofmt::type_name(v)));
+                        return Err(format!(
+                            "wrong type for value; expected {}; got {}",
+                            ty.go_name(),
+                            gofmt::type_name(v)
+                        ));
                     }
                     Arg::Val(v)
                 }
@@ -210,34 +225,75 @@ pub(crate) use func;
 static CUSTOM: &[FuncSpec] = &[
     func!("AccountIdStr", [Int], None, |a| {
         let id = int(a, 0);
-        Ok(if (0..=999_999_999_999).contains(&id) { format!("{id:012}") } else { String::new() }.into())
+        Ok(if (0..=999_999_999_999).contains(&id) {
+            format!("{id:012}")
+        } else {
+            String::new()
+        }
+        .into())
     }),
-    func!("EmptyString", [Str], None, |a| Ok(s(a, 0).is_empty().into())),
+    func!("EmptyString", [Str], None, |a| Ok(s(a, 0)
+        .is_empty()
+        .into())),
     func!("FirstItem", [], Some(Ty::Str), |a| {
-        Ok((0..a.len()).map(|i| s(a, i)).find(|v| !v.is_empty()).unwrap_or("").into())
+        Ok((0..a.len())
+            .map(|i| s(a, i))
+            .find(|v| !v.is_empty())
+            .unwrap_or("")
+            .into())
     }),
     func!("StringsJoin", [Str], Some(Ty::Str), |a| {
-        let items: Vec<&str> = (1..a.len()).map(|i| s(a, i)).filter(|v| !v.is_empty()).collect();
+        let items: Vec<&str> = (1..a.len())
+            .map(|i| s(a, i))
+            .filter(|v| !v.is_empty())
+            .collect();
         Ok(items.join(s(a, 0)).into())
     }),
-    func!("StringReplace", [Str, Str, Str], None, |a| Ok(s(a, 2).replace(s(a, 0), s(a, 1)).into())),
+    func!("StringReplace", [Str, Str, Str], None, |a| Ok(s(a, 2)
+        .replace(s(a, 0), s(a, 1))
+        .into())),
 ];
 
 /// Go's `text/template` builtins (`call` is absent: the data has no functions).
 static BUILTINS: &[FuncSpec] = &[
     func!("and", [Value], Some(Ty::Value), |a| {
-        Ok(a.iter().find(|x| !truth(**x)).unwrap_or(&a[a.len() - 1]).to_ret())
+        Ok(a.iter()
+            .find(|x| !truth(**x))
+            .unwrap_or(&a[a.len() - 1])
+            .to_ret())
     }),
-    func!("or", [Value], Some(Ty::Value), |a| Ok(a.iter().find(|x| truth(**x)).unwrap_or(&a[a.len() - 1]).to_ret())),
+    func!("or", [Value], Some(Ty::Value), |a| Ok(a
+        .iter()
+        .find(|x| truth(**x))
+        .unwrap_or(&a[a.len() - 1])
+        .to_ret())),
     func!("not", [Value], None, |a| Ok((!truth(a[0])).into())),
     func!("len", [Value], None, |a| builtin_len(a[0])),
     func!("index", [Value], Some(Ty::Value), builtin_index),
-    func!("print", [], Some(Ty::Any), |a| Ok(gofmt::sprint(&jsons(a)).into())),
-    func!("println", [], Some(Ty::Any), |a| Ok(gofmt::sprintln(&jsons(a)).into())),
-    func!("printf", [Str], Some(Ty::Any), |a| Ok(gofmt::sprintf(s(a, 0), &jsons(&a[1..])).into())),
-    func!("html", [], Some(Ty::Any), |a| Ok(gofmt::html_escape(&escaper_input(a)).into())),
-    func!("js", [], Some(Ty::Any), |a| Ok(gofmt::js_escape(&escaper_input(a)).into())),
-    func!("urlquery", [], Some(Ty::Any), |a| Ok(gofmt::query_escape(&escaper_input(a)).into())),
+    func!("print", [], Some(Ty::Any), |a| Ok(
+        gofmt::sprint(&jsons(a)).into()
+    )),
+    func!("println", [], Some(Ty::Any), |a| Ok(gofmt::sprintln(
+        &jsons(a)
+    )
+    .into())),
+    func!("printf", [Str], Some(Ty::Any), |a| Ok(gofmt::sprintf(
+        s(a, 0),
+        &jsons(&a[1..])
+    )
+    .into())),
+    func!("html", [], Some(Ty::Any), |a| Ok(gofmt::html_escape(
+        &escaper_input(a)
+    )
+    .into())),
+    func!("js", [], Some(Ty::Any), |a| Ok(gofmt::js_escape(
+        &escaper_input(a)
+    )
+    .into())),
+    func!("urlquery", [], Some(Ty::Any), |a| Ok(gofmt::query_escape(
+        &escaper_input(a)
+    )
+    .into())),
     func!("eq", [Value], Some(Ty::Value), |a| {
         if a.len() < 2 {
             return Err("missing argument for comparison".into());
@@ -249,11 +305,25 @@ static BUILTINS: &[FuncSpec] = &[
         }
         Ok(false.into())
     }),
-    func!("ne", [Value, Value], None, |a| Ok((!eq(a[0], a[1])?).into())),
+    func!(
+        "ne",
+        [Value, Value],
+        None,
+        |a| Ok((!eq(a[0], a[1])?).into())
+    ),
     func!("lt", [Value, Value], None, |a| Ok(lt(a[0], a[1])?.into())),
-    func!("le", [Value, Value], None, |a| Ok((lt(a[0], a[1])? || eq(a[0], a[1])?).into())),
-    func!("gt", [Value, Value], None, |a| Ok((!(lt(a[0], a[1])? || eq(a[0], a[1])?)).into())),
-    func!("ge", [Value, Value], None, |a| Ok((!lt(a[0], a[1])?).into())),
+    func!("le", [Value, Value], None, |a| Ok((lt(a[0], a[1])?
+        || eq(a[0], a[1])?)
+    .into())),
+    func!("gt", [Value, Value], None, |a| Ok((!(lt(a[0], a[1])?
+        || eq(a[0], a[1])?))
+    .into())),
+    func!(
+        "ge",
+        [Value, Value],
+        None,
+        |a| Ok((!lt(a[0], a[1])?).into())
+    ),
 ];
 
 fn jsons<'a>(a: &[Arg<'a>]) -> Vec<&'a Json> {
@@ -267,7 +337,16 @@ fn escaper_input(a: &[Arg<'_>]) -> String {
         return s.clone();
     }
     let no_value = Json::String("<no value>".into());
-    let vals: Vec<&Json> = a.iter().map(|x| if x.json().is_null() { &no_value } else { x.json() }).collect();
+    let vals: Vec<&Json> = a
+        .iter()
+        .map(|x| {
+            if x.json().is_null() {
+                &no_value
+            } else {
+                x.json()
+            }
+        })
+        .collect();
     gofmt::sprint(&vals)
 }
 
@@ -305,16 +384,28 @@ fn builtin_index(a: &[Arg<'_>]) -> FnResult {
                         return Err("value is nil; should be of type string".into());
                     }
                     Arg::Val(v) => {
-                        return Err(format!("value has type {}; should be string", gofmt::type_name(v)));
+                        return Err(format!(
+                            "value has type {}; should be string",
+                            gofmt::type_name(v)
+                        ));
                     }
                 };
                 // A missing key yields the element type's zero value; the maps in role
                 // data (Tags) hold strings.
                 let all_strings = map.values().all(Json::is_string);
-                map.remove(key.as_str()).unwrap_or(if all_strings { Json::String(String::new()) } else { Json::Null })
+                map.remove(key.as_str()).unwrap_or(if all_strings {
+                    Json::String(String::new())
+                } else {
+                    Json::Null
+                })
             }
             Json::Null => return Err("index of nil pointer".into()),
-            other => return Err(format!("can't index item of type {}", gofmt::type_name(&other))),
+            other => {
+                return Err(format!(
+                    "can't index item of type {}",
+                    gofmt::type_name(&other)
+                ));
+            }
         };
     }
     Ok(Ret::Val(item))
@@ -327,7 +418,10 @@ fn index_arg(idx: Arg<'_>, len: usize) -> Result<usize, String> {
             return Err("cannot index slice/array with nil".into());
         }
         Arg::Val(v) => {
-            return Err(format!("cannot index slice/array with type {}", gofmt::type_name(v)));
+            return Err(format!(
+                "cannot index slice/array with type {}",
+                gofmt::type_name(v)
+            ));
         }
     };
     if x < 0 || x as u64 >= len as u64 {
@@ -401,7 +495,10 @@ fn lt(a: Arg<'_>, b: Arg<'_>) -> Result<bool, String> {
 /// Looks a function up the way Go does: the FuncMap (aws-sso-cli's functions and sprig's)
 /// first, then the builtins, so sprig's `slice` wins over Go's.
 pub(crate) fn lookup(name: &str) -> Option<&'static FuncSpec> {
-    [CUSTOM, sprig::FUNCS, sprig_misc::FUNCS, BUILTINS].into_iter().flatten().find(|f| f.name == name)
+    [CUSTOM, sprig::FUNCS, sprig_misc::FUNCS, BUILTINS]
+        .into_iter()
+        .flatten()
+        .find(|f| f.name == name)
 }
 
 /// sprig functions deliberately left out, with the reason shown to the user.
@@ -422,21 +519,101 @@ pub(crate) fn unsupported_reason(name: &str) -> Option<&'static str> {
         "regexQuoteMeta",
     ];
     const RANDOM_OR_CLOCK: &[&str] = &[
-        "shuffle", "randAlphaNum", "randAlpha", "randAscii", "randNumeric", "randBytes", "randInt", "uuidv4",
-        "now", "date", "dateInZone", "date_in_zone", "dateModify", "date_modify", "mustDateModify",
-        "must_date_modify", "ago", "duration", "durationRound", "htmlDate", "htmlDateInZone", "toDate",
-        "mustToDate", "unixEpoch",
+        "shuffle",
+        "randAlphaNum",
+        "randAlpha",
+        "randAscii",
+        "randNumeric",
+        "randBytes",
+        "randInt",
+        "uuidv4",
+        "now",
+        "date",
+        "dateInZone",
+        "date_in_zone",
+        "dateModify",
+        "date_modify",
+        "mustDateModify",
+        "must_date_modify",
+        "ago",
+        "duration",
+        "durationRound",
+        "htmlDate",
+        "htmlDateInZone",
+        "toDate",
+        "mustToDate",
+        "unixEpoch",
     ];
     const OTHER: &[&str] = &[
-        "dict", "get", "set", "unset", "hasKey", "pluck", "keys", "pick", "omit", "merge", "mergeOverwrite",
-        "mustMerge", "mustMergeOverwrite", "values", "dig", "deepCopy", "mustDeepCopy", "fromJson", "toJson",
-        "toPrettyJson", "toRawJson", "mustFromJson", "mustToJson", "mustToPrettyJson", "mustToRawJson",
-        "typeOf", "typeIs", "typeIsLike", "kindOf", "kindIs", "deepEqual", "getHostByName", "bcrypt",
-        "htpasswd", "genPrivateKey", "derivePassword", "buildCustomCert", "genCA", "genCAWithKey",
-        "genSelfSignedCert", "genSelfSignedCertWithKey", "genSignedCert", "genSignedCertWithKey", "encryptAES",
-        "decryptAES", "semver", "semverCompare", "urlParse", "urlJoin", "sha1sum", "sha512sum", "b32enc",
-        "b32dec", "addf", "add1f", "subf", "divf", "mulf", "maxf", "minf", "call", "osBase", "osDir",
-        "osExt", "osClean", "osIsAbs", "chunk", "mustChunk", "seq",
+        "dict",
+        "get",
+        "set",
+        "unset",
+        "hasKey",
+        "pluck",
+        "keys",
+        "pick",
+        "omit",
+        "merge",
+        "mergeOverwrite",
+        "mustMerge",
+        "mustMergeOverwrite",
+        "values",
+        "dig",
+        "deepCopy",
+        "mustDeepCopy",
+        "fromJson",
+        "toJson",
+        "toPrettyJson",
+        "toRawJson",
+        "mustFromJson",
+        "mustToJson",
+        "mustToPrettyJson",
+        "mustToRawJson",
+        "typeOf",
+        "typeIs",
+        "typeIsLike",
+        "kindOf",
+        "kindIs",
+        "deepEqual",
+        "getHostByName",
+        "bcrypt",
+        "htpasswd",
+        "genPrivateKey",
+        "derivePassword",
+        "buildCustomCert",
+        "genCA",
+        "genCAWithKey",
+        "genSelfSignedCert",
+        "genSelfSignedCertWithKey",
+        "genSignedCert",
+        "genSignedCertWithKey",
+        "encryptAES",
+        "decryptAES",
+        "semver",
+        "semverCompare",
+        "urlParse",
+        "urlJoin",
+        "sha1sum",
+        "sha512sum",
+        "b32enc",
+        "b32dec",
+        "addf",
+        "add1f",
+        "subf",
+        "divf",
+        "mulf",
+        "maxf",
+        "minf",
+        "call",
+        "osBase",
+        "osDir",
+        "osExt",
+        "osClean",
+        "osIsAbs",
+        "chunk",
+        "mustChunk",
+        "seq",
     ];
     if REGEX.contains(&name) {
         Some("regular expressions are not available")
@@ -451,8 +628,11 @@ pub(crate) fn unsupported_reason(name: &str) -> Option<&'static str> {
 
 /// Every supported function name (for documentation and `--help` style listings).
 pub(crate) fn names() -> Vec<&'static str> {
-    let mut v: Vec<&'static str> =
-        [CUSTOM, sprig::FUNCS, sprig_misc::FUNCS, BUILTINS].into_iter().flatten().map(|f| f.name).collect();
+    let mut v: Vec<&'static str> = [CUSTOM, sprig::FUNCS, sprig_misc::FUNCS, BUILTINS]
+        .into_iter()
+        .flatten()
+        .map(|f| f.name)
+        .collect();
     v.sort_unstable();
     v.dedup();
     v
@@ -485,10 +665,21 @@ mod tests {
         assert_eq!(ok("lt", &[json!("a"), json!("b")]), json!(true));
         assert_eq!(ok("ge", &[json!(2), json!(2)]), json!(true));
         assert_eq!(ok("gt", &[json!(2), json!(2)]), json!(false));
-        assert!(call("eq", &[Some(json!(1)), Some(json!("1"))]).unwrap_err().contains("incompatible types"));
-        assert!(call("lt", &[Some(json!(true)), Some(json!(false))]).unwrap_err().contains("invalid type"));
+        assert!(
+            call("eq", &[Some(json!(1)), Some(json!("1"))])
+                .unwrap_err()
+                .contains("incompatible types")
+        );
+        assert!(
+            call("lt", &[Some(json!(true)), Some(json!(false))])
+                .unwrap_err()
+                .contains("invalid type")
+        );
         // A missing value compares unequal without error, as in Go.
-        assert!(matches!(call("eq", &[None, Some(json!("x"))]).unwrap(), Ret::Val(Json::Bool(false))));
+        assert!(matches!(
+            call("eq", &[None, Some(json!("x"))]).unwrap(),
+            Ret::Val(Json::Bool(false))
+        ));
     }
 
     #[test]
@@ -496,7 +687,10 @@ mod tests {
         assert_eq!(ok("and", &[json!(1), json!(""), json!(2)]), json!(""));
         assert_eq!(ok("and", &[json!(1), json!(2)]), json!(2));
         assert_eq!(ok("or", &[json!(""), json!(0), json!("x")]), json!("x"));
-        assert!(matches!(call("and", &[None, Some(json!(1))]).unwrap(), Ret::Missing));
+        assert!(matches!(
+            call("and", &[None, Some(json!(1))]).unwrap(),
+            Ret::Missing
+        ));
     }
 
     #[test]
@@ -505,17 +699,37 @@ mod tests {
         assert_eq!(ok("index", &[json!({"a": "x"}), json!("b")]), json!(""));
         assert_eq!(ok("index", &[json!(["p", "q"]), json!(1)]), json!("q"));
         assert_eq!(ok("index", &[json!("abc"), json!(0)]), json!(97));
-        assert!(call("index", &[Some(json!(["p"])), Some(json!(3))]).unwrap_err().contains("index out of range: 3"));
+        assert!(
+            call("index", &[Some(json!(["p"])), Some(json!(3))])
+                .unwrap_err()
+                .contains("index out of range: 3")
+        );
         assert_eq!(ok("len", &[json!("héllo")]), json!(6));
-        assert!(call("len", &[Some(json!(3))]).unwrap_err().contains("len of type int"));
+        assert!(
+            call("len", &[Some(json!(3))])
+                .unwrap_err()
+                .contains("len of type int")
+        );
     }
 
     #[test]
     fn custom_functions() {
-        assert_eq!(ok("FirstItem", &[json!(""), json!("b"), json!("c")]), json!("b"));
+        assert_eq!(
+            ok("FirstItem", &[json!(""), json!("b"), json!("c")]),
+            json!("b")
+        );
         assert_eq!(ok("FirstItem", &[json!(""), json!("")]), json!(""));
-        assert_eq!(ok("StringsJoin", &[json!("-"), json!("a"), json!(""), json!("c")]), json!("a-c"));
-        assert_eq!(ok("StringReplace", &[json!(" "), json!("_"), json!("a b c")]), json!("a_b_c"));
+        assert_eq!(
+            ok(
+                "StringsJoin",
+                &[json!("-"), json!("a"), json!(""), json!("c")]
+            ),
+            json!("a-c")
+        );
+        assert_eq!(
+            ok("StringReplace", &[json!(" "), json!("_"), json!("a b c")]),
+            json!("a_b_c")
+        );
         assert_eq!(ok("EmptyString", &[json!("")]), json!(true));
         assert_eq!(ok("AccountIdStr", &[json!(1234)]), json!("000000001234"));
         assert_eq!(ok("AccountIdStr", &[json!(-1)]), json!(""));
@@ -523,9 +737,18 @@ mod tests {
 
     #[test]
     fn argument_checks_use_go_messages() {
-        assert_eq!(call("lower", &[Some(json!(5))]).unwrap_err(), "wrong type for value; expected string; got int");
-        assert_eq!(call("lower", &[None]).unwrap_err(), "invalid value; expected string");
-        assert_eq!(call("trunc", &[Some(json!(1))]).unwrap_err(), "wrong number of args for trunc: want 2 got 1");
+        assert_eq!(
+            call("lower", &[Some(json!(5))]).unwrap_err(),
+            "wrong type for value; expected string; got int"
+        );
+        assert_eq!(
+            call("lower", &[None]).unwrap_err(),
+            "invalid value; expected string"
+        );
+        assert_eq!(
+            call("trunc", &[Some(json!(1))]).unwrap_err(),
+            "wrong number of args for trunc: want 2 got 1"
+        );
         assert_eq!(
             call("StringsJoin", &[]).unwrap_err(),
             "wrong number of args for StringsJoin: want at least 1 got 0"
@@ -537,6 +760,9 @@ mod tests {
         assert_eq!(ok("html", &[json!("<b>")]), json!("&lt;b&gt;"));
         assert_eq!(ok("urlquery", &[json!("a b"), json!(1)]), json!("a+b1"));
         assert_eq!(ok("print", &[json!(1), json!(2)]), json!("1 2"));
-        assert_eq!(ok("printf", &[json!("%s-%d"), json!("x"), json!(7)]), json!("x-7"));
+        assert_eq!(
+            ok("printf", &[json!("%s-%d"), json!("x"), json!(7)]),
+            json!("x-7")
+        );
     }
 }

@@ -136,13 +136,25 @@ fn float_digits(f: f64, sig: Option<usize>) -> Digits {
         digits.pop();
     }
     if digits == [b'0'] {
-        return Digits { neg, digits: Vec::new(), point: 0 };
+        return Digits {
+            neg,
+            digits: Vec::new(),
+            point: 0,
+        };
     }
-    Digits { neg, digits, point: exp + 1 }
+    Digits {
+        neg,
+        digits,
+        point: exp + 1,
+    }
 }
 
 fn digit_at(d: &Digits, i: i32) -> char {
-    if i >= 0 && (i as usize) < d.digits.len() { char::from(d.digits[i as usize]) } else { '0' }
+    if i >= 0 && (i as usize) < d.digits.len() {
+        char::from(d.digits[i as usize])
+    } else {
+        '0'
+    }
 }
 
 fn fmt_e(d: &Digits, prec: usize, upper: bool) -> String {
@@ -150,7 +162,11 @@ fn fmt_e(d: &Digits, prec: usize, upper: bool) -> String {
     if d.neg {
         s.push('-');
     }
-    s.push(if d.digits.is_empty() { '0' } else { digit_at(d, 0) });
+    s.push(if d.digits.is_empty() {
+        '0'
+    } else {
+        digit_at(d, 0)
+    });
     if prec > 0 {
         s.push('.');
         for i in 1..=prec {
@@ -263,7 +279,10 @@ fn push_escaped(out: &mut String, c: char, quote: char) {
 
 /// Go's single-quoted rune literal (`%q` of an integer).
 fn quote_rune(r: i64) -> String {
-    let c = u32::try_from(r).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}');
+    let c = u32::try_from(r)
+        .ok()
+        .and_then(char::from_u32)
+        .unwrap_or('\u{FFFD}');
     let mut out = String::from("'");
     push_escaped(&mut out, c, '\'');
     out.push('\'');
@@ -306,7 +325,10 @@ impl Spec {
     /// Pads a number whose sign must stay in front of any zero padding.
     fn pad_number(&self, out: &mut String, s: &str) {
         if self.zero && !self.minus {
-            if let (Some(w), Some(sign)) = (self.width, s.chars().next().filter(|c| matches!(c, '-' | '+' | ' '))) {
+            if let (Some(w), Some(sign)) = (
+                self.width,
+                s.chars().next().filter(|c| matches!(c, '-' | '+' | ' ')),
+            ) {
                 let n = s.chars().count();
                 if w > n {
                     out.push(sign);
@@ -348,7 +370,9 @@ pub(crate) fn sprintf(format: &str, args: &[&Json]) -> String {
         spec.width = read_count(&mut chars, args, &mut next_arg, &mut out, &mut spec, false);
         if chars.peek().map(|p| p.1) == Some('.') {
             chars.next();
-            spec.prec = Some(read_count(&mut chars, args, &mut next_arg, &mut out, &mut spec, true).unwrap_or(0));
+            spec.prec = Some(
+                read_count(&mut chars, args, &mut next_arg, &mut out, &mut spec, true).unwrap_or(0),
+            );
         }
         let Some((_, verb)) = chars.next() else {
             out.push_str("%!(NOVERB)");
@@ -405,7 +429,11 @@ fn read_count(
             }
             Some(n) if n >= 0 => Some(n as usize),
             _ => {
-                out.push_str(if is_prec { "%!(BADPREC)" } else { "%!(BADWIDTH)" });
+                out.push_str(if is_prec {
+                    "%!(BADPREC)"
+                } else {
+                    "%!(BADWIDTH)"
+                });
                 None
             }
         };
@@ -504,7 +532,11 @@ fn format_string(out: &mut String, s: &str, verb: char, spec: Spec, arg: &Json) 
                 if spec.sharp && (spec.space || i == 0) {
                     h.push_str(if verb == 'x' { "0x" } else { "0X" });
                 }
-                let _ = if verb == 'x' { write!(h, "{b:02x}") } else { write!(h, "{b:02X}") };
+                let _ = if verb == 'x' {
+                    write!(h, "{b:02x}")
+                } else {
+                    write!(h, "{b:02X}")
+                };
             }
             spec.pad(out, &h);
         }
@@ -521,7 +553,10 @@ fn format_int(out: &mut String, i: i64, verb: char, spec: Spec, arg: &Json) {
         'x' => (16, false),
         'X' => (16, true),
         'c' => {
-            let c = u32::try_from(i).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}');
+            let c = u32::try_from(i)
+                .ok()
+                .and_then(char::from_u32)
+                .unwrap_or('\u{FFFD}');
             spec.pad(out, &c.to_string());
             return;
         }
@@ -561,7 +596,11 @@ fn format_int(out: &mut String, i: i64, verb: char, spec: Spec, arg: &Json) {
         Some(p) => p,
         None if spec.zero && !spec.minus => {
             let w = spec.width.unwrap_or(0);
-            if neg || spec.plus || spec.space { w.saturating_sub(1) } else { w }
+            if neg || spec.plus || spec.space {
+                w.saturating_sub(1)
+            } else {
+                w
+            }
         }
         None => 0,
     };
@@ -586,7 +625,10 @@ fn format_int(out: &mut String, i: i64, verb: char, spec: Spec, arg: &Json) {
         }
     }
     s.push_str(&digits);
-    let no_zero = Spec { zero: false, ..spec };
+    let no_zero = Spec {
+        zero: false,
+        ..spec
+    };
     no_zero.pad(out, &s);
 }
 
@@ -596,7 +638,11 @@ fn format_float(out: &mut String, f: f64, verb: char, spec: Spec, arg: &Json) {
         'G' => format_g_case(f, spec.prec, true),
         'e' | 'E' => match non_finite(f) {
             Some(n) => n.to_string(),
-            None => fmt_e(&float_digits(f, Some(spec.prec.unwrap_or(6) + 1)), spec.prec.unwrap_or(6), verb == 'E'),
+            None => fmt_e(
+                &float_digits(f, Some(spec.prec.unwrap_or(6) + 1)),
+                spec.prec.unwrap_or(6),
+                verb == 'E',
+            ),
         },
         'f' | 'F' => match non_finite(f) {
             Some(n) => n.to_string(),
@@ -620,7 +666,15 @@ fn format_float(out: &mut String, f: f64, verb: char, spec: Spec, arg: &Json) {
         // "+Inf" keeps its sign only with the plus flag.
         s.remove(0);
     }
-    if f.is_finite() { spec.pad_number(out, &s) } else { Spec { zero: false, ..spec }.pad(out, &s) }
+    if f.is_finite() {
+        spec.pad_number(out, &s)
+    } else {
+        Spec {
+            zero: false,
+            ..spec
+        }
+        .pad(out, &s)
+    }
 }
 
 /// `template.HTMLEscapeString`.
@@ -669,7 +723,9 @@ pub(crate) fn query_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(char::from(b)),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(b))
+            }
             b' ' => out.push('+'),
             b => {
                 let _ = write!(out, "%{b:02X}");
@@ -706,23 +762,62 @@ mod tests {
 
     #[test]
     fn sprint_spacing() {
-        assert_eq!(sprint(&[&json!("a"), &json!(1), &json!(2), &json!("b")]), "a1 2b");
+        assert_eq!(
+            sprint(&[&json!("a"), &json!(1), &json!(2), &json!("b")]),
+            "a1 2b"
+        );
         assert_eq!(sprintln(&[&json!("a"), &json!(1)]), "a 1\n");
     }
 
     #[test]
     fn sprintf_verbs() {
-        assert_eq!(pf("%05d|%-4d|%+d|%x|%X|%o|%b", &[json!(42), json!(7), json!(3), json!(255), json!(255), json!(8), json!(5)]), "00042|7   |+3|ff|FF|10|101");
+        assert_eq!(
+            pf(
+                "%05d|%-4d|%+d|%x|%X|%o|%b",
+                &[
+                    json!(42),
+                    json!(7),
+                    json!(3),
+                    json!(255),
+                    json!(255),
+                    json!(8),
+                    json!(5)
+                ]
+            ),
+            "00042|7   |+3|ff|FF|10|101"
+        );
         assert_eq!(pf("%012d", &[json!(123456789)]), "000123456789");
         assert_eq!(pf("%05d", &[json!(-42)]), "-0042");
-        assert_eq!(pf("%s|%q|%v|%5s|%-5s|%.2s", &[json!("a"), json!("b\"c"), json!("d"), json!("e"), json!("f"), json!("ghi")]), "a|\"b\\\"c\"|d|    e|f    |gh");
+        assert_eq!(
+            pf(
+                "%s|%q|%v|%5s|%-5s|%.2s",
+                &[
+                    json!("a"),
+                    json!("b\"c"),
+                    json!("d"),
+                    json!("e"),
+                    json!("f"),
+                    json!("ghi")
+                ]
+            ),
+            "a|\"b\\\"c\"|d|    e|f    |gh"
+        );
         assert_eq!(pf("%d", &[json!("x")]), "%!d(string=x)");
         assert_eq!(pf("%s", &[json!(5)]), "%!s(int=5)");
         assert_eq!(pf("%d %d", &[json!(1)]), "1 %!d(MISSING)");
         assert_eq!(pf("%d", &[json!(1), json!("x")]), "1%!(EXTRA string=x)");
         assert_eq!(pf("%v %t %%", &[json!(null), json!(true)]), "<nil> true %");
-        assert_eq!(pf("%.2f|%e|%g|%6.1f", &[json!(3.14159), json!(1234.5), json!(0.5), json!(2.25)]), "3.14|1.234500e+03|0.5|   2.2");
-        assert_eq!(pf("%c|%q|%U", &[json!(65), json!(97), json!(0x1F600)]), "A|'a'|U+1F600");
+        assert_eq!(
+            pf(
+                "%.2f|%e|%g|%6.1f",
+                &[json!(3.14159), json!(1234.5), json!(0.5), json!(2.25)]
+            ),
+            "3.14|1.234500e+03|0.5|   2.2"
+        );
+        assert_eq!(
+            pf("%c|%q|%U", &[json!(65), json!(97), json!(0x1F600)]),
+            "A|'a'|U+1F600"
+        );
         assert_eq!(pf("%x", &[json!("hi")]), "6869");
         assert_eq!(pf("%d", &[json!([1, 2])]), "[1 2]");
     }
@@ -730,8 +825,14 @@ mod tests {
     #[test]
     fn quoting_and_escaping() {
         assert_eq!(quote("a\tb\"é\u{1}"), "\"a\\tb\\\"é\\x01\"");
-        assert_eq!(html_escape("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&#34;&lt;/a&gt;");
-        assert_eq!(js_escape("a'b\"<=>&\\\n"), "a\\'b\\\"\\u003C\\u003D\\u003E\\u0026\\\\\\u000A");
+        assert_eq!(
+            html_escape("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&#34;&lt;/a&gt;"
+        );
+        assert_eq!(
+            js_escape("a'b\"<=>&\\\n"),
+            "a\\'b\\\"\\u003C\\u003D\\u003E\\u0026\\\\\\u000A"
+        );
         assert_eq!(query_escape("a b&c/é"), "a+b%26c%2F%C3%A9");
     }
 }

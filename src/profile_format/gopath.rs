@@ -36,7 +36,11 @@ pub(crate) fn base(p: &str) -> String {
     }
     let trimmed = p.trim_end_matches('/');
     let last = trimmed.rsplit('/').next().unwrap_or("");
-    if last.is_empty() { "/".into() } else { last.into() }
+    if last.is_empty() {
+        "/".into()
+    } else {
+        last.into()
+    }
 }
 
 /// `path.Dir`: everything before the last element, cleaned.

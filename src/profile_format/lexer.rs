@@ -51,7 +51,12 @@ impl Tok {
             Tok::Text(t) => format!("{t:?}"),
             Tok::Field(f) => format!("\".{f}\""),
             Tok::Dot => "\".\"".into(),
-            Tok::Variable(v) | Tok::Ident(v) | Tok::Number(v) | Tok::CharConst(v) | Tok::Str(v) | Tok::RawStr(v) => {
+            Tok::Variable(v)
+            | Tok::Ident(v)
+            | Tok::Number(v)
+            | Tok::CharConst(v)
+            | Tok::Str(v)
+            | Tok::RawStr(v) => {
                 format!("{v:?}")
             }
             Tok::Bool(b) => format!("\"{b}\""),
@@ -74,7 +79,9 @@ pub(crate) struct Item {
     pub(crate) pos: usize,
 }
 
-const KEYWORDS: &[&str] = &["block", "break", "continue", "define", "else", "end", "if", "range", "nil", "template", "with"];
+const KEYWORDS: &[&str] = &[
+    "block", "break", "continue", "define", "else", "end", "if", "range", "nil", "template", "with",
+];
 
 fn is_alnum(c: char) -> bool {
     c == '_' || c.is_ascii_alphanumeric() || (!c.is_ascii() && (is_letter(c) || c.is_numeric()))
@@ -89,11 +96,22 @@ struct Lexer<'a> {
 
 /// Tokenises a whole template. The last item is `Eof` or `Error`.
 pub(crate) fn lex(input: &str) -> Vec<Item> {
-    let mut l = Lexer { input, pos: 0, items: Vec::new(), paren_depth: 0 };
+    let mut l = Lexer {
+        input,
+        pos: 0,
+        items: Vec::new(),
+        paren_depth: 0,
+    };
     if let Err((pos, msg)) = l.run() {
-        l.items.push(Item { tok: Tok::Error(msg), pos });
+        l.items.push(Item {
+            tok: Tok::Error(msg),
+            pos,
+        });
     } else {
-        l.items.push(Item { tok: Tok::Eof, pos: input.len() });
+        l.items.push(Item {
+            tok: Tok::Eof,
+            pos: input.len(),
+        });
     }
     l.items
 }
@@ -140,7 +158,11 @@ impl Lexer<'_> {
             };
             let after = &rest[x + 2..];
             let trim = has_left_trim(after);
-            let text = if trim { rest[..x].trim_end_matches(is_ascii_blank) } else { &rest[..x] };
+            let text = if trim {
+                rest[..x].trim_end_matches(is_ascii_blank)
+            } else {
+                &rest[..x]
+            };
             if !text.is_empty() {
                 self.emit(Tok::Text(text.to_string()), self.pos);
             }
@@ -235,7 +257,9 @@ impl Lexer<'_> {
                     self.emit(Tok::RawStr(self.input[start..self.pos].to_string()), start);
                 }
                 '$' => self.field_or_variable(start, true)?,
-                '.' if self.peek().is_some_and(|n| !n.is_ascii_digit()) => self.field_or_variable(start, false)?,
+                '.' if self.peek().is_some_and(|n| !n.is_ascii_digit()) => {
+                    self.field_or_variable(start, false)?
+                }
                 '.' | '+' | '-' | '0'..='9' => {
                     self.pos = start;
                     self.number(start)?;
@@ -256,7 +280,12 @@ impl Lexer<'_> {
                     self.emit(Tok::RightParen, start);
                 }
                 c if c.is_ascii() && !c.is_ascii_control() => self.emit(Tok::Char(c), start),
-                c => return Err((start, format!("unrecognized character in action: U+{:04X} {c:?}", c as u32))),
+                c => {
+                    return Err((
+                        start,
+                        format!("unrecognized character in action: U+{:04X} {c:?}", c as u32),
+                    ));
+                }
             }
         }
     }
@@ -293,7 +322,14 @@ impl Lexer<'_> {
             }
         }
         let lexeme = self.input[start..self.pos].to_string();
-        self.emit(if q == '"' { Tok::Str(lexeme) } else { Tok::CharConst(lexeme) }, start);
+        self.emit(
+            if q == '"' {
+                Tok::Str(lexeme)
+            } else {
+                Tok::CharConst(lexeme)
+            },
+            start,
+        );
         Ok(())
     }
 
@@ -308,16 +344,35 @@ impl Lexer<'_> {
 
     fn field_or_variable(&mut self, start: usize, variable: bool) -> LexResult {
         if self.at_terminator() {
-            self.emit(if variable { Tok::Variable("$".into()) } else { Tok::Dot }, start);
+            self.emit(
+                if variable {
+                    Tok::Variable("$".into())
+                } else {
+                    Tok::Dot
+                },
+                start,
+            );
             return Ok(());
         }
-        let len: usize = self.rest().chars().take_while(|c| is_alnum(*c)).map(char::len_utf8).sum();
+        let len: usize = self
+            .rest()
+            .chars()
+            .take_while(|c| is_alnum(*c))
+            .map(char::len_utf8)
+            .sum();
         self.pos += len;
         if !self.at_terminator() {
             return Err((self.pos, self.bad_character()));
         }
         let text = &self.input[start..self.pos];
-        self.emit(if variable { Tok::Variable(text.to_string()) } else { Tok::Field(text[1..].to_string()) }, start);
+        self.emit(
+            if variable {
+                Tok::Variable(text.to_string())
+            } else {
+                Tok::Field(text[1..].to_string())
+            },
+            start,
+        );
         Ok(())
     }
 
@@ -327,7 +382,12 @@ impl Lexer<'_> {
     }
 
     fn identifier(&mut self, start: usize) -> LexResult {
-        let len: usize = self.rest().chars().take_while(|c| is_alnum(*c)).map(char::len_utf8).sum();
+        let len: usize = self
+            .rest()
+            .chars()
+            .take_while(|c| is_alnum(*c))
+            .map(char::len_utf8)
+            .sum();
         self.pos += len;
         if !self.at_terminator() {
             return Err((self.pos, self.bad_character()));
@@ -390,7 +450,10 @@ impl Lexer<'_> {
         self.pos = p;
         if self.peek().is_some_and(is_alnum) {
             let c = self.peek().map_or(0, char::len_utf8);
-            return Err((start, format!("bad number syntax: {:?}", &self.input[start..self.pos + c])));
+            return Err((
+                start,
+                format!("bad number syntax: {:?}", &self.input[start..self.pos + c]),
+            ));
         }
         self.emit(Tok::Number(self.input[start..self.pos].to_string()), start);
         Ok(())
@@ -452,16 +515,30 @@ mod tests {
                 Tok::Eof
             ]
         );
-        assert_eq!(toks("{{-3}}"), vec![Tok::LeftDelim, Tok::Number("-3".into()), Tok::RightDelim, Tok::Eof]);
+        assert_eq!(
+            toks("{{-3}}"),
+            vec![
+                Tok::LeftDelim,
+                Tok::Number("-3".into()),
+                Tok::RightDelim,
+                Tok::Eof
+            ]
+        );
     }
 
     #[test]
     fn errors_are_tokens() {
         assert!(matches!(toks("{{ .X").last(), Some(Tok::Error(e)) if e == "unclosed action"));
-        assert!(matches!(toks("{{ \"x }}").last(), Some(Tok::Error(e)) if e == "unterminated quoted string"));
-        assert!(matches!(toks("{{ (x }}").last(), Some(Tok::Error(e)) if e == "unclosed left paren"));
+        assert!(
+            matches!(toks("{{ \"x }}").last(), Some(Tok::Error(e)) if e == "unterminated quoted string")
+        );
+        assert!(
+            matches!(toks("{{ (x }}").last(), Some(Tok::Error(e)) if e == "unclosed left paren")
+        );
         assert!(matches!(toks("{{/* x }}").last(), Some(Tok::Error(e)) if e == "unclosed comment"));
-        assert!(matches!(toks("{{ 3x }}").last(), Some(Tok::Error(e)) if e.starts_with("bad number syntax")));
+        assert!(
+            matches!(toks("{{ 3x }}").last(), Some(Tok::Error(e)) if e.starts_with("bad number syntax"))
+        );
     }
 
     #[test]

@@ -93,7 +93,12 @@ struct Parser {
 
 /// Parses a Go template.
 pub(crate) fn parse(src: &str) -> PResult<Vec<Node>> {
-    let mut p = Parser { items: lex(src), i: 0, vars: vec![("$".into(), VarRef::Root)], next_var: 0 };
+    let mut p = Parser {
+        items: lex(src),
+        i: 0,
+        vars: vec![("$".into(), VarRef::Root)],
+        next_var: 0,
+    };
     let mut list = Vec::new();
     while p.peek().tok != Tok::Eof {
         let pos = p.peek().pos;
@@ -107,7 +112,10 @@ pub(crate) fn parse(src: &str) -> PResult<Vec<Node>> {
 }
 
 fn err(pos: usize, msg: impl Into<String>) -> ParseError {
-    ParseError { pos, msg: msg.into() }
+    ParseError {
+        pos,
+        msg: msg.into(),
+    }
 }
 
 impl Parser {
@@ -151,7 +159,10 @@ impl Parser {
         if let Tok::Error(msg) = &item.tok {
             return err(item.pos, msg.clone());
         }
-        err(item.pos, format!("unexpected {} in {context}", item.tok.describe()))
+        err(
+            item.pos,
+            format!("unexpected {} in {context}", item.tok.describe()),
+        )
     }
 
     fn expect(&mut self, tok: Tok, context: &str) -> PResult<Item> {
@@ -188,12 +199,16 @@ impl Parser {
                 }
                 Ok(Parsed::Else)
             }
-            Tok::Keyword(k @ ("define" | "template" | "block")) => {
-                Err(err(item.pos, format!("{{{{{k}}}}} (template definitions and calls) is not supported in a ProfileFormat")))
-            }
-            Tok::Keyword(k @ ("break" | "continue")) => {
-                Err(err(item.pos, format!("{{{{{k}}}}} is not supported in a ProfileFormat")))
-            }
+            Tok::Keyword(k @ ("define" | "template" | "block")) => Err(err(
+                item.pos,
+                format!(
+                    "{{{{{k}}}}} (template definitions and calls) is not supported in a ProfileFormat"
+                ),
+            )),
+            Tok::Keyword(k @ ("break" | "continue")) => Err(err(
+                item.pos,
+                format!("{{{{{k}}}}} is not supported in a ProfileFormat"),
+            )),
             _ => {
                 self.backup();
                 let pipe = self.pipeline("command", &Tok::RightDelim)?;
@@ -227,7 +242,12 @@ impl Parser {
             _ => None,
         };
         self.vars.truncate(mark);
-        Ok(Control { pos, pipe, list, else_list })
+        Ok(Control {
+            pos,
+            pipe,
+            list,
+            else_list,
+        })
     }
 
     fn item_list(&mut self) -> PResult<(Vec<Node>, Parsed)> {
@@ -259,7 +279,9 @@ impl Parser {
     fn pipeline(&mut self, context: &str, end: &Tok) -> PResult<Pipe> {
         let mut decl = Vec::new();
         loop {
-            let Tok::Variable(name) = self.peek_non_space().tok.clone() else { break };
+            let Tok::Variable(name) = self.peek_non_space().tok.clone() else {
+                break;
+            };
             let save = self.i;
             let var = self.next()?;
             let next = self.peek_non_space().clone();
@@ -269,7 +291,12 @@ impl Parser {
                     decl.push(self.declare(&name));
                 }
                 Tok::Assign => {
-                    return Err(err(var.pos, format!("assigning to a variable ({name} = …) is not supported in a ProfileFormat; declare a new one with :=")));
+                    return Err(err(
+                        var.pos,
+                        format!(
+                            "assigning to a variable ({name} = …) is not supported in a ProfileFormat; declare a new one with :="
+                        ),
+                    ));
                 }
                 Tok::Char(',') => {
                     self.next()?;
@@ -295,8 +322,19 @@ impl Parser {
                 }
                 for (i, c) in cmds.iter().enumerate().skip(1) {
                     let c: &Cmd = c;
-                    if matches!(c.args[0], Operand::Bool(_) | Operand::Dot | Operand::Nil | Operand::Int(_) | Operand::Float(_) | Operand::Str(_)) {
-                        return Err(err(c.pos, format!("non executable command in pipeline stage {}", i + 1)));
+                    if matches!(
+                        c.args[0],
+                        Operand::Bool(_)
+                            | Operand::Dot
+                            | Operand::Nil
+                            | Operand::Int(_)
+                            | Operand::Float(_)
+                            | Operand::Str(_)
+                    ) {
+                        return Err(err(
+                            c.pos,
+                            format!("non executable command in pipeline stage {}", i + 1),
+                        ));
                     }
                 }
                 return Ok(Pipe { decl, cmds });
@@ -346,7 +384,9 @@ impl Parser {
 
     fn operand(&mut self) -> PResult<Option<Operand>> {
         let start = self.peek().pos;
-        let Some(node) = self.term()? else { return Ok(None) };
+        let Some(node) = self.term()? else {
+            return Ok(None);
+        };
         if !matches!(self.peek().tok, Tok::Field(_)) {
             return Ok(Some(node));
         }
@@ -364,7 +404,12 @@ impl Parser {
                 f.extend(fields);
                 Operand::Var(v, f)
             }
-            Operand::Bool(_) | Operand::Str(_) | Operand::Int(_) | Operand::Float(_) | Operand::Nil | Operand::Dot => {
+            Operand::Bool(_)
+            | Operand::Str(_)
+            | Operand::Int(_)
+            | Operand::Float(_)
+            | Operand::Nil
+            | Operand::Dot => {
                 return Err(err(start, "unexpected . after term"));
             }
             other => Operand::Chain(Box::new(other), fields),
@@ -377,10 +422,15 @@ impl Parser {
         Ok(Some(match item.tok {
             Tok::Ident(name) => {
                 if funcs::lookup(&name).is_none() {
-                    return Err(err(pos, match funcs::unsupported_reason(&name) {
-                        Some(why) => format!("function {name:?} is not supported in a ProfileFormat: {why}"),
-                        None => format!("function {name:?} not defined"),
-                    }));
+                    return Err(err(
+                        pos,
+                        match funcs::unsupported_reason(&name) {
+                            Some(why) => format!(
+                                "function {name:?} is not supported in a ProfileFormat: {why}"
+                            ),
+                            None => format!("function {name:?} not defined"),
+                        },
+                    ));
                 }
                 Operand::Func(name)
             }
@@ -392,9 +442,13 @@ impl Parser {
             },
             Tok::Field(f) => Operand::Field(vec![f]),
             Tok::Bool(b) => Operand::Bool(b),
-            Tok::CharConst(c) => Operand::Int(i64::from(unquote_char(&c).map_err(|m| err(pos, m))?)),
+            Tok::CharConst(c) => {
+                Operand::Int(i64::from(unquote_char(&c).map_err(|m| err(pos, m))?))
+            }
             Tok::Number(n) => number(&n).map_err(|m| err(pos, m))?,
-            Tok::LeftParen => Operand::Pipe(Box::new(self.pipeline("parenthesized pipeline", &Tok::RightParen)?)),
+            Tok::LeftParen => Operand::Pipe(Box::new(
+                self.pipeline("parenthesized pipeline", &Tok::RightParen)?,
+            )),
             Tok::Str(s) => Operand::Str(unquote(&s).map_err(|m| err(pos, m))?),
             Tok::RawStr(s) => Operand::Str(s[1..s.len() - 1].replace('\r', "")),
             _ => {
@@ -409,20 +463,30 @@ impl Parser {
 /// fraction or exponent.
 fn number(text: &str) -> Result<Operand, String> {
     if text.ends_with('i') {
-        return Err(format!("complex number {text} is not supported in a ProfileFormat"));
+        return Err(format!(
+            "complex number {text} is not supported in a ProfileFormat"
+        ));
     }
-    let looks_float = text.contains(['.', 'e', 'E', 'p', 'P']) && !text.to_ascii_lowercase().starts_with("0x")
-        || text.trim_start_matches(['+', '-']).to_ascii_lowercase().starts_with("0x") && text.contains(['p', 'P']);
-    if !looks_float {
+    let unsigned = text.trim_start_matches(['+', '-']);
+    let hex = unsigned.len() > 1 && (unsigned.starts_with("0x") || unsigned.starts_with("0X"));
+    let is_float = if hex {
+        text.contains(['p', 'P'])
+    } else {
+        text.contains(['.', 'e', 'E'])
+    };
+    if !is_float {
         if let Some(i) = parse_int(text, 0) {
             return Ok(Operand::Int(i));
         }
-        if text.trim_start_matches(['+', '-']).bytes().all(|b| b.is_ascii_digit() || b == b'_') && text.len() > 1 {
+        if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
             return Err(format!("{text} overflows int"));
         }
         return Err(format!("illegal number syntax: {text:?}"));
     }
-    text.replace('_', "").parse::<f64>().map(Operand::Float).map_err(|_| format!("illegal number syntax: {text:?}"))
+    match text.replace('_', "").parse::<f64>() {
+        Ok(f) if f.is_finite() && !hex => Ok(Operand::Float(f)),
+        _ => Err(format!("illegal number syntax: {text:?}")),
+    }
 }
 
 /// `strconv.Unquote` of a double-quoted Go string.
@@ -527,9 +591,12 @@ mod tests {
 
     #[test]
     fn parses_friendly_template() {
-        let nodes = parse("{{ FirstItem .AccountName (.AccountAlias | nospace) }}:{{ .RoleName }}").unwrap();
+        let nodes = parse("{{ FirstItem .AccountName (.AccountAlias | nospace) }}:{{ .RoleName }}")
+            .unwrap();
         assert_eq!(nodes.len(), 3);
-        let Node::Action { pipe, .. } = &nodes[0] else { panic!("action") };
+        let Node::Action { pipe, .. } = &nodes[0] else {
+            panic!("action")
+        };
         assert_eq!(pipe.cmds.len(), 1);
         assert_eq!(pipe.cmds[0].args.len(), 3);
         assert!(matches!(&pipe.cmds[0].args[2], Operand::Pipe(p) if p.cmds.len() == 2));
@@ -541,14 +608,20 @@ mod tests {
         assert!(parse_err("{{ regexMatch \"a\" .X }}").contains("regular expressions"));
         assert_eq!(parse_err("{{ $x }}"), "undefined variable \"$x\"");
         assert_eq!(parse_err("{{ }}"), "missing value for command");
-        assert_eq!(parse_err("{{ .X | \"a\" }}"), "non executable command in pipeline stage 2");
+        assert_eq!(
+            parse_err("{{ .X | \"a\" }}"),
+            "non executable command in pipeline stage 2"
+        );
         assert_eq!(parse_err("{{ if .X }}a"), "unexpected EOF");
         assert_eq!(parse_err("a{{ end }}"), "unexpected {{end}}");
         assert_eq!(parse_err("{{ .X"), "unclosed action");
         assert_eq!(parse_err("{{ \"a\".B }}"), "unexpected . after term");
         assert!(parse_err("{{ define \"x\" }}{{ end }}").contains("not supported"));
         assert!(parse_err("{{ $x := 1 }}{{ $x = 2 }}").contains("not supported"));
-        assert_eq!(parse_err("{{ if 1 }}{{ else }}{{ else }}{{ end }}"), "expected end; found {{else}}");
+        assert_eq!(
+            parse_err("{{ if 1 }}{{ else }}{{ else }}{{ end }}"),
+            "expected end; found {{else}}"
+        );
     }
 
     #[test]
@@ -571,8 +644,14 @@ mod tests {
     fn variables_scope_like_go() {
         assert!(parse("{{ $x := .A }}{{ $x }}").is_ok());
         assert!(parse("{{ if $x := .A }}{{ $x }}{{ else }}{{ $x }}{{ end }}").is_ok());
-        assert_eq!(parse_err("{{ if .A }}{{ $x := 1 }}{{ end }}{{ $x }}"), "undefined variable \"$x\"");
+        assert_eq!(
+            parse_err("{{ if .A }}{{ $x := 1 }}{{ end }}{{ $x }}"),
+            "undefined variable \"$x\""
+        );
         assert!(parse("{{ range $i, $e := .A }}{{ $i }}{{ $e }}{{ end }}").is_ok());
-        assert_eq!(parse_err("{{ if $a, $b := .A }}{{ end }}"), "too many declarations in if");
+        assert_eq!(
+            parse_err("{{ if $a, $b := .A }}{{ end }}"),
+            "too many declarations in if"
+        );
     }
 }

@@ -16,43 +16,144 @@ use super::{gochar, gofmt, xstrings};
 
 pub(crate) static FUNCS: &[FuncSpec] = &[
     func!("hello", [], None, |_| Ok("Hello!".into())),
-    func!("abbrev", [Int, Str], None, |a| Ok(abbrev(int(a, 0), s(a, 1)).into())),
-    func!("abbrevboth", [Int, Int, Str], None, |a| Ok(abbrevboth(int(a, 0), int(a, 1), s(a, 2)).into())),
-    func!("trunc", [Int, Str], None, |a| Ok(trunc(int(a, 0), s(a, 1)).into())),
-    func!("trim", [Str], None, |a| Ok(s(a, 0).trim_matches(gochar::is_space).into())),
-    func!("upper", [Str], None, |a| Ok(gochar::str_to_upper(s(a, 0)).into())),
-    func!("lower", [Str], None, |a| Ok(gochar::str_to_lower(s(a, 0)).into())),
+    func!("abbrev", [Int, Str], None, |a| Ok(abbrev(
+        int(a, 0),
+        s(a, 1)
+    )
+    .into())),
+    func!("abbrevboth", [Int, Int, Str], None, |a| Ok(abbrevboth(
+        int(a, 0),
+        int(a, 1),
+        s(a, 2)
+    )
+    .into())),
+    func!("trunc", [Int, Str], None, |a| Ok(
+        trunc(int(a, 0), s(a, 1)).into()
+    )),
+    func!("trim", [Str], None, |a| Ok(s(a, 0)
+        .trim_matches(gochar::is_space)
+        .into())),
+    func!("upper", [Str], None, |a| Ok(
+        gochar::str_to_upper(s(a, 0)).into()
+    )),
+    func!("lower", [Str], None, |a| Ok(
+        gochar::str_to_lower(s(a, 0)).into()
+    )),
     func!("title", [Str], None, |a| Ok(title(s(a, 0)).into())),
     func!("untitle", [Str], None, |a| Ok(untitle(s(a, 0)).into())),
-    func!("substr", [Int, Int, Str], None, |a| substr(int(a, 0), int(a, 1), s(a, 2))),
-    func!("repeat", [Int, Str], None, |a| Ok(s(a, 1).repeat(count(int(a, 0))?).into())),
-    func!("trimall", [Str, Str], None, |a| Ok(trim_all(s(a, 0), s(a, 1)).into())),
-    func!("trimAll", [Str, Str], None, |a| Ok(trim_all(s(a, 0), s(a, 1)).into())),
-    func!("trimSuffix", [Str, Str], None, |a| Ok(s(a, 1).strip_suffix(s(a, 0)).unwrap_or(s(a, 1)).into())),
-    func!("trimPrefix", [Str, Str], None, |a| Ok(s(a, 1).strip_prefix(s(a, 0)).unwrap_or(s(a, 1)).into())),
+    func!("substr", [Int, Int, Str], None, |a| substr(
+        int(a, 0),
+        int(a, 1),
+        s(a, 2)
+    )),
+    func!("repeat", [Int, Str], None, |a| Ok(s(a, 1)
+        .repeat(count(int(a, 0))?)
+        .into())),
+    func!("trimall", [Str, Str], None, |a| Ok(trim_all(
+        s(a, 0),
+        s(a, 1)
+    )
+    .into())),
+    func!("trimAll", [Str, Str], None, |a| Ok(trim_all(
+        s(a, 0),
+        s(a, 1)
+    )
+    .into())),
+    func!("trimSuffix", [Str, Str], None, |a| Ok(s(a, 1)
+        .strip_suffix(s(a, 0))
+        .unwrap_or(s(a, 1))
+        .into())),
+    func!("trimPrefix", [Str, Str], None, |a| Ok(s(a, 1)
+        .strip_prefix(s(a, 0))
+        .unwrap_or(s(a, 1))
+        .into())),
     func!("nospace", [Str], None, |a| Ok(nospace(s(a, 0)).into())),
     func!("initials", [Str], None, |a| Ok(initials(s(a, 0)).into())),
     func!("swapcase", [Str], None, |a| Ok(swapcase(s(a, 0)).into())),
-    func!("snakecase", [Str], None, |a| Ok(xstrings::to_snake_case(s(a, 0)).into())),
-    func!("camelcase", [Str], None, |a| Ok(xstrings::to_camel_case(s(a, 0)).into())),
-    func!("kebabcase", [Str], None, |a| Ok(xstrings::to_kebab_case(s(a, 0)).into())),
-    func!("wrap", [Int, Str], None, |a| Ok(wrap(s(a, 1), int(a, 0), "\n", false).into())),
-    func!("wrapWith", [Int, Str, Str], None, |a| Ok(wrap(s(a, 2), int(a, 0), s(a, 1), true).into())),
-    func!("contains", [Str, Str], None, |a| Ok(s(a, 1).contains(s(a, 0)).into())),
-    func!("hasPrefix", [Str, Str], None, |a| Ok(s(a, 1).starts_with(s(a, 0)).into())),
-    func!("hasSuffix", [Str, Str], None, |a| Ok(s(a, 1).ends_with(s(a, 0)).into())),
-    func!("quote", [], Some(Ty::Any), |a| Ok(quote_each(a, |v| gofmt::quote(&strval(v))).into())),
-    func!("squote", [], Some(Ty::Any), |a| Ok(quote_each(a, |v| format!("'{}'", gofmt::value_string(v))).into())),
-    func!("cat", [], Some(Ty::Any), |a| Ok(quote_each(a, gofmt::value_string).into())),
-    func!("indent", [Int, Str], None, |a| Ok(indent(count(int(a, 0))?, s(a, 1)).into())),
-    func!("nindent", [Int, Str], None, |a| Ok(format!("\n{}", indent(count(int(a, 0))?, s(a, 1))).into())),
-    func!("replace", [Str, Str, Str], None, |a| Ok(s(a, 2).replace(s(a, 0), s(a, 1)).into())),
-    func!("plural", [Str, Str, Int], None, |a| Ok(if int(a, 2) == 1 { s(a, 0) } else { s(a, 1) }.into())),
+    func!("snakecase", [Str], None, |a| Ok(xstrings::to_snake_case(
+        s(a, 0)
+    )
+    .into())),
+    func!("camelcase", [Str], None, |a| Ok(xstrings::to_camel_case(
+        s(a, 0)
+    )
+    .into())),
+    func!("kebabcase", [Str], None, |a| Ok(xstrings::to_kebab_case(
+        s(a, 0)
+    )
+    .into())),
+    func!("wrap", [Int, Str], None, |a| Ok(wrap(
+        s(a, 1),
+        int(a, 0),
+        "\n",
+        false
+    )
+    .into())),
+    func!("wrapWith", [Int, Str, Str], None, |a| Ok(wrap(
+        s(a, 2),
+        int(a, 0),
+        s(a, 1),
+        true
+    )
+    .into())),
+    func!("contains", [Str, Str], None, |a| Ok(s(a, 1)
+        .contains(s(a, 0))
+        .into())),
+    func!("hasPrefix", [Str, Str], None, |a| Ok(s(a, 1)
+        .starts_with(s(a, 0))
+        .into())),
+    func!("hasSuffix", [Str, Str], None, |a| Ok(s(a, 1)
+        .ends_with(s(a, 0))
+        .into())),
+    func!("quote", [], Some(Ty::Any), |a| Ok(quote_each(a, |v| {
+        gofmt::quote(&strval(v))
+    })
+    .into())),
+    func!("squote", [], Some(Ty::Any), |a| Ok(quote_each(
+        a,
+        |v| format!("'{}'", gofmt::value_string(v))
+    )
+    .into())),
+    func!("cat", [], Some(Ty::Any), |a| Ok(quote_each(
+        a,
+        gofmt::value_string
+    )
+    .into())),
+    func!("indent", [Int, Str], None, |a| Ok(indent(
+        count(int(a, 0))?,
+        s(a, 1)
+    )
+    .into())),
+    func!("nindent", [Int, Str], None, |a| Ok(format!(
+        "\n{}",
+        indent(count(int(a, 0))?, s(a, 1))
+    )
+    .into())),
+    func!("replace", [Str, Str, Str], None, |a| Ok(s(a, 2)
+        .replace(s(a, 0), s(a, 1))
+        .into())),
+    func!("plural", [Str, Str, Int], None, |a| Ok(if int(a, 2) == 1 {
+        s(a, 0)
+    } else {
+        s(a, 1)
+    }
+    .into())),
     func!("toString", [Any], None, |a| Ok(strval(val(a, 0)).into())),
-    func!("b64enc", [Str], None, |a| Ok(base64::engine::general_purpose::STANDARD.encode(s(a, 0)).into())),
+    func!("b64enc", [Str], None, |a| Ok(
+        base64::engine::general_purpose::STANDARD
+            .encode(s(a, 0))
+            .into()
+    )),
     func!("b64dec", [Str], None, |a| Ok(b64dec(s(a, 0)).into())),
-    func!("sha256sum", [Str], None, |a| Ok(hex::encode(sha2::Sha256::digest(s(a, 0).as_bytes())).into())),
-    func!("adler32sum", [Str], None, |a| Ok(adler32(s(a, 0).as_bytes()).to_string().into())),
+    func!("sha256sum", [Str], None, |a| Ok(hex::encode(
+        sha2::Sha256::digest(s(a, 0).as_bytes())
+    )
+    .into())),
+    func!("adler32sum", [Str], None, |a| Ok(adler32(
+        s(a, 0).as_bytes()
+    )
+    .to_string()
+    .into())),
     func!("fail", [Str], None, |a| Err(s(a, 0).to_string())),
 ];
 
@@ -63,7 +164,12 @@ pub(crate) fn strval(v: &Json) -> String {
 
 /// Formats every non-nil argument and joins them with spaces (`quote`, `squote`, `cat`).
 fn quote_each(args: &[Arg<'_>], f: impl Fn(&Json) -> String) -> String {
-    args.iter().map(|a| a.json()).filter(|v| !v.is_null()).map(f).collect::<Vec<_>>().join(" ")
+    args.iter()
+        .map(|a| a.json())
+        .filter(|v| !v.is_null())
+        .map(f)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `strings.Repeat` panics on a negative count; the template sees that as an error.
@@ -97,7 +203,9 @@ fn substr(start: i64, end: i64, s: &str) -> FnResult {
         (start, end)
     };
     if from < 0 || to < from || to > len {
-        return Err(format!("runtime error: slice bounds out of range [{from}:{to}] with length {len}"));
+        return Err(format!(
+            "runtime error: slice bounds out of range [{from}:{to}] with length {len}"
+        ));
     }
     Ok(bytes_of(s, from as usize, to as usize).into())
 }
@@ -118,7 +226,10 @@ pub(crate) fn nospace(s: &str) -> String {
     if !s.bytes().any(|b| gochar::is_space(gochar::latin1_rune(b))) {
         return s.to_string();
     }
-    s.bytes().map(gochar::latin1_rune).filter(|c| !gochar::is_space(*c)).collect()
+    s.bytes()
+        .map(gochar::latin1_rune)
+        .filter(|c| !gochar::is_space(*c))
+        .collect()
 }
 
 /// goutils `Initials`: first byte of every white-space separated word, as a Latin-1 rune.
@@ -147,7 +258,11 @@ fn swapcase(s: &str) -> String {
                 gochar::to_lower(c)
             } else if gochar::is_lower(c) {
                 let start = std::mem::replace(&mut word_start, false);
-                if start { gochar::to_title(c) } else { gochar::to_upper(c) }
+                if start {
+                    gochar::to_title(c)
+                } else {
+                    gochar::to_upper(c)
+                }
             } else {
                 word_start = gochar::is_space(c);
                 c
@@ -162,7 +277,11 @@ fn title(s: &str) -> String {
     let mut prev = ' ';
     s.chars()
         .map(|c| {
-            let sep = if prev.is_ascii() { !(prev.is_ascii_alphanumeric() || prev == '_') } else { gochar::is_space(prev) };
+            let sep = if prev.is_ascii() {
+                !(prev.is_ascii_alphanumeric() || prev == '_')
+            } else {
+                gochar::is_space(prev)
+            };
             prev = c;
             if sep { gochar::to_title(c) } else { c }
         })
@@ -225,9 +344,15 @@ fn abbreviate_full(s: &str, offset: i64, max_width: i64) -> Option<String> {
     }
     if offset + max_width - 3 < len {
         let rest = bytes_of(s, offset as usize, s.len());
-        return Some(format!("...{}", abbreviate_full(&rest, 0, max_width - 3).unwrap_or_default()));
+        return Some(format!(
+            "...{}",
+            abbreviate_full(&rest, 0, max_width - 3).unwrap_or_default()
+        ));
     }
-    Some(format!("...{}", bytes_of(s, (len - (max_width - 3)) as usize, s.len())))
+    Some(format!(
+        "...{}",
+        bytes_of(s, (len - (max_width - 3)) as usize, s.len())
+    ))
 }
 
 /// goutils `WrapCustom` (byte based): breaks at the last space that fits; long words are
@@ -278,8 +403,13 @@ fn wrap(s: &str, width: i64, newline: &str, wrap_long: bool) -> String {
 fn b64dec(s: &str) -> String {
     match base64::engine::general_purpose::STANDARD.decode(s) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(base64::DecodeError::InvalidByte(at, _)) => format!("illegal base64 data at input byte {at}"),
-        Err(_) => format!("illegal base64 data at input byte {}", s.len().saturating_sub(s.len() % 4)),
+        Err(base64::DecodeError::InvalidByte(at, _)) => {
+            format!("illegal base64 data at input byte {at}")
+        }
+        Err(_) => format!(
+            "illegal base64 data at input byte {}",
+            s.len().saturating_sub(s.len() % 4)
+        ),
     }
 }
 
@@ -328,8 +458,16 @@ mod tests {
     #[test]
     fn nospace_reproduces_go_byte_handling() {
         assert_eq!(nospace("Café"), "Café", "no white space byte: unchanged");
-        assert_eq!(nospace("Café Prod"), "CafÃ©Prod", "bytes re-read as Latin-1");
-        assert_eq!(nospace("à b"), "Ãb", "0xA0 continuation byte counts as NBSP");
+        assert_eq!(
+            nospace("Café Prod"),
+            "CafÃ©Prod",
+            "bytes re-read as Latin-1"
+        );
+        assert_eq!(
+            nospace("à b"),
+            "Ãb",
+            "0xA0 continuation byte counts as NBSP"
+        );
         assert_eq!(nospace("a\tb\nc\u{A0}d"), "abcÂd");
     }
 

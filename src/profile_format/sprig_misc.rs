@@ -17,92 +17,223 @@ pub(crate) static FUNCS: &[FuncSpec] = &[
     }),
     func!("empty", [Any], None, |a| Ok(empty(val(a, 0)).into())),
     func!("coalesce", [], Some(Ty::Any), |a| {
-        Ok(Ret::Val(a.iter().map(|x| x.json()).find(|v| !empty(v)).cloned().unwrap_or(Json::Null)))
+        Ok(Ret::Val(
+            a.iter()
+                .map(|x| x.json())
+                .find(|v| !empty(v))
+                .cloned()
+                .unwrap_or(Json::Null),
+        ))
     }),
-    func!("all", [], Some(Ty::Any), |a| Ok(a.iter().all(|x| !empty(x.json())).into())),
-    func!("any", [], Some(Ty::Any), |a| Ok(a.iter().any(|x| !empty(x.json())).into())),
+    func!("all", [], Some(Ty::Any), |a| Ok(a
+        .iter()
+        .all(|x| !empty(x.json()))
+        .into())),
+    func!("any", [], Some(Ty::Any), |a| Ok(a
+        .iter()
+        .any(|x| !empty(x.json()))
+        .into())),
     func!("ternary", [Any, Any, Bool], None, |a| {
-        Ok(Ret::Val(if val(a, 2).as_bool() == Some(true) { val(a, 0) } else { val(a, 1) }.clone()))
+        Ok(Ret::Val(
+            if val(a, 2).as_bool() == Some(true) {
+                val(a, 0)
+            } else {
+                val(a, 1)
+            }
+            .clone(),
+        ))
     }),
-    func!("atoi", [Str], None, |a| Ok(parse_int(s(a, 0), 10).unwrap_or(0).into())),
+    func!("atoi", [Str], None, |a| Ok(parse_int(s(a, 0), 10)
+        .unwrap_or(0)
+        .into())),
     func!("int", [Any], None, |a| Ok(to_int64(val(a, 0)).into())),
     func!("int64", [Any], None, |a| Ok(to_int64(val(a, 0)).into())),
     func!("float64", [Any], None, |a| Ok(float(to_float64(val(a, 0))))),
-    func!("toDecimal", [Any], None, |a| Ok(parse_int(&gofmt::value_string(val(a, 0)), 8).unwrap_or(0).into())),
-    func!("add1", [Any], None, |a| Ok(to_int64(val(a, 0)).wrapping_add(1).into())),
-    func!("add", [], Some(Ty::Any), |a| Ok(a.iter().fold(0i64, |acc, x| acc.wrapping_add(to_int64(x.json()))).into())),
-    func!("sub", [Any, Any], None, |a| Ok(to_int64(val(a, 0)).wrapping_sub(to_int64(val(a, 1))).into())),
+    func!("toDecimal", [Any], None, |a| Ok(parse_int(
+        &gofmt::value_string(val(a, 0)),
+        8
+    )
+    .unwrap_or(0)
+    .into())),
+    func!("add1", [Any], None, |a| Ok(to_int64(val(a, 0))
+        .wrapping_add(1)
+        .into())),
+    func!("add", [], Some(Ty::Any), |a| Ok(a
+        .iter()
+        .fold(0i64, |acc, x| acc.wrapping_add(to_int64(x.json())))
+        .into())),
+    func!("sub", [Any, Any], None, |a| Ok(to_int64(val(a, 0))
+        .wrapping_sub(to_int64(val(a, 1)))
+        .into())),
     func!("mul", [Any], Some(Ty::Any), |a| {
-        Ok(a[1..].iter().fold(to_int64(val(a, 0)), |acc, x| acc.wrapping_mul(to_int64(x.json()))).into())
+        Ok(a[1..]
+            .iter()
+            .fold(to_int64(val(a, 0)), |acc, x| {
+                acc.wrapping_mul(to_int64(x.json()))
+            })
+            .into())
     }),
     func!("div", [Any, Any], None, |a| int_op(a, i64::checked_div)),
     func!("mod", [Any, Any], None, |a| int_op(a, i64::checked_rem)),
-    func!("max", [Any], Some(Ty::Any), |a| Ok(a.iter().map(|x| to_int64(x.json())).fold(to_int64(val(a, 0)), i64::max).into())),
+    func!("max", [Any], Some(Ty::Any), |a| Ok(a
+        .iter()
+        .map(|x| to_int64(x.json()))
+        .fold(to_int64(val(a, 0)), i64::max)
+        .into())),
     func!("biggest", [Any], Some(Ty::Any), |a| {
-        Ok(a.iter().map(|x| to_int64(x.json())).fold(to_int64(val(a, 0)), i64::max).into())
+        Ok(a.iter()
+            .map(|x| to_int64(x.json()))
+            .fold(to_int64(val(a, 0)), i64::max)
+            .into())
     }),
-    func!("min", [Any], Some(Ty::Any), |a| Ok(a.iter().map(|x| to_int64(x.json())).fold(to_int64(val(a, 0)), i64::min).into())),
-    func!("floor", [Any], None, |a| Ok(float(to_float64(val(a, 0)).floor()))),
-    func!("ceil", [Any], None, |a| Ok(float(to_float64(val(a, 0)).ceil()))),
+    func!("min", [Any], Some(Ty::Any), |a| Ok(a
+        .iter()
+        .map(|x| to_int64(x.json()))
+        .fold(to_int64(val(a, 0)), i64::min)
+        .into())),
+    func!("floor", [Any], None, |a| Ok(float(
+        to_float64(val(a, 0)).floor()
+    ))),
+    func!("ceil", [Any], None, |a| Ok(float(
+        to_float64(val(a, 0)).ceil()
+    ))),
     func!("round", [Any, Int], Some(Ty::Any), |a| {
         let round_on = a.get(2).map_or(0.5, |x| to_float64(x.json()));
         let pow = 10f64.powi(int(a, 1) as i32);
         let digit = pow * to_float64(val(a, 0));
-        let rounded = if digit.fract() >= round_on { digit.ceil() } else { digit.floor() };
+        let rounded = if digit.fract() >= round_on {
+            digit.ceil()
+        } else {
+            digit.floor()
+        };
         Ok(float(rounded / pow))
     }),
     func!("until", [Int], None, |a| {
         let n = int(a, 0);
         Ok(until_step(0, n, if n < 0 { -1 } else { 1 }))
     }),
-    func!("untilStep", [Int, Int, Int], None, |a| Ok(until_step(int(a, 0), int(a, 1), int(a, 2)))),
-    func!("split", [Str, Str], None, |a| Ok(index_map(go_split(s(a, 1), s(a, 0), -1)))),
-    func!("splitn", [Str, Int, Str], None, |a| Ok(index_map(go_split(s(a, 2), s(a, 0), int(a, 1))))),
-    func!("splitList", [Str, Str], None, |a| Ok(string_list(go_split(s(a, 1), s(a, 0), -1)))),
-    func!("toStrings", [Any], None, |a| Ok(string_list(strslice(val(a, 0))))),
-    func!("join", [Str, Any], None, |a| Ok(strslice(val(a, 1)).join(s(a, 0)).into())),
+    func!("untilStep", [Int, Int, Int], None, |a| Ok(until_step(
+        int(a, 0),
+        int(a, 1),
+        int(a, 2)
+    ))),
+    func!("split", [Str, Str], None, |a| Ok(index_map(go_split(
+        s(a, 1),
+        s(a, 0),
+        -1
+    )))),
+    func!("splitn", [Str, Int, Str], None, |a| Ok(index_map(
+        go_split(s(a, 2), s(a, 0), int(a, 1))
+    ))),
+    func!("splitList", [Str, Str], None, |a| Ok(string_list(
+        go_split(s(a, 1), s(a, 0), -1)
+    ))),
+    func!("toStrings", [Any], None, |a| Ok(string_list(strslice(
+        val(a, 0)
+    )))),
+    func!("join", [Str, Any], None, |a| Ok(strslice(val(a, 1))
+        .join(s(a, 0))
+        .into())),
     func!("sortAlpha", [Any], None, |a| {
         let v = val(a, 0);
-        let mut items = if v.is_array() { strslice(v) } else { vec![strval(v)] };
+        let mut items = if v.is_array() {
+            strslice(v)
+        } else {
+            vec![strval(v)]
+        };
         items.sort();
         Ok(string_list(items))
     }),
-    func!("list", [], Some(Ty::Any), |a| Ok(Ret::Val(Json::Array(a.iter().map(|x| x.json().clone()).collect())))),
-    func!("tuple", [], Some(Ty::Any), |a| Ok(Ret::Val(Json::Array(a.iter().map(|x| x.json().clone()).collect())))),
-    func!("first", [Any], None, |a| list_op(a, "first", |l| l.first().cloned().unwrap_or(Json::Null))),
-    func!("mustFirst", [Any], None, |a| list_op(a, "first", |l| l.first().cloned().unwrap_or(Json::Null))),
-    func!("last", [Any], None, |a| list_op(a, "last", |l| l.last().cloned().unwrap_or(Json::Null))),
-    func!("mustLast", [Any], None, |a| list_op(a, "last", |l| l.last().cloned().unwrap_or(Json::Null))),
-    func!("rest", [Any], None, |a| list_op(a, "rest", |l| nil_if_empty(l, || l[1..].to_vec()))),
-    func!("mustRest", [Any], None, |a| list_op(a, "rest", |l| nil_if_empty(l, || l[1..].to_vec()))),
-    func!("initial", [Any], None, |a| list_op(a, "initial", |l| nil_if_empty(l, || l[..l.len() - 1].to_vec()))),
-    func!("mustInitial", [Any], None, |a| list_op(a, "initial", |l| nil_if_empty(l, || l[..l.len() - 1].to_vec()))),
-    func!("reverse", [Any], None, |a| list_op(a, "reverse", |l| Json::Array(l.iter().rev().cloned().collect()))),
-    func!("mustReverse", [Any], None, |a| list_op(a, "reverse", |l| Json::Array(l.iter().rev().cloned().collect()))),
+    func!("list", [], Some(Ty::Any), |a| Ok(Ret::Val(Json::Array(
+        a.iter().map(|x| x.json().clone()).collect()
+    )))),
+    func!("tuple", [], Some(Ty::Any), |a| Ok(Ret::Val(Json::Array(
+        a.iter().map(|x| x.json().clone()).collect()
+    )))),
+    func!("first", [Any], None, |a| list_op(a, "first", |l| l
+        .first()
+        .cloned()
+        .unwrap_or(Json::Null))),
+    func!("mustFirst", [Any], None, |a| list_op(a, "first", |l| l
+        .first()
+        .cloned()
+        .unwrap_or(Json::Null))),
+    func!("last", [Any], None, |a| list_op(a, "last", |l| l
+        .last()
+        .cloned()
+        .unwrap_or(Json::Null))),
+    func!("mustLast", [Any], None, |a| list_op(a, "last", |l| l
+        .last()
+        .cloned()
+        .unwrap_or(Json::Null))),
+    func!("rest", [Any], None, |a| list_op(a, "rest", |l| {
+        nil_if_empty(l, || l[1..].to_vec())
+    })),
+    func!("mustRest", [Any], None, |a| list_op(a, "rest", |l| {
+        nil_if_empty(l, || l[1..].to_vec())
+    })),
+    func!("initial", [Any], None, |a| list_op(a, "initial", |l| {
+        nil_if_empty(l, || l[..l.len() - 1].to_vec())
+    })),
+    func!("mustInitial", [Any], None, |a| list_op(a, "initial", |l| {
+        nil_if_empty(l, || l[..l.len() - 1].to_vec())
+    })),
+    func!("reverse", [Any], None, |a| list_op(a, "reverse", |l| {
+        Json::Array(l.iter().rev().cloned().collect())
+    })),
+    func!("mustReverse", [Any], None, |a| list_op(a, "reverse", |l| {
+        Json::Array(l.iter().rev().cloned().collect())
+    })),
     func!("uniq", [Any], None, |a| list_op(a, "uniq", uniq)),
     func!("mustUniq", [Any], None, |a| list_op(a, "uniq", uniq)),
     func!("compact", [Any], None, |a| list_op(a, "compact", compact)),
-    func!("mustCompact", [Any], None, |a| list_op(a, "compact", compact)),
+    func!("mustCompact", [Any], None, |a| list_op(
+        a, "compact", compact
+    )),
     func!("has", [Any, Any], None, has),
     func!("mustHas", [Any, Any], None, has),
     func!("without", [Any], Some(Ty::Any), without),
     func!("mustWithout", [Any], Some(Ty::Any), without),
-    func!("append", [Any, Any], None, |a| list_op(a, "append", |l| push(l, val(a, 1), false))),
-    func!("push", [Any, Any], None, |a| list_op(a, "push", |l| push(l, val(a, 1), false))),
-    func!("mustAppend", [Any, Any], None, |a| list_op(a, "append", |l| push(l, val(a, 1), false))),
-    func!("mustPush", [Any, Any], None, |a| list_op(a, "push", |l| push(l, val(a, 1), false))),
-    func!("prepend", [Any, Any], None, |a| list_op(a, "prepend", |l| push(l, val(a, 1), true))),
-    func!("mustPrepend", [Any, Any], None, |a| list_op(a, "prepend", |l| push(l, val(a, 1), true))),
+    func!("append", [Any, Any], None, |a| list_op(a, "append", |l| {
+        push(l, val(a, 1), false)
+    })),
+    func!("push", [Any, Any], None, |a| list_op(a, "push", |l| push(
+        l,
+        val(a, 1),
+        false
+    ))),
+    func!("mustAppend", [Any, Any], None, |a| list_op(
+        a,
+        "append",
+        |l| push(l, val(a, 1), false)
+    )),
+    func!("mustPush", [Any, Any], None, |a| list_op(a, "push", |l| {
+        push(l, val(a, 1), false)
+    })),
+    func!("prepend", [Any, Any], None, |a| list_op(
+        a,
+        "prepend",
+        |l| push(l, val(a, 1), true)
+    )),
+    func!("mustPrepend", [Any, Any], None, |a| list_op(
+        a,
+        "prepend",
+        |l| push(l, val(a, 1), true)
+    )),
     func!("concat", [], Some(Ty::Any), concat),
     func!("slice", [Any], Some(Ty::Any), slice),
     func!("mustSlice", [Any], Some(Ty::Any), slice),
-    func!("env", [Str], None, |a| Ok(std::env::var(s(a, 0)).unwrap_or_default().into())),
+    func!("env", [Str], None, |a| Ok(std::env::var(s(a, 0))
+        .unwrap_or_default()
+        .into())),
     func!("expandenv", [Str], None, |a| Ok(expand_env(s(a, 0)).into())),
     func!("base", [Str], None, |a| Ok(gopath::base(s(a, 0)).into())),
     func!("dir", [Str], None, |a| Ok(gopath::dir(s(a, 0)).into())),
     func!("clean", [Str], None, |a| Ok(gopath::clean(s(a, 0)).into())),
     func!("ext", [Str], None, |a| Ok(gopath::ext(s(a, 0)).into())),
-    func!("isAbs", [Str], None, |a| Ok(s(a, 0).starts_with('/').into())),
+    func!("isAbs", [Str], None, |a| Ok(s(a, 0)
+        .starts_with('/')
+        .into())),
 ];
 
 fn float(f: f64) -> Ret {
@@ -138,16 +269,28 @@ pub(crate) fn parse_int(s: &str, base: u32) -> Option<i64> {
     } else {
         (base, body, false)
     };
-    if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
         return None;
     }
-    let cleaned: String = if underscores { digits.replace('_', "") } else { digits.to_string() };
+    let cleaned: String = if underscores {
+        digits.replace('_', "")
+    } else {
+        digits.to_string()
+    };
     if !underscores && digits.contains('_') {
         return None;
     }
     let magnitude = u64::from_str_radix(&cleaned, radix).ok()?;
     if neg {
-        if magnitude > i64::MAX as u64 + 1 { None } else { Some((magnitude as i64).wrapping_neg()) }
+        if magnitude > i64::MAX as u64 + 1 {
+            None
+        } else {
+            Some((magnitude as i64).wrapping_neg())
+        }
     } else {
         i64::try_from(magnitude).ok()
     }
@@ -157,7 +300,10 @@ pub(crate) fn parse_int(s: &str, base: u32) -> Option<i64> {
 /// zero fraction (`"12.00"`), booleans are 0/1, anything unparsable is 0.
 pub(crate) fn to_int64(v: &Json) -> i64 {
     match v {
-        Json::Number(n) => n.as_i64().or_else(|| n.as_u64().map(|u| u as i64)).unwrap_or_else(|| n.as_f64().map_or(0, |f| f as i64)),
+        Json::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_u64().map(|u| u as i64))
+            .unwrap_or_else(|| n.as_f64().map_or(0, |f| f as i64)),
         Json::String(s) => parse_int(trim_zero_decimal(s), 0).unwrap_or(0),
         Json::Bool(b) => i64::from(*b),
         _ => 0,
@@ -239,7 +385,11 @@ fn go_split(s: &str, sep: &str, n: i64) -> Vec<String> {
 
 /// sprig `split`/`splitn` results: a map `_0`, `_1`, … so that `$parts._0` works.
 fn index_map(parts: Vec<String>) -> Ret {
-    let map = parts.into_iter().enumerate().map(|(i, p)| (format!("_{i}"), Json::String(p))).collect();
+    let map = parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| (format!("_{i}"), Json::String(p)))
+        .collect();
     Ret::Val(Json::Object(map))
 }
 
@@ -258,7 +408,9 @@ fn strslice(v: &Json) -> Vec<String> {
 fn list_op(a: &[Arg<'_>], what: &str, f: impl FnOnce(&Vec<Json>) -> Json) -> FnResult {
     match val(a, 0) {
         Json::Array(l) => Ok(Ret::Val(f(l))),
-        Json::Null => Err("runtime error: invalid memory address or nil pointer dereference".into()),
+        Json::Null => {
+            Err("runtime error: invalid memory address or nil pointer dereference".into())
+        }
         other => Err(format!("Cannot find {what} on type {}", go_kind(other))),
     }
 }
@@ -276,7 +428,11 @@ fn go_kind(v: &Json) -> &'static str {
 }
 
 fn nil_if_empty(l: &[Json], f: impl FnOnce() -> Vec<Json>) -> Json {
-    if l.is_empty() { Json::Null } else { Json::Array(f()) }
+    if l.is_empty() {
+        Json::Null
+    } else {
+        Json::Array(f())
+    }
 }
 
 fn uniq(l: &Vec<Json>) -> Json {
@@ -313,7 +469,9 @@ fn has(a: &[Arg<'_>]) -> FnResult {
 
 fn without(a: &[Arg<'_>]) -> FnResult {
     let omit: Vec<&Json> = a[1..].iter().map(|x| x.json()).collect();
-    list_op(a, "without", |l| Json::Array(l.iter().filter(|v| !omit.contains(v)).cloned().collect()))
+    list_op(a, "without", |l| {
+        Json::Array(l.iter().filter(|v| !omit.contains(v)).cloned().collect())
+    })
 }
 
 fn concat(a: &[Arg<'_>]) -> FnResult {
@@ -331,8 +489,15 @@ fn concat(a: &[Arg<'_>]) -> FnResult {
 fn slice(a: &[Arg<'_>]) -> FnResult {
     let l = match val(a, 0) {
         Json::Array(l) => l,
-        Json::Null => return Err("runtime error: invalid memory address or nil pointer dereference".into()),
-        other => return Err(format!("list should be type of slice or array but {}", go_kind(other))),
+        Json::Null => {
+            return Err("runtime error: invalid memory address or nil pointer dereference".into());
+        }
+        other => {
+            return Err(format!(
+                "list should be type of slice or array but {}",
+                go_kind(other)
+            ));
+        }
     };
     if l.is_empty() {
         return Ok(Ret::Val(Json::Null));
@@ -342,7 +507,9 @@ fn slice(a: &[Arg<'_>]) -> FnResult {
     if start < 0 || end < start || end > l.len() as i64 {
         return Err(format!("reflect: slice index out of range [{start}:{end}]"));
     }
-    Ok(Ret::Val(Json::Array(l[start as usize..end as usize].to_vec())))
+    Ok(Ret::Val(Json::Array(
+        l[start as usize..end as usize].to_vec(),
+    )))
 }
 
 /// `os.ExpandEnv`: `$NAME` and `${NAME}`; a `$` not followed by a name stays.
@@ -371,7 +538,8 @@ fn expand_env(s: &str) -> String {
 
 fn shell_name(s: &str) -> (Option<&str>, usize) {
     let b = s.as_bytes();
-    let special = |c: u8| matches!(c, b'*' | b'#' | b'$' | b'@' | b'!' | b'?' | b'-') || c.is_ascii_digit();
+    let special =
+        |c: u8| matches!(c, b'*' | b'#' | b'$' | b'@' | b'!' | b'?' | b'-') || c.is_ascii_digit();
     if b[0] == b'{' {
         if b.len() > 2 && special(b[1]) && b[2] == b'}' {
             return (Some(&s[1..2]), 3);
@@ -385,8 +553,15 @@ fn shell_name(s: &str) -> (Option<&str>, usize) {
     if special(b[0]) {
         return (Some(&s[..1]), 1);
     }
-    let n = b.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count();
-    if n == 0 { (None, 0) } else { (Some(&s[..n]), n) }
+    let n = b
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+        .count();
+    if n == 0 {
+        (None, 0)
+    } else {
+        (Some(&s[..n]), n)
+    }
 }
 
 #[cfg(test)]
@@ -398,7 +573,11 @@ mod tests {
     fn cast_semantics() {
         assert_eq!(to_int64(&json!("42")), 42);
         assert_eq!(to_int64(&json!("0x1F")), 31);
-        assert_eq!(to_int64(&json!("012")), 10, "leading zero is octal for cast.ToInt64");
+        assert_eq!(
+            to_int64(&json!("012")),
+            10,
+            "leading zero is octal for cast.ToInt64"
+        );
         assert_eq!(to_int64(&json!("000012345678")), 0, "not valid octal: 0");
         assert_eq!(to_int64(&json!("12.00")), 12);
         assert_eq!(to_int64(&json!("12.5")), 0);

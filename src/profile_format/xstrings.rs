@@ -8,7 +8,9 @@
 //! (`Bld4Floor` → `bld4_floor`) unless lower case letters follow it (`http2xx` →
 //! `http_2xx`). A literal U+FFFD counts as an invalid rune, as it does in Go.
 
-use super::gochar::{RUNE_ERROR, is_letter, is_number, is_punct, is_space, is_upper, to_lower, to_upper};
+use super::gochar::{
+    RUNE_ERROR, is_letter, is_number, is_punct, is_space, is_upper, to_lower, to_upper,
+};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Word {
@@ -31,7 +33,9 @@ fn is_alphabet(c: char) -> bool {
         return false;
     }
     let u = c as u32;
-    !((0x4E00..=0x9FCC).contains(&u) || (0x3400..=0x4D85).contains(&u) || (0x20000..=0x2B81D).contains(&u))
+    !((0x4E00..=0x9FCC).contains(&u)
+        || (0x3400..=0x4D85).contains(&u)
+        || (0x20000..=0x2B81D).contains(&u))
 }
 
 /// The first rune that is not invalid, and the byte length consumed to reach past it
@@ -48,7 +52,12 @@ fn next_valid(s: &str, prev: char) -> (char, usize) {
 }
 
 /// Consumes runes from `rest` while `keep` holds, growing `offset`.
-fn take_while(rest: &mut &str, offset: &mut usize, mut r: char, keep: impl Fn(char) -> bool) -> char {
+fn take_while(
+    rest: &mut &str,
+    offset: &mut usize,
+    mut r: char,
+    keep: impl Fn(char) -> bool,
+) -> char {
     while !rest.is_empty() {
         let (c, size) = next_valid(rest, r);
         r = c;
@@ -104,12 +113,16 @@ fn next_word(s: &str) -> (Word, &str, &str) {
             } else if is_alphabet(c) {
                 offset += size;
                 rest = &rest[size..];
-                take_while(&mut rest, &mut offset, c, |c| is_alphabet(c) && !is_upper(c));
+                take_while(&mut rest, &mut offset, c, |c| {
+                    is_alphabet(c) && !is_upper(c)
+                });
             }
         }
         Word::Upper
     } else if is_alphabet(r) {
-        take_while(&mut rest, &mut offset, r, |c| is_alphabet(c) && !is_upper(c));
+        take_while(&mut rest, &mut offset, r, |c| {
+            is_alphabet(c) && !is_upper(c)
+        });
         Word::Alphabet
     } else if is_number(r) {
         take_while(&mut rest, &mut offset, r, is_number);
@@ -307,11 +320,23 @@ mod tests {
         ("中文(字符)", "中文(字符)"),
         ("混合ABCWords与123数字456", "混合_abc_words_与123_数字456"),
         ("  sentence case  ", "__sentence_case__"),
-        (" Mixed-hyphen case _and SENTENCE_case and UPPER-case", "_mixed_hyphen_case__and_sentence_case_and_upper_case"),
-        ("FROM CamelCase to snake/kebab-case", "from_camel_case_to_snake/kebab_case"),
+        (
+            " Mixed-hyphen case _and SENTENCE_case and UPPER-case",
+            "_mixed_hyphen_case__and_sentence_case_and_upper_case",
+        ),
+        (
+            "FROM CamelCase to snake/kebab-case",
+            "from_camel_case_to_snake/kebab_case",
+        ),
         ("", ""),
-        ("Abc\u{FFFD}E\u{FFFD}f\u{FFFD}d\u{FFFD}2\u{FFFD}00z\u{FFFD}ZZ\u{FFFD}ZZ", "abc_\u{FFFD}e\u{FFFD}f\u{FFFD}d_\u{FFFD}2\u{FFFD}00z_\u{FFFD}zz\u{FFFD}zz"),
-        ("\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}", "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}"),
+        (
+            "Abc\u{FFFD}E\u{FFFD}f\u{FFFD}d\u{FFFD}2\u{FFFD}00z\u{FFFD}ZZ\u{FFFD}ZZ",
+            "abc_\u{FFFD}e\u{FFFD}f\u{FFFD}d_\u{FFFD}2\u{FFFD}00z_\u{FFFD}zz\u{FFFD}zz",
+        ),
+        (
+            "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}",
+            "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}",
+        ),
         ("abc_123_def", "abc_123_def"),
         ("FirstName", "first_name"),
         ("GO_PATH", "go_path"),
@@ -338,7 +363,11 @@ mod tests {
     fn snake_and_kebab_case() {
         for (input, want) in SNAKE {
             assert_eq!(to_snake_case(input), *want, "snakecase {input:?}");
-            assert_eq!(to_kebab_case(input), want.replace('_', "-"), "kebabcase {input:?}");
+            assert_eq!(
+                to_kebab_case(input),
+                want.replace('_', "-"),
+                "kebabcase {input:?}"
+            );
         }
     }
 
@@ -347,7 +376,10 @@ mod tests {
         assert_eq!(to_kebab_case("Production Account"), "production-account");
         assert_eq!(to_kebab_case("AWSAccount"), "aws-account");
         assert_eq!(to_kebab_case("foo_bar"), "foo-bar");
-        assert_eq!(to_kebab_case("Dev-Account2 (legacy)"), "dev-account2-(legacy)");
+        assert_eq!(
+            to_kebab_case("Dev-Account2 (legacy)"),
+            "dev-account2-(legacy)"
+        );
         assert_eq!(to_kebab_case("AdministratorAccess"), "administrator-access");
         assert_eq!(to_snake_case("Sandbox 42"), "sandbox_42");
     }
@@ -365,7 +397,10 @@ mod tests {
             ("GOLANG", "golang"),
             ("a", "a"),
             ("好", "好"),
-            ("FROM CamelCase to snake/kebab-case", "fromCamelCaseToSnake/kebabCase"),
+            (
+                "FROM CamelCase to snake/kebab-case",
+                "fromCamelCaseToSnake/kebabCase",
+            ),
             ("", ""),
             ("some words", "someWords"),
             ("hello-world", "helloWorld"),

@@ -172,7 +172,8 @@ impl Caller<'_> {
                 Class::Transient => {
                     transient += 1;
                     if transient >= self.policy.max_attempts.max(1) {
-                        let detail = format!("{} (gave up after {transient} attempts)", describe(&err));
+                        let detail =
+                            format!("{} (gave up after {transient} attempts)", describe(&err));
                         return Err(target.error(detail));
                     }
                     self.policy.backoff(retries, None, rand::random::<f64>())

@@ -57,11 +57,17 @@ pub(super) async fn run(
         deadline: started + opts.budget,
         counters: Counters::default(),
     };
-    let engine = Engine { portal, caller: &caller, started };
+    let engine = Engine {
+        portal,
+        caller: &caller,
+        started,
+    };
     let work = async {
         let (tx, rx) = mpsc::unbounded_channel();
-        let (listed, found) =
-            tokio::try_join!(engine.list_accounts(tx), engine.fetch_roles(rx, opts.concurrency))?;
+        let (listed, found) = tokio::try_join!(
+            engine.list_accounts(tx),
+            engine.fetch_roles(rx, opts.concurrency)
+        )?;
         Ok::<_, RefreshError>((listed, found))
     };
     let (listed, mut found) = tokio::time::timeout_at(caller.deadline, work)
@@ -95,7 +101,10 @@ struct Engine<'e, 'a> {
 impl Engine<'_, '_> {
     /// Pages through `ListAccounts`, sending each new account to the role fetchers at once.
     /// Returns how many accounts were listed.
-    async fn list_accounts(&self, tx: mpsc::UnboundedSender<Listed>) -> Result<usize, RefreshError> {
+    async fn list_accounts(
+        &self,
+        tx: mpsc::UnboundedSender<Listed>,
+    ) -> Result<usize, RefreshError> {
         let mut seen = HashSet::new();
         let mut next: Option<String> = None;
         loop {
@@ -128,7 +137,10 @@ impl Engine<'_, '_> {
                 // The receiver only goes away when the refresh is already failing.
                 let _ = tx.send(account);
             }
-            self.caller.counters.listed.store(seen.len(), Ordering::Relaxed);
+            self.caller
+                .counters
+                .listed
+                .store(seen.len(), Ordering::Relaxed);
             self.caller.progress.accounts_listed(seen.len());
             match page.next_token() {
                 Some(t) if !t.is_empty() => {
@@ -186,7 +198,10 @@ impl Engine<'_, '_> {
 
     /// All roles of one account (paged), sorted by name.
     async fn fetch_account(&self, account: Listed) -> Result<DiscoveredAccount, RefreshError> {
-        let target = Target::Roles { account: &account.id_text, name: &account.name };
+        let target = Target::Roles {
+            account: &account.id_text,
+            name: &account.name,
+        };
         let mut roles = Vec::new();
         let mut next: Option<String> = None;
         loop {
@@ -204,7 +219,11 @@ impl Engine<'_, '_> {
                         .send()
                 })
                 .await?;
-            roles.extend(page.role_list().iter().filter_map(|r| r.role_name().map(str::to_owned)));
+            roles.extend(
+                page.role_list()
+                    .iter()
+                    .filter_map(|r| r.role_name().map(str::to_owned)),
+            );
             match page.next_token() {
                 Some(t) if !t.is_empty() && next.as_deref() != Some(t) => next = Some(t.to_owned()),
                 _ => break,
@@ -212,6 +231,11 @@ impl Engine<'_, '_> {
         }
         roles.sort();
         roles.dedup();
-        Ok(DiscoveredAccount { id: account.id, name: account.name, email: account.email, roles })
+        Ok(DiscoveredAccount {
+            id: account.id,
+            name: account.name,
+            email: account.email,
+            roles,
+        })
     }
 }

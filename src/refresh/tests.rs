@@ -27,17 +27,26 @@ impl TokenSource for Counting {
         Box::pin(async move {
             tokio::time::sleep(Duration::from_millis(20)).await;
             if self.fail_renewal {
-                return Err(RefreshError::Auth("background refresh cannot log in".into()));
+                return Err(RefreshError::Auth(
+                    "background refresh cannot log in".into(),
+                ));
             }
             let n = self.renewals.fetch_add(1, Ordering::SeqCst) + 1;
-            assert_eq!(rejected, format!("t{}", n - 1), "renew is told which token was rejected");
+            assert_eq!(
+                rejected,
+                format!("t{}", n - 1),
+                "renew is told which token was rejected"
+            );
             Ok(format!("t{n}"))
         })
     }
 }
 
 fn counting(fail_renewal: bool) -> Counting {
-    Counting { renewals: AtomicU32::new(0), fail_renewal }
+    Counting {
+        renewals: AtomicU32::new(0),
+        fail_renewal,
+    }
 }
 
 #[tokio::test]
@@ -64,8 +73,14 @@ async fn renewals_are_capped() {
     let cell = TokenCell::new(&source, 2).await.expect("first token");
     cell.renew(&cell.current()).await.expect("1st");
     cell.renew(&cell.current()).await.expect("2nd");
-    let err = cell.renew(&cell.current()).await.expect_err("3rd is refused");
-    assert!(matches!(err, RefreshError::TokenRejected { renewals: 2 }), "{err}");
+    let err = cell
+        .renew(&cell.current())
+        .await
+        .expect_err("3rd is refused");
+    assert!(
+        matches!(err, RefreshError::TokenRejected { renewals: 2 }),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -73,9 +88,15 @@ async fn a_source_that_cannot_renew_fails_the_renewal() {
     let source = counting(true);
     let cell = TokenCell::new(&source, 3).await.expect("first token");
     let err = cell.renew(&cell.current()).await.expect_err("no renewal");
-    assert!(err.to_string().contains("background refresh cannot log in"), "{err}");
+    assert!(
+        err.to_string().contains("background refresh cannot log in"),
+        "{err}"
+    );
     let fixed = FixedToken::new("secret-token-value");
-    let err = fixed.renew("secret-token-value").await.expect_err("fixed tokens never renew");
+    let err = fixed
+        .renew("secret-token-value")
+        .await
+        .expect_err("fixed tokens never renew");
     assert!(err.to_string().contains("aws-sso login"), "{err}");
     assert!(!format!("{fixed:?}").contains("secret-token-value"));
 }
@@ -83,7 +104,10 @@ async fn a_source_that_cannot_renew_fails_the_renewal() {
 #[test]
 fn retry_after_accepts_seconds_only() {
     assert_eq!(parse_retry_after("1"), Some(Duration::from_secs(1)));
-    assert_eq!(parse_retry_after(" 0.25 "), Some(Duration::from_millis(250)));
+    assert_eq!(
+        parse_retry_after(" 0.25 "),
+        Some(Duration::from_millis(250))
+    );
     assert_eq!(parse_retry_after("-3"), None);
     assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
     assert_eq!(parse_retry_after("99999"), Some(Duration::from_secs(3600)));
@@ -91,11 +115,18 @@ fn retry_after_accepts_seconds_only() {
 
 #[test]
 fn limiter_tuning_follows_the_options() {
-    let opts = RefreshOptions { initial_rate: 12.0, burst: 0, ..Default::default() };
+    let opts = RefreshOptions {
+        initial_rate: 12.0,
+        burst: 0,
+        ..Default::default()
+    };
     let cfg = opts.limiter_config();
     assert_eq!((cfg.start_rate, cfg.ceiling, cfg.burst), (12.0, 12.0, 1));
     assert!(cfg.validate().is_ok());
-    let bad = RefreshOptions { initial_rate: 0.0, ..Default::default() };
+    let bad = RefreshOptions {
+        initial_rate: 0.0,
+        ..Default::default()
+    };
     assert!(bad.limiter_config().validate().is_err());
 }
 
@@ -107,7 +138,13 @@ fn errors_are_one_line_and_name_the_account() {
         detail: "InvalidRequestException: bad (HTTP 400)".into(),
     };
     let text = err.to_string();
-    assert!(text.contains("000123456789") && text.contains("acme-prod"), "{text}");
+    assert!(
+        text.contains("000123456789") && text.contains("acme-prod"),
+        "{text}"
+    );
     assert!(!text.contains('\n'));
-    assert_eq!(RefreshError::NoAccounts.to_string(), "no AWS accounts found in AWS SSO");
+    assert_eq!(
+        RefreshError::NoAccounts.to_string(),
+        "no AWS accounts found in AWS SSO"
+    );
 }

@@ -42,7 +42,10 @@ impl<'a> TokenCell<'a> {
     /// The token to send now.
     pub fn current(&self) -> Token {
         // Poisoning cannot leave a half-written Arc behind; keep going.
-        self.current.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.current
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Called after `rejected` earned a 401: makes sure a newer token is current, renewing

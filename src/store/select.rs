@@ -44,6 +44,22 @@ pub struct StoreOptions {
     pub keyring_timeout: Duration,
     /// Argon2id parameters for newly written encrypted files.
     pub kdf: KdfParams,
+    /// Keyring stores auto-pick tries, in order, before falling back to the encrypted file
+    /// (default: [`default_auto_candidates`]).
+    pub auto_candidates: Vec<BackendKind>,
+}
+
+/// This platform's auto-pick order (the encrypted file is always the last resort).
+pub fn default_auto_candidates() -> Vec<BackendKind> {
+    if cfg!(target_os = "macos") {
+        vec![BackendKind::Keychain]
+    } else if cfg!(windows) {
+        vec![BackendKind::WinCred]
+    } else if cfg!(target_os = "linux") {
+        vec![BackendKind::SecretService, BackendKind::Keyutils]
+    } else {
+        Vec::new()
+    }
 }
 
 impl StoreOptions {
@@ -57,6 +73,7 @@ impl StoreOptions {
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
             keyring_timeout: DEFAULT_KEYRING_TIMEOUT,
             kdf: KdfParams::default(),
+            auto_candidates: default_auto_candidates(),
         }
     }
 
@@ -161,7 +178,14 @@ fn probe(backend: &dyn Backend, lock: &StoreLock) -> Result<Document, StoreError
         Some(bytes) => Document::decode(&bytes, backend.shape(), &location),
         None => {
             let empty = Document::default();
-            backend.save(&empty.encode(backend.shape())?)?;
+            if let Err(e) = backend.save(&empty.encode(backend.shape())?) {
+                // A failed save can leave a partial item behind (keyutils adds the key to the
+                // session keyring, then fails to link it to the persistent one): remove it.
+                if let Err(cleanup) = backend.delete() {
+                    tracing::debug!(error = %cleanup, "cannot remove the failed probe item");
+                }
+                return Err(e);
+            }
             Ok(empty)
         }
     }
@@ -173,16 +197,7 @@ fn auto_pick(
 ) -> Result<(SecureStore, Selection), StoreError> {
     let lock = options.lock();
     let mut skipped = Vec::new();
-    let candidates: &[BackendKind] = if cfg!(target_os = "macos") {
-        &[BackendKind::Keychain]
-    } else if cfg!(windows) {
-        &[BackendKind::WinCred]
-    } else if cfg!(target_os = "linux") {
-        &[BackendKind::SecretService, BackendKind::Keyutils]
-    } else {
-        &[]
-    };
-    for &kind in candidates {
+    for &kind in &options.auto_candidates {
         let attempt = open_backend(kind, options, passwords.clone())
             .and_then(|b| probe(b.as_ref(), &lock).map(|doc| (b, doc)));
         match attempt {

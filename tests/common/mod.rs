@@ -47,7 +47,10 @@ impl Home {
         }
         cmd.env("HOME", self.path())
             .env("AWS_CONFIG_FILE", self.path().join("no-aws-config"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", self.path().join("no-aws-credentials"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                self.path().join("no-aws-credentials"),
+            )
             .env("NO_COLOR", "1");
         cmd
     }

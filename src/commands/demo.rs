@@ -1,0 +1,185 @@
+//! `aws-sso demo`: the real flow against a built-in organisation. Starts the IAM Identity
+//! Center emulator on 127.0.0.1, writes a throw-away config, logs in through the PKCE flow
+//! (a simulated browser approves it), refreshes the role cache and runs the default command.
+
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, bail};
+
+use super::context::{Context, now};
+use super::session::{refresh_cache_with, retry_settings};
+use crate::auth::{
+    AuthEnv, AuthSettings, Authenticator, LoginOptions, LoginOutcome, TokenMode, UrlOpener,
+};
+use crate::aws::SsoClients;
+use crate::cli::{DemoArgs, GlobalArgs, ListArgs};
+use crate::config::{Config, ConfigEnv, Paths, UrlAction};
+use crate::emulator::{Emulator, EmulatorConfig, Org};
+use crate::refresh::RefreshOptions;
+use crate::store::{MemoryBackend, SecureStore, StoreLock};
+
+const DEMO_CONFIG: &str = "\
+SSOConfig:
+  Demo:
+    SSORegion: us-east-1
+    StartUrl: https://d-0000demo00.awsapps.com/start
+    DefaultRegion: us-west-2
+DefaultSSO: Demo
+AuthWorkflow: pkce
+UrlAction: printurl
+";
+
+pub async fn run(global: &GlobalArgs, args: &DemoArgs, out: &mut dyn Write) -> Result<()> {
+    let dir = tempfile::Builder::new().prefix("aws-sso-demo-").tempdir()?;
+    let emulator = Emulator::start(EmulatorConfig {
+        org: Org::synthetic(args.accounts.max(1), args.roles.max(1), 42),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .context("starting the demo IAM Identity Center emulator")?;
+    let url = emulator.url();
+    let mut err = io::stderr();
+    writeln!(
+        err,
+        "aws-sso demo: IAM Identity Center emulator at {url} ({} accounts x {} roles); files in {}",
+        args.accounts,
+        args.roles,
+        dir.path().display()
+    )?;
+
+    let config_file = dir.path().join("config.yaml");
+    std::fs::write(&config_file, DEMO_CONFIG)?;
+    let paths = Paths::new(dir.path().to_path_buf(), config_file);
+    let env = ConfigEnv {
+        home: Some(dir.path().to_path_buf()),
+        ..ConfigEnv::default()
+    };
+    let config = Config::load_with(&paths, &env)?;
+    let mut global = global.clone();
+    global.sso = Some("Demo".into());
+    let ctx = Context::from_parts(global, paths, config)?;
+
+    let store = SecureStore::new(
+        Box::new(MemoryBackend::new()),
+        StoreLock::in_dir(dir.path(), Duration::from_secs(5)),
+    );
+    let auth_env = AuthEnv {
+        endpoint_url_sso_oidc: Some(url.clone()),
+        endpoint_url_sso: Some(url.clone()),
+        ..AuthEnv::default()
+    };
+    let settings = AuthSettings::from_config(&ctx.config, &ctx.instance, ctx.sso(), auth_env);
+    let clients =
+        SsoClients::with_endpoint(&ctx.sso().sso_region, &url, retry_settings(&ctx)).await;
+    let auth = Authenticator::new(settings, clients, Arc::new(store))
+        .with_opener(Arc::new(SimulatedBrowser));
+
+    let started = std::time::Instant::now();
+    let outcome = auth.login(&LoginOptions::default(), &mut err).await?;
+    let LoginOutcome::LoggedIn { expires_at, .. } = outcome else {
+        bail!("the demo session was unexpectedly logged in already");
+    };
+    writeln!(
+        err,
+        "aws-sso demo: logged in ({} ms)",
+        started.elapsed().as_millis()
+    )?;
+    let token = auth
+        .access_token(TokenMode::NonInteractive, &mut err)
+        .await?;
+    let mut cache = ctx.load_cache()?;
+    // The emulator is not bound by AWS's 20 req/s quota; let the demo run at loopback speed.
+    let opts = RefreshOptions {
+        concurrency: 8,
+        initial_rate: 2000.0,
+        burst: 50,
+        ..RefreshOptions::default()
+    };
+    let refreshed = refresh_cache_with(
+        &ctx,
+        &auth,
+        token,
+        TokenMode::NonInteractive,
+        &mut cache,
+        opts,
+    )
+    .await?;
+    writeln!(
+        err,
+        "aws-sso demo: cached {} roles ({} calls, {} throttled) in {:.1}s",
+        refreshed.roles,
+        refreshed.stats.calls,
+        refreshed.stats.throttled,
+        refreshed.stats.wall.as_secs_f64()
+    )?;
+    super::list::run(
+        &ctx,
+        &ListArgs::default_command(),
+        Some(expires_at).filter(|&t| t > now()),
+        out,
+    )?;
+    if args.keep {
+        let kept = dir.keep();
+        writeln!(err, "aws-sso demo: kept {}", kept.display())?;
+    }
+    emulator.shutdown().await;
+    Ok(())
+}
+
+/// Plays the person at the browser: follows the authorize URL to the loopback callback.
+struct SimulatedBrowser;
+
+impl UrlOpener for SimulatedBrowser {
+    fn open(
+        &self,
+        _action: UrlAction,
+        url: &str,
+        _instance: &str,
+        _out: &mut dyn Write,
+    ) -> Result<(), String> {
+        let url = url.to_string();
+        // Off the async runtime: the login future is waiting for this very callback.
+        std::thread::spawn(move || {
+            if let Err(e) = visit(&url, 4) {
+                tracing::warn!("demo browser: {e}");
+            }
+        });
+        Ok(())
+    }
+}
+
+/// GET `url` on 127.0.0.1 only, following up to `hops` redirects.
+fn visit(url: &str, hops: u32) -> io::Result<()> {
+    let parsed = url::Url::parse(url).map_err(io::Error::other)?;
+    if parsed.host_str() != Some("127.0.0.1") {
+        return Err(io::Error::other("the demo browser only visits 127.0.0.1"));
+    }
+    let port = parsed.port_or_known_default().unwrap_or(80);
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let target = match parsed.query() {
+        Some(q) => format!("{}?{q}", parsed.path()),
+        None => parsed.path().to_string(),
+    };
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let location = response
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("location")
+                .then(|| value.trim().to_string())
+        });
+    match location {
+        Some(next) if hops > 0 => visit(&next, hops - 1),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,63 @@
+//! `aws-sso login`: log in to the selected instance (PKCE by default, device code on SSH/WSL
+//! or with `--workflow device_code`), then refresh the role cache if it is due.
+
+use std::io;
+
+use anyhow::{Result, anyhow};
+
+use super::context::{Context, now};
+use super::session::{authenticator, interruptible, open_store, refresh_cache};
+use crate::auth::{LoginOptions, LoginOutcome, TokenMode};
+use crate::cli::LoginArgs;
+use crate::config::{AuthWorkflow, UrlAction};
+
+pub async fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
+    let url_action = args
+        .url_action
+        .as_deref()
+        .or(ctx.legacy.url_action.as_deref())
+        .map(|a| {
+            a.parse::<UrlAction>()
+                .map_err(|e| anyhow!("Invalid --url-action: {e}"))
+        })
+        .transpose()?;
+    let workflow = args
+        .workflow
+        .as_deref()
+        .map(|w| w.parse::<AuthWorkflow>())
+        .transpose()
+        .map_err(|e| anyhow!("invalid --workflow: {e}"))?;
+    let store = open_store(ctx)?;
+    let auth = authenticator(ctx, store).await;
+    let opts = LoginOptions {
+        force: args.force,
+        workflow,
+        url_action,
+    };
+    let mut err = io::stderr();
+    let outcome = interruptible(async { Ok(auth.login(&opts, &mut err).await?) }).await?;
+    let LoginOutcome::LoggedIn { expires_at, .. } = outcome else {
+        tracing::info!("You are already logged in. :)");
+        return Ok(());
+    };
+    tracing::info!(
+        "Logged in to SSO instance '{}' (session expires in {})",
+        ctx.instance,
+        crate::catalog::remaining_text(expires_at, now())
+    );
+    let mut cache = ctx.load_cache()?;
+    if ctx.cache_expired(&cache) || cache.instance(&ctx.instance).is_none() {
+        let token = auth.access_token(TokenMode::Interactive, &mut err).await?;
+        let outcome = interruptible(refresh_cache(
+            ctx,
+            &auth,
+            token,
+            TokenMode::Interactive,
+            &mut cache,
+            args.threads,
+        ))
+        .await?;
+        tracing::info!("cached {} roles", outcome.roles);
+    }
+    Ok(())
+}
