@@ -104,3 +104,57 @@ fn base_loader(region: &str, retry: RetrySettings) -> aws_config::ConfigLoader {
                 .build(),
         )
 }
+
+/// The AWS console federation endpoint (`getSigninToken`, `login`) for an Identity Center
+/// region: `$AWS_ENDPOINT_URL_SIGNIN` when set (tests, the demo, emulators), otherwise
+/// `https://<region>.signin.<partition domain>/federation` (spec §7).
+pub fn signin_endpoint(region: &str, endpoint_override: Option<&str>) -> String {
+    if let Some(url) = endpoint_override.map(str::trim).filter(|u| !u.is_empty()) {
+        return format!("{}/federation", url.trim_end_matches('/'));
+    }
+    let domain = if region.starts_with("cn-") {
+        "amazonaws.cn"
+    } else if region.starts_with("us-gov-") {
+        "amazonaws-us-gov.com"
+    } else if region.starts_with("eusc-") {
+        "amazonaws-eusc.eu"
+    } else {
+        "aws.amazon.com"
+    };
+    format!("https://{region}.signin.{domain}/federation")
+}
+
+/// [`signin_endpoint`] reading `$AWS_ENDPOINT_URL_SIGNIN` from the environment.
+pub fn signin_endpoint_from_env(region: &str) -> String {
+    let configured = std::env::var("AWS_ENDPOINT_URL_SIGNIN").ok();
+    signin_endpoint(region, configured.as_deref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signin_endpoint;
+
+    #[test]
+    fn signin_endpoint_follows_partition_and_override() {
+        assert_eq!(
+            signin_endpoint("us-east-1", None),
+            "https://us-east-1.signin.aws.amazon.com/federation"
+        );
+        assert_eq!(
+            signin_endpoint("cn-north-1", None),
+            "https://cn-north-1.signin.amazonaws.cn/federation"
+        );
+        assert_eq!(
+            signin_endpoint("us-gov-west-1", None),
+            "https://us-gov-west-1.signin.amazonaws-us-gov.com/federation"
+        );
+        assert_eq!(
+            signin_endpoint("eusc-de-east-1", None),
+            "https://eusc-de-east-1.signin.amazonaws-eusc.eu/federation"
+        );
+        assert_eq!(
+            signin_endpoint("us-east-1", Some("http://127.0.0.1:9/")),
+            "http://127.0.0.1:9/federation"
+        );
+    }
+}

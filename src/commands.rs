@@ -48,6 +48,7 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
         }
         Some(Command::Tags(args)) => {
             let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            runtime()?.block_on(session::refresh_if_due(&ctx))?;
             tags::run(&ctx, &args, &mut out)?;
         }
         Some(Command::Login(args)) => {
@@ -67,6 +68,7 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
         }
         None => {
             let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            runtime()?.block_on(session::refresh_if_due(&ctx))?;
             list::run(&ctx, &ListArgs::default_command(), None, &mut out)?;
         }
     }

@@ -217,3 +217,38 @@ fn bad_url_action_is_a_one_line_error() {
     let err = fails(s.run(&["login", "-u", "teleport"]));
     assert!(err.contains("Invalid --url-action"), "{err}");
 }
+
+#[test]
+fn default_command_refreshes_a_due_cache_without_a_browser() {
+    let s = setup(org(6, 2), "");
+    ok(s.run(&["login"]));
+    let before = s.emu.counters().calls(Operation::ListAccounts);
+    // Editing config.yaml makes the cache due (its mtime is newer than the last refresh).
+    std::thread::sleep(Duration::from_millis(1100));
+    let config = s.home.config_dir().join("config.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}# edited\n")).unwrap();
+    let out = ok(s.run(&[]));
+    assert!(
+        out.contains("List of AWS roles for SSO Instance: Default"),
+        "{out}"
+    );
+    assert_eq!(s.emu.counters().calls(Operation::ListAccounts), before + 1);
+    // Logged out: the due cache is listed as it is, with a warning, and no browser opens.
+    ok(s.run(&["logout"]));
+    std::thread::sleep(Duration::from_millis(1100));
+    std::fs::write(&config, format!("{text}# edited again\n")).unwrap();
+    let opened_before = std::fs::read_to_string(s.home.path().join("bin/xdg-open.log")).unwrap();
+    let out = s.run(&[]);
+    assert!(
+        stderr(&out).contains("Cache has expired"),
+        "{}",
+        stderr(&out)
+    );
+    ok(out);
+    let opened_after = std::fs::read_to_string(s.home.path().join("bin/xdg-open.log")).unwrap();
+    assert_eq!(
+        opened_before, opened_after,
+        "a background refresh must never open a browser"
+    );
+}

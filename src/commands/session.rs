@@ -205,3 +205,39 @@ pub fn print_diff(out: &mut dyn Write, outcome: &SyncOutcome) -> io::Result<()> 
     }
     Ok(())
 }
+
+/// The automatic refresh of the default command and `tags`: when the role cache is due and a
+/// session is live, refresh it quietly; never open a browser (aws-sso-cli did, a bug). Without
+/// a session, say so and carry on with the cached roles.
+pub async fn refresh_if_due(ctx: &Context) -> Result<()> {
+    let cache = ctx.load_cache()?;
+    if !ctx.cache_expired(&cache) {
+        return Ok(());
+    }
+    let store = open_store(ctx)?;
+    let auth = authenticator(ctx, store).await;
+    let mut err = io::stderr();
+    let token = match auth.access_token(TokenMode::NonInteractive, &mut err).await {
+        Ok(token) => token,
+        Err(e) => {
+            tracing::info!("role cache not refreshed: {e}");
+            return Ok(());
+        }
+    };
+    let mut cache = cache;
+    let outcome = interruptible(refresh_cache(
+        ctx,
+        &auth,
+        token,
+        TokenMode::NonInteractive,
+        &mut cache,
+        None,
+    ))
+    .await?;
+    tracing::info!(
+        "refreshed the role cache: added={}, deleted={}",
+        outcome.diff.added.len(),
+        outcome.diff.deleted.len()
+    );
+    Ok(())
+}
