@@ -13,7 +13,7 @@
 
 use std::time::Duration;
 
-use aws_sdk_sso::config::{BehaviorVersion, Region};
+use aws_sso::aws::{RetrySettings, SsoClients};
 use aws_sso::emulator::{Emulator, EmulatorConfig, Operation, Org, RateLimit};
 use aws_sso::refresh::{FixedToken, NoProgress, RefreshOptions, RefreshStats, fetch_catalog};
 
@@ -70,15 +70,14 @@ pub struct Measured {
     pub server_throttled: u64,
 }
 
+/// Production-built clients (aws-config loader, timeouts) pointed at the emulator.
+pub async fn clients(url: &str) -> SsoClients {
+    SsoClients::with_endpoint("us-east-1", url, RetrySettings::default()).await
+}
+
 /// An access token from the emulator's device flow (the emulator auto-approves).
 pub async fn mint_token(url: &str) -> String {
-    let oidc = aws_sdk_ssooidc::Client::from_conf(
-        aws_sdk_ssooidc::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .endpoint_url(url)
-            .build(),
-    );
+    let oidc = clients(url).await.oidc;
     let client = oidc
         .register_client()
         .client_name("refresh-bench")
@@ -108,15 +107,9 @@ pub async fn mint_token(url: &str) -> String {
     token.access_token().expect("accessToken").to_owned()
 }
 
-/// A portal client pointed at the emulator.
-pub fn portal_client(url: &str) -> aws_sdk_sso::Client {
-    aws_sdk_sso::Client::from_conf(
-        aws_sdk_sso::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .endpoint_url(url)
-            .build(),
-    )
+/// The portal client of [`clients`].
+pub async fn portal_client(url: &str) -> aws_sdk_sso::Client {
+    clients(url).await.portal
 }
 
 /// An emulator config for `org` with the device flow auto-approving at the first poll.
@@ -139,7 +132,7 @@ pub async fn run_case(case: &Case) -> Measured {
     };
     let emu = Emulator::start(config).await.expect("start emulator");
     let token = FixedToken::new(mint_token(&emu.url()).await);
-    let portal = portal_client(&emu.url());
+    let portal = portal_client(&emu.url()).await;
     emu.reset_log();
     let started = std::time::Instant::now();
     let result = fetch_catalog(&portal, &token, &NoProgress, &case.client).await;

@@ -210,6 +210,7 @@ impl ProfileFormat {
             handlebars_source: t.source,
             registry,
             positions,
+            root_fields: t.root_fields.map(|f| f.into_iter().collect()),
         })
     }
 
@@ -227,11 +228,14 @@ impl ProfileFormat {
     pub fn render(&self, role: &Value) -> Result<String, TemplateError> {
         // Copying only the fields the template reads keeps a render cheap; when one is
         // absent the whole record is used so that the error lists the valid fields.
-        if let (Some(fields), Some(record)) = (&self.root_fields, role.as_object()) {
-            if fields.iter().all(|f| record.contains_key(f)) {
-                let subset = fields.iter().map(|f| (f.clone(), record[f].clone())).collect();
-                return self.render_context(&Context::from(Value::Object(subset)));
-            }
+        if let (Some(fields), Some(record)) = (&self.root_fields, role.as_object())
+            && fields.iter().all(|f| record.contains_key(f))
+        {
+            let subset = fields
+                .iter()
+                .map(|f| (f.clone(), record[f].clone()))
+                .collect();
+            return self.render_context(&Context::from(Value::Object(subset)));
         }
         self.render_context(&Context::from(role.clone()))
     }
@@ -263,46 +267,4 @@ impl ProfileFormat {
 /// Names of all template functions a ProfileFormat may call, sorted.
 pub fn supported_functions() -> Vec<&'static str> {
     funcs::names()
-}
-
-#[cfg(test)]
-mod bench_tmp {
-    use super::*;
-    use serde_json::json;
-    use std::time::Instant;
-    #[test]
-    #[ignore]
-    fn bench() {
-        let role = json!({"Id": 3, "AccountId": 12345678901_i64, "AccountIdPad": "012345678901", "AccountAlias": "Prod Account", "AccountName": "", "EmailAddress": "root@example.com", "Expires": "", "ExpiresEpoch": 0, "Arn": "arn:aws:iam::012345678901:role/AdministratorAccess", "RoleName": "AdministratorAccess", "Profile": "", "DefaultRegion": "us-east-1", "SSO": "Default", "SSORegion": "us-east-1", "StartUrl": "https://d-1234.awsapps.com/start", "Tags": {"Team": "platform", "Env": "prod", "AccountAlias": "Prod Account", "AccountID": "012345678901", "Email": "root@example.com"}, "Via": ""});
-        for (name, t) in [
-            ("friendly", FRIENDLY),
-            ("pad", ACCOUNT_ID_PAD),
-            (
-                "complex",
-                "{{ if .Tags.Env }}{{ .Tags.Env | upper }}-{{ end }}{{ .AccountAlias | kebabcase }}:{{ .RoleName }}",
-            ),
-        ] {
-            let t0 = Instant::now();
-            let pf = ProfileFormat::compile(t).unwrap();
-            let c = t0.elapsed();
-            let n = 200_000;
-            let t0 = Instant::now();
-            let mut total = 0;
-            for _ in 0..n {
-                total += pf.render(&role).unwrap().len();
-            }
-            let r = t0.elapsed();
-            let t0 = Instant::now();
-            for _ in 0..n {
-                total += role.clone().as_object().unwrap().len();
-            }
-            let cl = t0.elapsed();
-            eprintln!(
-                "{name}: compile {:?}, render {:.2} us/call (clone alone {:.2} us) [{total}]",
-                c,
-                r.as_secs_f64() * 1e6 / n as f64,
-                cl.as_secs_f64() * 1e6 / n as f64
-            );
-        }
-    }
 }

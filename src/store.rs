@@ -95,14 +95,10 @@ impl SecureStore {
         self.cache.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn location(&self) -> String {
-        format!("({} backend)", self.backend.name())
-    }
-
     fn decode(&self, bytes: Option<&[u8]>) -> Result<Document, StoreError> {
         match bytes {
             None => Ok(Document::default()),
-            Some(b) => Document::decode(b, self.backend.shape(), &self.location()),
+            Some(b) => Document::decode(b, self.backend.shape(), &self.backend.location()),
         }
     }
 
@@ -121,8 +117,8 @@ impl SecureStore {
     }
 
     /// Change the document: lock exclusively, re-read what is stored now (another process may
-    /// have written since we loaded), apply `f`, drop expired role credentials, write back (or
-    /// delete the item once nothing is left). Nothing is written when `f` changes nothing.
+    /// have written since we loaded), apply `f`, drop expired role credentials, write back.
+    /// Nothing is written when the document ends up unchanged.
     pub fn modify<T>(&self, f: impl FnOnce(&mut Document) -> T) -> Result<T, StoreError> {
         let mut cache = self.cache();
         self.backend.prepare(Intent::Write)?;
@@ -138,12 +134,10 @@ impl SecureStore {
                 "dropped expired role credentials from the secure store"
             );
         }
+        // An emptied document is saved, not deleted: with the item gone, the Secret Service
+        // backend would import aws-sso-cli's old item again and undo a logout.
         if doc != before {
-            if doc.is_empty() {
-                self.backend.delete()?;
-            } else {
-                self.backend.save(&doc.encode(self.backend.shape())?)?;
-            }
+            self.backend.save(&doc.encode(self.backend.shape())?)?;
         }
         *cache = Some(doc);
         Ok(out)
@@ -261,7 +255,8 @@ impl SecureStore {
         self.modify(|d| d.ecs_cert_chain = chain)
     }
 
-    /// Remove the whole document from the backend (the keyring item or file goes away).
+    /// Remove the whole document from the backend (the keyring item or file goes away). With
+    /// the Secret Service, a later read may import aws-sso-cli's own item again, if it has one.
     pub fn delete_all(&self) -> Result<(), StoreError> {
         let mut cache = self.cache();
         self.backend.prepare(Intent::Write)?;

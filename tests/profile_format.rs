@@ -157,8 +157,8 @@ const CASES: &[(&str, &str)] = &[
         "Default-3-true-\"AdministratorAccess\"",
     ),
     (
-        "{{ printf \"%05d|%-5s|%.2f\" 42 \"ab\" 3.14159 }}",
-        "00042|ab   |3.14",
+        "{{ printf \"%05d|%-5s|%.2f\" 42 \"ab\" 1.23456 }}",
+        "00042|ab   |1.23",
     ),
     ("{{ print 1 2 \"a\" 3 }}", "1 2a3"),
     ("{{ len .RoleName }}", "19"),

@@ -101,7 +101,13 @@ async fn refresh(
     tokens: &dyn TokenSource,
     opts: &RefreshOptions,
 ) -> Result<(Vec<DiscoveredAccount>, RefreshStats), RefreshError> {
-    fetch_catalog(&bench::portal_client(&emu.url()), tokens, &NoProgress, opts).await
+    fetch_catalog(
+        &bench::portal_client(&emu.url()).await,
+        tokens,
+        &NoProgress,
+        opts,
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -112,7 +118,7 @@ async fn returns_exactly_the_org_across_page_boundaries_and_streams_roles() {
     .await;
     let progress = Counting::default();
     let (found, stats) = fetch_catalog(
-        &bench::portal_client(&emu.url()),
+        &bench::portal_client(&emu.url()).await,
         &tokens,
         &progress,
         &fast(),
@@ -212,10 +218,14 @@ async fn tight_server_limit_is_absorbed_without_failures() {
         ..fast()
     };
     let progress = Counting::default();
-    let (found, stats) =
-        fetch_catalog(&bench::portal_client(&emu.url()), &tokens, &progress, &opts)
-            .await
-            .expect("429s must be absorbed");
+    let (found, stats) = fetch_catalog(
+        &bench::portal_client(&emu.url()).await,
+        &tokens,
+        &progress,
+        &opts,
+    )
+    .await
+    .expect("429s must be absorbed");
     bench::check(emu.org(), &found).expect("exact org");
     let server_429s = emu.counters().throttled;
     assert!(server_429s > 0, "the server throttled");

@@ -8,6 +8,8 @@
 //! `XDG_DATA_HOME` (where gnome-keyring keeps its keyrings) and `XDG_RUNTIME_DIR` per test keep
 //! runs apart. Needs the Debian packages `dbus gnome-keyring libsecret-tools keyutils`.
 
+#![cfg(target_os = "linux")]
+
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
@@ -158,11 +160,14 @@ fn child_roundtrip() {
         Some(creds("A"))
     );
 
-    // Emptying the store removes the item.
+    // Logging out empties the document; delete_all removes the item.
     again.forget_sso("Default").unwrap();
     again
         .delete_role_credentials("arn:aws:iam::123456789012:role/A")
         .unwrap();
+    let raw = lookup_our_item().expect("emptied item is kept");
+    assert!(raw.starts_with("{\"RegisterClientData\":{},"), "{raw}");
+    again.delete_all().unwrap();
     assert_eq!(lookup_our_item(), None, "item deleted");
 
     // aws-sso-cli's own Secret Service item (99designs/keyring `Item`) is imported.
@@ -320,6 +325,17 @@ fn child_keyutils() {
     auto.delete_role_credentials("arn:k").unwrap();
     let (fresh, _) = open(Some("keyutils")).unwrap();
     assert!(fresh.list_role_credentials().unwrap().is_empty());
+    fresh.delete_all().unwrap();
+    let out = Command::new(&keyctl)
+        .args([
+            "search",
+            "@s",
+            "user",
+            "keyring:aws-sso-cli-records@aws-sso-cli",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "key removed");
 }
 
 fn run_child(scenario: &str) {

@@ -324,18 +324,19 @@ impl Spec {
 
     /// Pads a number whose sign must stay in front of any zero padding.
     fn pad_number(&self, out: &mut String, s: &str) {
-        if self.zero && !self.minus {
-            if let (Some(w), Some(sign)) = (
+        if self.zero
+            && !self.minus
+            && let (Some(w), Some(sign)) = (
                 self.width,
                 s.chars().next().filter(|c| matches!(c, '-' | '+' | ' ')),
-            ) {
-                let n = s.chars().count();
-                if w > n {
-                    out.push(sign);
-                    out.extend(std::iter::repeat_n('0', w - n));
-                    out.push_str(&s[1..]);
-                    return;
-                }
+            )
+        {
+            let n = s.chars().count();
+            if w > n {
+                out.push(sign);
+                out.extend(std::iter::repeat_n('0', w - n));
+                out.push_str(&s[1..]);
+                return;
             }
         }
         self.pad(out, s);
@@ -810,9 +811,9 @@ mod tests {
         assert_eq!(
             pf(
                 "%.2f|%e|%g|%6.1f",
-                &[json!(3.14159), json!(1234.5), json!(0.5), json!(2.25)]
+                &[json!(1.23456), json!(1234.5), json!(0.5), json!(2.25)]
             ),
-            "3.14|1.234500e+03|0.5|   2.2"
+            "1.23|1.234500e+03|0.5|   2.2"
         );
         assert_eq!(
             pf("%c|%q|%U", &[json!(65), json!(97), json!(0x1F600)]),

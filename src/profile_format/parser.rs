@@ -278,10 +278,7 @@ impl Parser {
 
     fn pipeline(&mut self, context: &str, end: &Tok) -> PResult<Pipe> {
         let mut decl = Vec::new();
-        loop {
-            let Tok::Variable(name) = self.peek_non_space().tok.clone() else {
-                break;
-            };
+        while let Tok::Variable(name) = self.peek_non_space().tok.clone() {
             let save = self.i;
             let var = self.next()?;
             let next = self.peek_non_space().clone();

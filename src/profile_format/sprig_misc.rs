@@ -405,7 +405,7 @@ fn strslice(v: &Json) -> Vec<String> {
 
 /// Runs `f` on a list argument; other types are an error as in sprig (`Cannot find first
 /// on type string`).
-fn list_op(a: &[Arg<'_>], what: &str, f: impl FnOnce(&Vec<Json>) -> Json) -> FnResult {
+fn list_op(a: &[Arg<'_>], what: &str, f: impl FnOnce(&[Json]) -> Json) -> FnResult {
     match val(a, 0) {
         Json::Array(l) => Ok(Ret::Val(f(l))),
         Json::Null => {
@@ -435,7 +435,7 @@ fn nil_if_empty(l: &[Json], f: impl FnOnce() -> Vec<Json>) -> Json {
     }
 }
 
-fn uniq(l: &Vec<Json>) -> Json {
+fn uniq(l: &[Json]) -> Json {
     let mut out: Vec<Json> = Vec::new();
     for item in l {
         if !out.contains(item) {
@@ -445,7 +445,7 @@ fn uniq(l: &Vec<Json>) -> Json {
     Json::Array(out)
 }
 
-fn compact(l: &Vec<Json>) -> Json {
+fn compact(l: &[Json]) -> Json {
     Json::Array(l.iter().filter(|v| !empty(v)).cloned().collect())
 }
 

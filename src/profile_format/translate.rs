@@ -41,12 +41,16 @@ pub(crate) fn translate(nodes: &[Node]) -> TResult<Translation> {
         out: String::new(),
         marks: Vec::new(),
         functions: BTreeSet::new(),
+        root_fields: BTreeSet::new(),
+        whole_root: false,
     };
     t.list(nodes, true)?;
+    let root_fields = (!t.whole_root).then_some(t.root_fields);
     Ok(Translation {
         source: t.out,
         marks: t.marks,
         functions: t.functions,
+        root_fields,
     })
 }
 
@@ -54,6 +58,8 @@ struct Translator {
     out: String,
     marks: Vec<(usize, usize)>,
     functions: BTreeSet<&'static str>,
+    root_fields: BTreeSet<String>,
+    whole_root: bool,
 }
 
 fn var_name(id: u32) -> String {
@@ -110,13 +116,13 @@ impl Translator {
                         self.close("go_let");
                         return Ok(());
                     }
-                    if let [Cmd { args, pos: cmd_pos }] = pipe.cmds.as_slice() {
-                        if let [Operand::Nil] = args.as_slice() {
-                            return Err(TranslateError {
-                                pos: *cmd_pos,
-                                msg: "nil is not a command".into(),
-                            });
-                        }
+                    if let [Cmd { args, pos: cmd_pos }] = pipe.cmds.as_slice()
+                        && let [Operand::Nil] = args.as_slice()
+                    {
+                        return Err(TranslateError {
+                            pos: *cmd_pos,
+                            msg: "nil is not a command".into(),
+                        });
                     }
                     self.mustache(*pos, &format!("go_print {expr}"));
                 }
@@ -221,13 +227,23 @@ impl Translator {
                 }
             }
             Operand::Str(s) => json_str(s),
-            Operand::Field(names) => field("this", names),
+            Operand::Field(names) => {
+                if dot_root {
+                    self.root_fields.insert(names[0].clone());
+                }
+                field("this", names)
+            }
             Operand::Var(VarRef::Root, names) => {
                 let root = if dot_root { "this" } else { "(go_root 0)" };
-                if names.is_empty() {
-                    root.into()
-                } else {
-                    field(root, names)
+                match names.first() {
+                    None => {
+                        self.whole_root = true;
+                        root.into()
+                    }
+                    Some(first) => {
+                        self.root_fields.insert(first.clone());
+                        field(root, names)
+                    }
                 }
             }
             Operand::Var(VarRef::Id(id), names) => {

@@ -23,6 +23,11 @@ pub trait Backend: Send + Sync {
     /// Short name for logs and errors (`secret-service`, `file`, …).
     fn name(&self) -> &'static str;
 
+    /// Where the document lives, for error messages (a path, a keyring item).
+    fn location(&self) -> String {
+        format!("({} backend)", self.name())
+    }
+
     /// How the document is serialised for this backend.
     fn shape(&self) -> Shape {
         Shape::Keyring

@@ -239,6 +239,10 @@ impl Backend for FileBackend {
         "file"
     }
 
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
+
     fn prepare(&self, intent: Intent) -> Result<(), StoreError> {
         let mut state = self.state();
         match self.read_envelope()? {

@@ -32,6 +32,10 @@ impl Backend for JsonBackend {
         "json"
     }
 
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
+
     fn shape(&self) -> Shape {
         Shape::JsonStore
     }

@@ -357,6 +357,10 @@ impl Backend for KeyringBackend {
         self.inner.name
     }
 
+    fn location(&self) -> String {
+        format!("{} item {}", self.inner.name, self.inner.item_name(None))
+    }
+
     fn prepare(&self, intent: Intent) -> Result<(), StoreError> {
         if intent == Intent::Write {
             // A write must re-read under the exclusive lock: never serve it a stashed read.

@@ -217,7 +217,7 @@ mod tests {
         assert!(msg.contains(&format!("lock {}", path.display())), "{msg}");
         assert!(msg.contains(&format!("lsof {}", path.display())), "{msg}");
         assert!(
-            msg.contains(&format!("held by pid {}", std::process::id())),
+            msg.contains(&format!("pid {}", std::process::id())),
             "{msg}"
         );
         drop(w);

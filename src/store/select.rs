@@ -97,7 +97,7 @@ pub struct Selection {
     /// True when `SecureStore` was unset and the store was chosen automatically.
     pub auto_picked: bool,
     /// One line per backend tried before `kind` (auto-pick only), e.g.
-    /// `secret-service: Secret Service not reachable …`.
+    /// `secret-service secure store: Secret Service not reachable …`.
     pub skipped: Vec<String>,
 }
 
@@ -163,7 +163,7 @@ pub fn open_backend(
 /// lock). That catches a missing default collection or a locked keyring before the first
 /// login. Returns what is stored, so the store need not read it again.
 fn probe(backend: &dyn Backend, lock: &StoreLock) -> Result<Document, StoreError> {
-    let location = format!("({} backend)", backend.name());
+    let location = backend.location();
     backend.prepare(Intent::Read)?;
     let found = {
         let _shared = lock.shared()?;
@@ -214,7 +214,12 @@ fn auto_pick(
             Err(e @ StoreError::Corrupt { .. }) => return Err(e),
             Err(e) => {
                 tracing::debug!(store = kind.as_str(), error = %e, "secure store not usable");
-                skipped.push(format!("{kind}: {e}"));
+                let msg = e.to_string();
+                skipped.push(if msg.starts_with(kind.as_str()) {
+                    msg
+                } else {
+                    format!("{kind}: {msg}")
+                });
             }
         }
     }
@@ -281,6 +286,33 @@ mod tests {
         o.secure_store = Some("kwallet".into());
         let err = open(&o, Arc::new(NoPasswordSource)).unwrap_err();
         assert!(err.to_string().contains("not supported"), "{err}");
+    }
+
+    #[test]
+    fn auto_pick_falls_back_to_file_or_says_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut o = StoreOptions::new(dir.path());
+        o.kdf = KdfParams::fast_for_tests();
+        o.auto_candidates = Vec::new();
+        let (_, sel) = open(&o, Arc::new(FixedPassword(Secret::from("pw")))).unwrap();
+        assert_eq!((sel.kind, sel.auto_picked), (BackendKind::File, true));
+
+        // A keyring that is not there is skipped with its reason; without a password: error.
+        o.auto_candidates = if cfg!(target_os = "linux") {
+            vec![BackendKind::Keychain]
+        } else {
+            vec![BackendKind::Keyutils]
+        };
+        let msg = open(&o, Arc::new(NoPasswordSource))
+            .unwrap_err()
+            .to_string();
+        assert!(msg.starts_with("no usable secure store: "), "{msg}");
+        assert!(msg.contains("is only available on"), "{msg}");
+        assert!(msg.contains("file: no AWS_SSO_FILE_PASSWORD"), "{msg}");
+        assert!(
+            msg.contains("set SecureStore: file with AWS_SSO_FILE_PASSWORD"),
+            "{msg}"
+        );
     }
 
     #[cfg(target_os = "linux")]

@@ -106,7 +106,7 @@ fn writes_merge_with_what_other_processes_wrote() {
 }
 
 #[test]
-fn expired_role_credentials_are_pruned_and_empty_store_is_deleted() {
+fn expired_role_credentials_are_pruned_and_an_empty_store_is_kept() {
     let dir = tempfile::tempdir().unwrap();
     let store = json_store(dir.path());
     let mut old = creds("old");
@@ -125,10 +125,8 @@ fn expired_role_credentials_are_pruned_and_empty_store_is_deleted() {
         .collect();
     assert_eq!(arns, ["arn:new"]);
     store.delete_role_credentials("arn:new").unwrap();
-    assert!(
-        !dir.path().join("store.json").exists(),
-        "an empty store leaves no file"
-    );
+    let text = std::fs::read_to_string(dir.path().join("store.json")).unwrap();
+    assert_eq!(text, "{}", "an emptied store is saved, not deleted");
 }
 
 #[test]
@@ -154,6 +152,11 @@ fn a_corrupt_store_is_never_overwritten() {
     let store = json_store(dir.path());
     let err = store.put_role_credentials("arn:a", creds("a")).unwrap_err();
     assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains(&path.display().to_string()),
+        "names the file: {msg}"
+    );
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         "{\"RoleCredentials\": ["
@@ -231,4 +234,22 @@ fn delete_all_removes_the_backing_file() {
     store.delete_all().unwrap();
     assert!(!dir.path().join("store.json").exists());
     assert!(store.list_role_credentials().unwrap().is_empty());
+}
+
+#[test]
+fn the_store_can_be_shared_between_threads() {
+    fn assert_send_sync<T: Send + Sync>(_: &T) {}
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(json_store(dir.path()));
+    assert_send_sync(&store);
+    let handles: Vec<_> = (0..4)
+        .map(|i| {
+            let s = store.clone();
+            std::thread::spawn(move || s.put_role_credentials(&format!("arn:{i}"), creds("t")))
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap().unwrap();
+    }
+    assert_eq!(store.list_role_credentials().unwrap().len(), 4);
 }
