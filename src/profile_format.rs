@@ -13,14 +13,18 @@
 //! (`.AccountId` is not padded), a missing tag prints `<no value>`, a field the record does
 //! not have is an error, sprig functions keep sprig's argument order and quirks.
 
+mod builtins;
 mod funcs;
 mod gochar;
 mod gofmt;
 mod gopath;
 mod helpers;
 mod lexer;
+mod literal;
 mod parser;
+mod printf;
 mod sprig;
+mod sprig_list;
 mod sprig_misc;
 mod translate;
 mod xstrings;

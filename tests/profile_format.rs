@@ -258,6 +258,21 @@ const CASES: &[(&str, &str)] = &[
     ("  {{ if true }}\n  x\n  {{ end }}\n", "  \n  x\n  \n"),
     ("{{ if true }}\n{{ else }}\n{{ end }}", "\n"),
     ("{{ \"{{\" }}{{ \"}}\" }}", "{{}}"),
+    ("", ""),
+    (
+        "{{ if .SSO }}{{ $x := 1 }}{{ $x }}{{ else }}no{{ end }}",
+        "1",
+    ),
+    (
+        "{{ range $i, $e := list \"a\" \"b\" }}{{ if $i }},{{ end }}{{ $e }}{{ end }}",
+        "a,b",
+    ),
+    (
+        "{{ with $t := .Tags.Team }}{{ $t }}/{{ . }}{{ end }}",
+        "platform/platform",
+    ),
+    ("plain text }} here", "plain text }} here"),
+    ("{{/* only a comment */}}", ""),
 ];
 
 #[test]
@@ -454,4 +469,50 @@ fn function_list_covers_the_documented_ones() {
     ] {
         assert_eq!(names.contains(&f), f != "regexReplaceAll", "{f}");
     }
+}
+
+#[test]
+fn error_positions_inside_blocks_and_variables() {
+    let e = render_err("{{ $x := .SSO }}{{ $x }}-{{ .Nope }}");
+    assert_eq!((e.line(), e.column()), (1, 26), "{e}");
+    let e = render_err("{{ with .Tags }}{{ .Team }}{{ .Team.X }}{{ end }}");
+    assert_eq!((e.line(), e.column()), (1, 28), "{e}");
+    assert_eq!(e.message(), "can't evaluate field X in type string");
+    let e = compile_err("{{ range $k, $v := .Tags }}\n{{ $v | lower | trunc }}{{ end }}");
+    assert_eq!(
+        e.kind(),
+        ErrorKind::Parse,
+        "arity is checked when compiling: {e}"
+    );
+    assert_eq!((e.line(), e.column()), (2, 17), "{e}");
+}
+
+#[test]
+fn whole_record_and_partial_records_render_the_same() {
+    // `{{ . }}` needs the whole record, `.SSO` only one field; both must agree with a
+    // render from an owned record.
+    let small = json!({"SSO": "Default", "RoleName": "R", "Tags": {}});
+    let whole = ProfileFormat::compile("{{ . }}").unwrap();
+    assert_eq!(whole.render(&small).unwrap(), "&{Default R map[]}");
+    let part = ProfileFormat::compile("{{ .SSO }}/{{ .Tags.X }}").unwrap();
+    assert_eq!(part.render(&small).unwrap(), "Default/<no value>");
+    assert_eq!(
+        part.render_owned(small.clone()).unwrap(),
+        "Default/<no value>"
+    );
+    let e = part.render(&json!({"RoleName": "R"})).unwrap_err();
+    assert_eq!(
+        e.message(),
+        "can't evaluate field SSO (valid fields: RoleName)"
+    );
+}
+
+#[test]
+fn tag_keys_that_are_not_identifiers_use_index() {
+    let mut r = role();
+    r["Tags"]["cost center"] = json!("cc-42");
+    assert_eq!(
+        render_with("{{ index .Tags \"cost center\" | upper }}", &r),
+        "CC-42"
+    );
 }
