@@ -141,6 +141,14 @@ pub async fn refresh_cache(
         concurrency: threads
             .or(ctx.legacy.threads)
             .unwrap_or_else(|| usize::try_from(ctx.config.threads.max(1)).unwrap_or(5)),
+        // MaxRetry / MaxBackoff bound the retries of transient failures (5xx, resets).
+        retry: crate::ratelimit::RetryPolicy {
+            max_attempts: u32::try_from(ctx.config.max_retry.max(1)).unwrap_or(10),
+            cap: std::time::Duration::from_secs(
+                u64::try_from(ctx.config.max_backoff.max(1)).unwrap_or(5),
+            ),
+            ..RefreshOptions::default().retry
+        },
         ..RefreshOptions::default()
     };
     refresh_cache_with(ctx, auth, token, mode, cache, opts).await
