@@ -248,24 +248,9 @@ fn lt(a: Arg<'_>, b: Arg<'_>) -> Result<bool, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::funcs::lookup;
+    use super::super::funcs::tests::{call, ok};
     use super::*;
     use serde_json::json;
-
-    fn call(name: &str, args: &[Option<Json>]) -> Result<Ret, String> {
-        let f = lookup(name).expect("known function");
-        let raw: Vec<Option<&Json>> = args.iter().map(Option::as_ref).collect();
-        let checked = f.check_args(&raw)?;
-        (f.imp)(&checked)
-    }
-
-    fn ok(name: &str, args: &[Json]) -> Json {
-        let args: Vec<Option<Json>> = args.iter().cloned().map(Some).collect();
-        match call(name, &args).unwrap() {
-            Ret::Val(v) => v,
-            Ret::Missing => panic!("missing"),
-        }
-    }
 
     #[test]
     fn comparisons() {

@@ -413,18 +413,22 @@ pub(crate) fn names() -> Vec<&'static str> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(in crate::profile_format) mod tests {
     use super::*;
     use serde_json::json;
 
-    fn call(name: &str, args: &[Option<Json>]) -> Result<Ret, String> {
+    /// Call a template function by name, as the renderer does (shared with sibling tests).
+    pub(in crate::profile_format) fn call(
+        name: &str,
+        args: &[Option<Json>],
+    ) -> Result<Ret, String> {
         let f = lookup(name).expect("known function");
         let raw: Vec<Option<&Json>> = args.iter().map(Option::as_ref).collect();
         let checked = f.check_args(&raw)?;
         (f.imp)(&checked)
     }
 
-    fn ok(name: &str, args: &[Json]) -> Json {
+    pub(in crate::profile_format) fn ok(name: &str, args: &[Json]) -> Json {
         let args: Vec<Option<Json>> = args.iter().cloned().map(Some).collect();
         match call(name, &args).unwrap() {
             Ret::Val(v) => v,
