@@ -44,12 +44,12 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
         Some(Command::Version) => version::run(&mut out)?,
         Some(Command::List(args)) => {
             let ctx = Context::load(&cli.global, &cli.legacy, log)?;
-            list::run(&ctx, &args, None, &mut out)?;
+            list::run(&ctx, &args, &ctx.load_cache()?, None, &mut out)?;
         }
         Some(Command::Tags(args)) => {
             let ctx = Context::load(&cli.global, &cli.legacy, log)?;
-            runtime()?.block_on(session::refresh_if_due(&ctx))?;
-            tags::run(&ctx, &args, &mut out)?;
+            let cache = runtime()?.block_on(session::refresh_if_due(&ctx))?;
+            tags::run(&ctx, &args, &cache, &mut out)?;
         }
         Some(Command::Login(args)) => {
             let ctx = Context::load(&cli.global, &cli.legacy, log)?;
@@ -68,8 +68,8 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
         }
         None => {
             let ctx = Context::load(&cli.global, &cli.legacy, log)?;
-            runtime()?.block_on(session::refresh_if_due(&ctx))?;
-            list::run(&ctx, &ListArgs::default_command(), None, &mut out)?;
+            let cache = runtime()?.block_on(session::refresh_if_due(&ctx))?;
+            list::run(&ctx, &ListArgs::default_command(), &cache, None, &mut out)?;
         }
     }
     out.flush()?;

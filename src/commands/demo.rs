@@ -118,6 +118,7 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs, out: &mut dyn Write) -> R
     super::list::run(
         &ctx,
         &ListArgs::default_command(),
+        &cache,
         Some(expires_at).filter(|&t| t > now()),
         out,
     )?;

@@ -7,6 +7,7 @@ use std::io::Write;
 use anyhow::{Result, anyhow, bail};
 
 use super::context::{Context, no_cached_roles, now};
+use crate::cache::Cache;
 use crate::catalog::{self, ALL_FIELDS, ListField, ListQuery};
 use crate::cli::ListArgs;
 use crate::format;
@@ -59,6 +60,7 @@ pub fn print_fields(out: &mut dyn Write) -> Result<()> {
 pub fn run(
     ctx: &Context,
     args: &ListArgs,
+    cache: &Cache,
     token_expires_at: Option<i64>,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -66,8 +68,7 @@ pub fn run(
         return print_fields(out);
     }
     let query = query(args, &ctx.config.list_fields)?;
-    let cache = ctx.load_cache()?;
-    if ctx.cache_expired(&cache) && cache.instance(&ctx.instance).is_some() {
+    if ctx.cache_expired(cache) && cache.instance(&ctx.instance).is_some() {
         tracing::warn!("Cache has expired.  Results may be out of date.");
     }
     let instance = cache

@@ -216,11 +216,12 @@ pub fn print_diff(out: &mut dyn Write, outcome: &SyncOutcome) -> io::Result<()> 
 
 /// The automatic refresh of the default command and `tags`: when the role cache is due and a
 /// session is live, refresh it quietly; never open a browser (aws-sso-cli did, a bug). Without
-/// a session, say so and carry on with the cached roles.
-pub async fn refresh_if_due(ctx: &Context) -> Result<()> {
-    let cache = ctx.load_cache()?;
+/// a session, say so and carry on with the cached roles. Returns the cache to list from, so
+/// the (possibly large) file is read once.
+pub async fn refresh_if_due(ctx: &Context) -> Result<Cache> {
+    let mut cache = ctx.load_cache()?;
     if !ctx.cache_expired(&cache) {
-        return Ok(());
+        return Ok(cache);
     }
     let store = open_store(ctx)?;
     let auth = authenticator(ctx, store).await;
@@ -229,10 +230,9 @@ pub async fn refresh_if_due(ctx: &Context) -> Result<()> {
         Ok(token) => token,
         Err(e) => {
             tracing::info!("role cache not refreshed: {e}");
-            return Ok(());
+            return Ok(cache);
         }
     };
-    let mut cache = cache;
     let outcome = interruptible(refresh_cache(
         ctx,
         &auth,
@@ -247,5 +247,5 @@ pub async fn refresh_if_due(ctx: &Context) -> Result<()> {
         outcome.diff.added.len(),
         outcome.diff.deleted.len()
     );
-    Ok(())
+    Ok(cache)
 }

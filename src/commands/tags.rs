@@ -6,17 +6,17 @@ use std::io::Write;
 use anyhow::{Result, anyhow};
 
 use super::context::{Context, no_cached_roles};
+use crate::cache::Cache;
 use crate::catalog::{self, parse_account_id};
 use crate::cli::TagsArgs;
 
-pub fn run(ctx: &Context, args: &TagsArgs, out: &mut dyn Write) -> Result<()> {
+pub fn run(ctx: &Context, args: &TagsArgs, cache: &Cache, out: &mut dyn Write) -> Result<()> {
     let account = match &args.account {
         Some(a) => Some(parse_account_id(a).ok_or_else(|| {
             anyhow!("invalid --account '{a}': expected an account id of up to 12 digits")
         })?),
         None => None,
     };
-    let cache = ctx.load_cache()?;
     let instance = cache
         .instance(&ctx.instance)
         .ok_or_else(|| no_cached_roles(ctx))?;
