@@ -5,6 +5,9 @@
 
 mod format;
 mod history;
+mod mapped;
+mod snapshot;
+mod text;
 
 use std::fs;
 use std::io;
@@ -14,6 +17,7 @@ pub use format::{
     CACHE_VERSION, CacheFile, CachedAccount, CachedRole, InstanceRoles, SsoCache, parse_account_key,
 };
 pub use history::HistoryTag;
+pub use text::{Tags, Text};
 
 use crate::fsutil;
 
@@ -56,25 +60,50 @@ pub struct Cache {
 impl Cache {
     /// Load `path`. A missing file gives an empty cache; an unusable one gives an empty cache
     /// with [`Cache::problem`] set (and a warning logged) so the next refresh rebuilds it.
+    /// The binary snapshot beside it is used when it was taken from this very file; otherwise
+    /// the JSON is parsed and a fresh snapshot written for next time.
     pub fn load(path: &Path) -> Result<Cache, CacheError> {
-        let bytes = match fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Cache::empty(path)),
-            Err(source) => {
-                return Err(CacheError::Read {
-                    path: path.to_path_buf(),
-                    source,
-                });
-            }
+        let read_err = |source| CacheError::Read {
+            path: path.to_path_buf(),
+            source,
         };
+        let file = match fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Cache::empty(path)),
+            Err(e) => return Err(read_err(e)),
+        };
+        let meta = file.metadata().map_err(read_err)?;
+        let (len, source) = (meta.len(), snapshot::Fingerprint::of(&meta));
         let started = std::time::Instant::now();
-        let cache = Cache::from_bytes(path, &bytes);
+        let snapshot_path = snapshot::path_for(path);
+        if let Some(file) = snapshot::load(&snapshot_path, source) {
+            tracing::debug!(
+                "loaded cache {} from its snapshot in {:.1} ms",
+                path.display(),
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+            return Ok(Cache {
+                path: path.to_path_buf(),
+                file,
+                problem: None,
+            });
+        }
+        let cache = if len >= mapped::MAP_THRESHOLD {
+            let map = mapped::map(&file).map_err(read_err)?;
+            mapped::parse_releasing(&map, |bytes| Cache::from_bytes(path, bytes))
+        } else {
+            let mut bytes = Vec::with_capacity(len as usize);
+            io::Read::read_to_end(&mut &file, &mut bytes).map_err(read_err)?;
+            Cache::from_bytes(path, &bytes)
+        };
         tracing::debug!(
-            "loaded cache {} ({} bytes) in {:.1} ms",
+            "loaded cache {} ({len} bytes) in {:.1} ms",
             path.display(),
-            bytes.len(),
             started.elapsed().as_secs_f64() * 1000.0
         );
+        if cache.problem.is_none() {
+            store_snapshot(path, source, &cache.file);
+        }
         Ok(cache)
     }
 
@@ -125,12 +154,14 @@ impl Cache {
             source: io::Error::other(e),
         })?;
         out.push(b'\n');
-        fsutil::write_atomic(&self.path, &out, fsutil::MODE_PRIVATE).map_err(|source| {
-            CacheError::Write {
-                path: self.path.clone(),
-                source,
-            }
-        })
+        let write_err = |source| CacheError::Write {
+            path: self.path.clone(),
+            source,
+        };
+        let written =
+            fsutil::write_atomic(&self.path, &out, fsutil::MODE_PRIVATE).map_err(write_err)?;
+        store_snapshot(&self.path, snapshot::Fingerprint::of(&written), &file);
+        Ok(())
     }
 
     pub fn instance(&self, name: &str) -> Option<&SsoCache> {
@@ -180,6 +211,14 @@ impl Cache {
             self.file.sso.remove(name);
         }
         gone
+    }
+}
+
+/// Best effort: without a snapshot the next start parses the JSON again, nothing worse.
+fn store_snapshot(cache: &Path, source: snapshot::Fingerprint, file: &CacheFile) {
+    let path = snapshot::path_for(cache);
+    if let Err(e) = snapshot::store(&path, source, file) {
+        tracing::debug!("cannot write cache snapshot {}: {e}", path.display());
     }
 }
 

@@ -7,6 +7,7 @@ pub mod build;
 mod fields;
 mod flat;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 pub use arn::{pad_account, parse_account_id, parse_role_ref, role_arn, split_role_arn};
@@ -28,33 +29,47 @@ pub enum CatalogError {
 }
 
 /// The profile name of every role (explicit `Profile` or the rendered `ProfileFormat`, given
-/// as `render`), checked for uniqueness within the instance.
+/// as `render`), checked for uniqueness within the instance. The first problem in role order
+/// is reported, be it a duplicate or a template error.
 pub fn profile_names<E: std::fmt::Display>(
     roles: &[FlatRole<'_>],
     render: impl Fn(&serde_json::Value) -> Result<String, E>,
     now: i64,
 ) -> Result<Vec<String>, CatalogError> {
     let mut names = Vec::with_capacity(roles.len());
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(roles.len());
+    let mut failed = None;
     for (id, role) in roles.iter().enumerate() {
-        let name = match role.explicit_profile() {
-            Some(p) => p.to_string(),
-            None => render(&role.template_value(id, now)).map_err(|e| CatalogError::Template {
-                arn: role.arn().to_string(),
-                message: e.to_string(),
-            })?,
-        };
-        if let Some(&first) = seen.get(&name) {
+        match role.explicit_profile() {
+            Some(p) => names.push(p.to_string()),
+            None => match render(&role.template_value(id, now)) {
+                Ok(name) => names.push(name),
+                Err(e) => {
+                    failed = Some(CatalogError::Template {
+                        arn: role.arn().to_string(),
+                        message: e.to_string(),
+                    });
+                    break;
+                }
+            },
+        }
+    }
+    // Borrowing the names (rather than keeping a second copy of each) halves the memory
+    // this takes for a large organisation.
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(names.len());
+    for (id, name) in names.iter().enumerate() {
+        if let Some(first) = seen.insert(name, id) {
             return Err(CatalogError::DuplicateProfile {
-                profile: name,
+                profile: name.clone(),
                 first: roles[first].arn().to_string(),
-                second: role.arn().to_string(),
+                second: roles[id].arn().to_string(),
             });
         }
-        seen.insert(name.clone(), id);
-        names.push(name);
     }
-    Ok(names)
+    drop(seen);
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(names),
+    }
 }
 
 /// What `aws-sso list` was asked for.
@@ -75,15 +90,51 @@ impl ListQuery {
     }
 }
 
-/// Rows of cell text for `query`: filter by prefix, stable sort, renumber `Id`.
-/// `profiles[i]` is the profile of `roles[i]` (may be empty when not needed).
-pub fn list_rows(
-    roles: &[FlatRole<'_>],
-    profiles: &[String],
-    query: &ListQuery,
+/// The rows `query` asks for: the roles that pass the prefix filter, stably sorted. Cells are
+/// computed when a row is read, so even a 100k-role listing holds one row's text at a time.
+pub struct ListRows<'r, 'a> {
+    roles: &'r [FlatRole<'a>],
+    profiles: &'r [String],
+    fields: &'r [ListField],
+    picked: Vec<usize>,
     now: i64,
-) -> Vec<Vec<String>> {
-    let profile = |i: usize| profiles.get(i).map(String::as_str).unwrap_or("");
+}
+
+impl<'r, 'a> ListRows<'r, 'a> {
+    pub fn len(&self) -> usize {
+        self.picked.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.picked.is_empty()
+    }
+
+    /// The cells of every row in order, `Id` renumbered from 0. The iterator is `Clone`, so a
+    /// table can walk it once for the column widths and once to print.
+    pub fn iter(&self) -> impl Iterator<Item = Vec<Cow<'r, str>>> + Clone + '_ {
+        self.picked.iter().enumerate().map(move |(row_id, &i)| {
+            let profile = profile_of(self.profiles, i);
+            self.fields
+                .iter()
+                .map(|f| f.value(&self.roles[i], row_id, profile, self.now))
+                .collect()
+        })
+    }
+}
+
+fn profile_of(profiles: &[String], i: usize) -> &str {
+    profiles.get(i).map(String::as_str).unwrap_or("")
+}
+
+/// Filter by prefix and stable-sort for `query`. `profiles[i]` is the profile of `roles[i]`
+/// (may be empty when not needed).
+pub fn list_rows<'r, 'a>(
+    roles: &'r [FlatRole<'a>],
+    profiles: &'r [String],
+    query: &'r ListQuery,
+    now: i64,
+) -> ListRows<'r, 'a> {
+    let profile = |i: usize| profile_of(profiles, i);
     let mut picked: Vec<usize> = (0..roles.len())
         .filter(|&i| match &query.prefix {
             Some((field, prefix)) => field
@@ -98,17 +149,13 @@ pub fn list_rows(
             .compare((&roles[a], a, profile(a)), (&roles[b], b, profile(b)), now);
         if query.reverse { ord.reverse() } else { ord }
     });
-    picked
-        .iter()
-        .enumerate()
-        .map(|(row_id, &i)| {
-            query
-                .fields
-                .iter()
-                .map(|f| f.value(&roles[i], row_id, profile(i), now))
-                .collect()
-        })
-        .collect()
+    ListRows {
+        roles,
+        profiles,
+        fields: &query.fields,
+        picked,
+        now,
+    }
 }
 
 #[cfg(test)]

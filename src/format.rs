@@ -7,32 +7,36 @@ use std::io::{self, Write};
 use unicode_width::UnicodeWidthStr;
 
 /// Write a table: header row, a rule of `=` as wide as the header line, then the rows. Every
-/// cell is left-aligned and padded to its column's widest value or header.
-pub fn write_table<S: AsRef<str>>(
-    out: &mut dyn Write,
-    headers: &[&str],
-    rows: &[Vec<S>],
-) -> io::Result<()> {
+/// cell is left-aligned and padded to its column's widest value or header. `rows` is walked
+/// twice (widths, then output), so a lazily computed listing never has to be held whole.
+pub fn write_table<R, C, S>(out: &mut dyn Write, headers: &[&str], rows: R) -> io::Result<()>
+where
+    R: IntoIterator<Item = C> + Clone,
+    C: AsRef<[S]>,
+    S: AsRef<str>,
+{
     let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
+    for row in rows.clone() {
+        for (w, cell) in widths.iter_mut().zip(row.as_ref()) {
             *w = (*w).max(cell.as_ref().width());
         }
     }
-    let header_line = layout_line(headers, &widths);
-    out.write_all(header_line.as_bytes())?;
-    out.write_all(b"\n")?;
-    out.write_all("=".repeat(header_line.width()).as_bytes())?;
-    out.write_all(b"\n")?;
+    let mut line = String::new();
+    layout_line(&mut line, headers, &widths);
+    let rule = "=".repeat(line.trim_end_matches('\n').width());
+    line.push_str(&rule);
+    line.push('\n');
+    out.write_all(line.as_bytes())?;
     for row in rows {
-        out.write_all(layout_line(row, &widths).as_bytes())?;
-        out.write_all(b"\n")?;
+        line.clear();
+        layout_line(&mut line, row.as_ref(), &widths);
+        out.write_all(line.as_bytes())?;
     }
     Ok(())
 }
 
-fn layout_line<S: AsRef<str>>(cells: &[S], widths: &[usize]) -> String {
-    let mut line = String::new();
+/// Append one table line (with its `\n`) to `line`.
+fn layout_line<S: AsRef<str>>(line: &mut String, cells: &[S], widths: &[usize]) {
     for (i, (cell, &w)) in cells.iter().zip(widths).enumerate() {
         if i > 0 {
             line.push_str(" | ");
@@ -41,7 +45,7 @@ fn layout_line<S: AsRef<str>>(cells: &[S], widths: &[usize]) -> String {
         line.push_str(cell);
         line.extend(std::iter::repeat_n(' ', w.saturating_sub(cell.width())));
     }
-    line
+    line.push('\n');
 }
 
 /// Write one CSV record the way Go's `encoding/csv` does (comma separator, `\n` line end).

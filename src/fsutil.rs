@@ -11,8 +11,9 @@ pub const MODE_PRIVATE: u32 = 0o600;
 pub const MODE_PRIVATE_DIR: u32 = 0o700;
 
 /// Write `data` to `path` atomically: a temp file in the same directory, fsync, chmod, rename.
-/// Parent directories are created (0700) when missing.
-pub fn write_atomic(path: &Path, data: &[u8], mode: u32) -> io::Result<()> {
+/// Parent directories are created (0700) when missing. Returns the metadata of the file written
+/// (read from its handle, so a concurrent writer's rename cannot swap it for theirs).
+pub fn write_atomic(path: &Path, data: &[u8], mode: u32) -> io::Result<fs::Metadata> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -22,8 +23,8 @@ pub fn write_atomic(path: &Path, data: &[u8], mode: u32) -> io::Result<()> {
     tmp.write_all(data)?;
     tmp.as_file().sync_all()?;
     set_mode(tmp.path(), mode)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let file = tmp.persist(path).map_err(|e| e.error)?;
+    file.metadata()
 }
 
 /// Create `dir` and its parents; directories this creates get mode 0700.

@@ -6,8 +6,13 @@
 //! sorts map keys by their string form.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
+use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::mapped;
+use super::text::{Tags, Text};
 
 /// The only layout we read as current; older files count as expired.
 pub const CACHE_VERSION: i64 = 4;
@@ -58,63 +63,53 @@ pub struct InstanceRoles {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CachedAccount {
     /// The account name AWS reports (aws-sso-cli calls it "alias").
-    #[serde(rename = "Alias", default, skip_serializing_if = "String::is_empty")]
-    pub alias: String,
+    #[serde(rename = "Alias", default, skip_serializing_if = "Text::is_empty")]
+    pub alias: Text,
     /// The friendly `Name` from config.yaml.
-    #[serde(rename = "Name", default, skip_serializing_if = "String::is_empty")]
-    pub name: String,
+    #[serde(rename = "Name", default, skip_serializing_if = "Text::is_empty")]
+    pub name: Text,
     #[serde(
         rename = "EmailAddress",
         default,
-        skip_serializing_if = "String::is_empty"
+        skip_serializing_if = "Text::is_empty"
     )]
-    pub email_address: String,
-    #[serde(
-        rename = "Tags",
-        default,
-        skip_serializing_if = "BTreeMap::is_empty",
-        deserialize_with = "null_as_default"
-    )]
-    pub tags: BTreeMap<String, String>,
+    pub email_address: Text,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
     #[serde(
         rename = "Roles",
         default,
         skip_serializing_if = "BTreeMap::is_empty",
         deserialize_with = "null_as_default"
     )]
-    pub roles: BTreeMap<String, CachedRole>,
+    pub roles: BTreeMap<Text, CachedRole>,
     #[serde(
         rename = "DefaultRegion",
         default,
-        skip_serializing_if = "String::is_empty"
+        skip_serializing_if = "Text::is_empty"
     )]
-    pub default_region: String,
+    pub default_region: Text,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CachedRole {
     #[serde(rename = "Arn", default)]
-    pub arn: String,
+    pub arn: Text,
     #[serde(
         rename = "DefaultRegion",
         default,
-        skip_serializing_if = "String::is_empty"
+        skip_serializing_if = "Text::is_empty"
     )]
-    pub default_region: String,
+    pub default_region: Text,
     /// Unix seconds when the cached STS credentials expire; 0 = none.
     #[serde(rename = "Expires", default, skip_serializing_if = "is_zero")]
     pub expires: i64,
-    #[serde(rename = "Profile", default, skip_serializing_if = "String::is_empty")]
-    pub profile: String,
-    #[serde(
-        rename = "Tags",
-        default,
-        skip_serializing_if = "BTreeMap::is_empty",
-        deserialize_with = "null_as_default"
-    )]
-    pub tags: BTreeMap<String, String>,
-    #[serde(rename = "Via", default, skip_serializing_if = "String::is_empty")]
-    pub via: String,
+    #[serde(rename = "Profile", default, skip_serializing_if = "Text::is_empty")]
+    pub profile: Text,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+    #[serde(rename = "Via", default, skip_serializing_if = "Text::is_empty")]
+    pub via: Text,
 }
 
 fn is_zero(v: &i64) -> bool {
@@ -141,17 +136,79 @@ fn ser_accounts<S: Serializer>(
 }
 
 fn de_accounts<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<u64, CachedAccount>, D::Error> {
-    let raw: Option<BTreeMap<String, CachedAccount>> = Option::deserialize(d)?;
-    let mut out = BTreeMap::new();
-    for (key, account) in raw.unwrap_or_default() {
-        let id = parse_account_key(&key).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "account key '{key}' is not an account id (0..=999999999999)"
-            ))
-        })?;
-        out.insert(id, account);
+    d.deserialize_option(AccountsVisitor)
+}
+
+/// Reads the accounts map entry by entry, telling [`mapped`] how far the parse has got so a
+/// large mapped file can be released behind it.
+struct AccountsVisitor;
+
+impl<'de> Visitor<'de> for AccountsVisitor {
+    type Value = BTreeMap<u64, CachedAccount>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map of account ids to accounts")
     }
-    Ok(out)
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(BTreeMap::new())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(BTreeMap::new())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = BTreeMap::new();
+        while let Some(key) = map.next_key::<AccountKey<'de>>()? {
+            let account: CachedAccount = map.next_value()?;
+            let text = key.as_str();
+            let id = parse_account_key(text).ok_or_else(|| {
+                de::Error::custom(format!(
+                    "account key '{text}' is not an account id (0..=999999999999)"
+                ))
+            })?;
+            if let AccountKey::Borrowed(k) = key {
+                mapped::parsed_up_to(k.as_ptr());
+            }
+            out.insert(id, account);
+        }
+        Ok(out)
+    }
+}
+
+/// An account key, borrowed from the input when possible (its address marks progress).
+enum AccountKey<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl AccountKey<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            AccountKey::Borrowed(s) => s,
+            AccountKey::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AccountKey<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = AccountKey<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an account id")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(AccountKey::Borrowed(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(AccountKey::Owned(v.to_string()))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
 }
 
 /// Parse a decimal account id, leading zeros allowed.

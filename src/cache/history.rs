@@ -41,7 +41,7 @@ impl SsoCache {
         }
         let alias = self
             .role(arn)
-            .map(|(_, account, _)| account.alias.clone())
+            .map(|(_, account, _)| account.alias)
             .unwrap_or_default();
         if let Some(role) = self.role_mut(arn) {
             let role_name = arn.rsplit('/').next().unwrap_or_default().to_string();
@@ -49,7 +49,7 @@ impl SsoCache {
                 label: format!("{alias}:{role_name}"),
                 used_at: now,
             };
-            role.tags.insert("History".into(), tag.render());
+            role.tags.insert("History", tag.render());
         }
     }
 
@@ -62,7 +62,7 @@ impl SsoCache {
             let used_at = self
                 .role(arn)
                 .and_then(|(_, _, r)| r.tags.get("History"))
-                .and_then(|v| HistoryTag::parse(v))
+                .and_then(HistoryTag::parse)
                 .map(|t| t.used_at);
             let fresh = match used_at {
                 Some(t) => minutes <= 0 || t + minutes * 60 >= now,

@@ -1,6 +1,7 @@
 //! Unit tests for cache loading, expiry and history.
 
 use super::*;
+use std::io::Write;
 
 const ARN_A: &str = "arn:aws:iam::000001111111:role/Admin";
 const ARN_B: &str = "arn:aws:iam::000002222222:role/ReadOnly";
@@ -79,12 +80,15 @@ fn history_moves_to_front_respects_limit_and_tags() {
     let sso = file.sso.get_mut("Default").unwrap();
     sso.add_history(ARN_A, 500, 1);
     assert_eq!(sso.history, vec![ARN_A]);
-    assert_eq!(sso.role(ARN_A).unwrap().2.tags["History"], "prod:Admin,500");
+    assert_eq!(
+        &sso.role(ARN_A).unwrap().2.tags["History"],
+        "prod:Admin,500"
+    );
     sso.add_history(ARN_B, 600, 1);
     assert_eq!(sso.history, vec![ARN_B]);
     assert!(!sso.role(ARN_A).unwrap().2.tags.contains_key("History"));
     assert_eq!(
-        sso.role(ARN_B).unwrap().2.tags["History"],
+        &sso.role(ARN_B).unwrap().2.tags["History"],
         "dev:ReadOnly,600"
     );
 }
@@ -108,4 +112,71 @@ fn prune_instances_removes_unknown() {
     cache.file.sso.insert("Old".into(), SsoCache::default());
     assert_eq!(cache.prune_instances(["Default"]), vec!["Old".to_string()]);
     assert!(cache.instance("Default").is_some());
+}
+
+#[test]
+fn the_snapshot_serves_only_the_cache_json_it_was_taken_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.json");
+    let mut cache = Cache::empty(&path);
+    cache.file = sample();
+    cache.save().unwrap();
+    let snap = snapshot::path_for(&path);
+    assert!(snap.exists(), "save writes the snapshot beside cache.json");
+    assert_eq!(Cache::load(&path).unwrap().file, cache.file);
+
+    // Another tool (aws-sso-cli) rewrites cache.json in place: same inode, new content.
+    let mut edited = sample();
+    edited
+        .sso
+        .get_mut("Default")
+        .unwrap()
+        .roles
+        .accounts
+        .remove(&2222222);
+    let json = serde_json::to_vec_pretty(&edited).unwrap();
+    fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&path)
+        .unwrap()
+        .write_all(&json)
+        .unwrap();
+    let loaded = Cache::load(&path).unwrap();
+    assert_eq!(loaded.file, edited, "the JSON wins over a stale snapshot");
+    // ...and the snapshot was retaken from it.
+    let fresh = snapshot::Fingerprint::of(&fs::metadata(&path).unwrap());
+    assert_eq!(snapshot::load(&snap, fresh), Some(edited));
+}
+
+#[test]
+fn a_corrupt_cache_json_is_never_masked_by_its_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.json");
+    let mut cache = Cache::empty(&path);
+    cache.file = sample();
+    cache.save().unwrap();
+    fs::write(&path, b"{\"Version\":4,\"SSO\":{").unwrap();
+    let loaded = Cache::load(&path).unwrap();
+    assert!(matches!(loaded.problem, Some(CacheProblem::Corrupt(_))));
+    assert!(loaded.file.sso.is_empty());
+}
+
+#[test]
+fn a_large_cache_is_parsed_from_a_mapping_identically() {
+    // Over the mapping threshold, with a snapshot absent: the mapped parse path.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.json");
+    let mut file = sample();
+    let accounts = &mut file.sso.get_mut("Default").unwrap().roles.accounts;
+    let template = accounts[&1111111].clone();
+    for i in 0..30_000u64 {
+        let mut a = template.clone();
+        a.alias = Text::new(&format!("account-{i}"));
+        accounts.insert(10_000_000 + i, a);
+    }
+    let json = serde_json::to_vec_pretty(&file).unwrap();
+    assert!(json.len() as u64 > mapped::MAP_THRESHOLD);
+    fs::write(&path, &json).unwrap();
+    assert_eq!(Cache::load(&path).unwrap().file, file);
 }

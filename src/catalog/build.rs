@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::arn::{pad_account, role_arn};
-use crate::cache::{CachedAccount, CachedRole, InstanceRoles, SsoCache};
+use crate::cache::{CachedAccount, CachedRole, InstanceRoles, SsoCache, Text};
 
 /// An account and the roles the user may assume in it, as ListAccounts/ListAccountRoles said.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +64,7 @@ pub fn build_instance(
     previous: Option<&SsoCache>,
 ) -> (SsoCache, RoleDiff) {
     let mut accounts: BTreeMap<u64, CachedAccount> = BTreeMap::new();
-    let mut listed: BTreeSet<String> = BTreeSet::new();
+    let mut listed: BTreeSet<Text> = BTreeSet::new();
     for found in discovered {
         let overlay = overlays.get(&found.id);
         let account = accounts
@@ -72,26 +72,26 @@ pub fn build_instance(
             .or_insert_with(|| account_record(&found.name, &found.email, overlay));
         for role_name in &found.roles {
             let role = role_record(found.id, account, role_name, overlay);
-            listed.insert(role.arn.clone());
-            account.roles.insert(role_name.clone(), role);
+            listed.insert(role.arn);
+            account.roles.insert(role_name.into(), role);
         }
     }
     add_via_roles(&mut accounts, overlays);
 
-    let before: BTreeSet<String> = previous
+    let before: BTreeSet<Text> = previous
         .map(|p| {
             p.roles
                 .accounts
                 .values()
                 .flat_map(|a| a.roles.values())
                 .filter(|r| r.via.is_empty())
-                .map(|r| r.arn.clone())
+                .map(|r| r.arn)
                 .collect()
         })
         .unwrap_or_default();
     let diff = RoleDiff {
-        added: listed.difference(&before).cloned().collect(),
-        deleted: before.difference(&listed).cloned().collect(),
+        added: listed.difference(&before).map(|a| a.to_string()).collect(),
+        deleted: before.difference(&listed).map(|a| a.to_string()).collect(),
     };
 
     let mut out = SsoCache {
@@ -113,13 +113,13 @@ pub fn build_instance(
 
 fn account_record(aws_name: &str, email: &str, overlay: Option<&AccountOverlay>) -> CachedAccount {
     CachedAccount {
-        alias: aws_name.to_string(),
-        name: overlay.map(|o| o.name.clone()).unwrap_or_default(),
-        email_address: email.to_string(),
-        tags: overlay.map(|o| o.tags.clone()).unwrap_or_default(),
+        alias: aws_name.into(),
+        name: overlay.map(|o| Text::new(&o.name)).unwrap_or_default(),
+        email_address: email.into(),
+        tags: overlay.map(|o| o.tags.iter().collect()).unwrap_or_default(),
         roles: BTreeMap::new(),
         default_region: overlay
-            .map(|o| o.default_region.clone())
+            .map(|o| Text::new(&o.default_region))
             .unwrap_or_default(),
     }
 }
@@ -132,35 +132,37 @@ fn role_record(
     overlay: Option<&AccountOverlay>,
 ) -> CachedRole {
     let role_overlay = overlay.and_then(|o| o.roles.get(role_name));
-    let mut tags = BTreeMap::new();
-    tags.insert("AccountID".to_string(), pad_account(account_id));
-    tags.insert("AccountAlias".to_string(), account.alias.clone());
-    tags.insert("Email".to_string(), account.email_address.clone());
-    tags.insert("Role".to_string(), role_name.to_string());
+    let mut pairs: Vec<(Text, Text)> = vec![
+        ("AccountID".into(), pad_account(account_id).into()),
+        ("AccountAlias".into(), account.alias),
+        ("Email".into(), account.email_address),
+        ("Role".into(), role_name.into()),
+    ];
     if !account.name.is_empty() {
-        tags.insert("AccountName".to_string(), account.name.clone());
+        pairs.push(("AccountName".into(), account.name));
     }
     if let Some(region) = role_overlay
         .map(|r| &r.default_region)
         .filter(|r| !r.is_empty())
     {
-        tags.insert("DefaultRegion".to_string(), region.clone());
+        pairs.push(("DefaultRegion".into(), region.into()));
     }
     if let Some(o) = overlay {
-        tags.extend(o.tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+        pairs.extend(o.tags.iter().map(|(k, v)| (k.into(), v.into())));
     }
     if let Some(r) = role_overlay {
-        tags.extend(r.tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+        pairs.extend(r.tags.iter().map(|(k, v)| (k.into(), v.into())));
     }
+    let text =
+        |f: fn(&RoleOverlay) -> &String| role_overlay.map(|r| Text::new(f(r))).unwrap_or_default();
     CachedRole {
-        arn: role_arn(account_id, role_name),
-        default_region: role_overlay
-            .map(|r| r.default_region.clone())
-            .unwrap_or_default(),
+        arn: role_arn(account_id, role_name).into(),
+        default_region: text(|r| &r.default_region),
         expires: 0,
-        profile: role_overlay.map(|r| r.profile.clone()).unwrap_or_default(),
-        tags,
-        via: role_overlay.map(|r| r.via.clone()).unwrap_or_default(),
+        profile: text(|r| &r.profile),
+        // Later pairs win, so role tags override account tags override the built-ins.
+        tags: pairs.into_iter().collect(),
+        via: text(|r| &r.via),
     }
 }
 
@@ -177,11 +179,11 @@ fn add_via_roles(
             let account = accounts
                 .entry(id)
                 .or_insert_with(|| account_record("", "", Some(overlay)));
-            if account.roles.contains_key(role_name) {
+            if account.roles.contains_key(role_name.as_str()) {
                 continue;
             }
             let record = role_record(id, account, role_name, Some(overlay));
-            account.roles.insert(role_name.clone(), record);
+            account.roles.insert(role_name.into(), record);
         }
     }
 }
@@ -195,7 +197,7 @@ fn carry_over(prev: &SsoCache, out: &mut SsoCache) {
             };
             new.expires = old.expires;
             if let Some(h) = old.tags.get("History") {
-                new.tags.insert("History".to_string(), h.clone());
+                new.tags.insert("History", h);
             }
         }
     }
@@ -262,13 +264,16 @@ mod tests {
         );
         let admin = cache.role(&role_arn(1111111, "Admin")).unwrap().2;
         assert_eq!(admin.profile, "prod-admin");
-        assert_eq!(admin.tags["Team"], "ops", "role tags override account tags");
-        assert_eq!(admin.tags["Type"], "prod");
-        assert_eq!(admin.tags["AccountName"], "Production");
-        assert_eq!(admin.tags["AccountID"], "000001111111");
-        assert_eq!(admin.tags["DefaultRegion"], "eu-central-1");
+        assert_eq!(
+            &admin.tags["Team"], "ops",
+            "role tags override account tags"
+        );
+        assert_eq!(&admin.tags["Type"], "prod");
+        assert_eq!(&admin.tags["AccountName"], "Production");
+        assert_eq!(&admin.tags["AccountID"], "000001111111");
+        assert_eq!(&admin.tags["DefaultRegion"], "eu-central-1");
         let ro = cache.role(&role_arn(1111111, "ReadOnly")).unwrap().2;
-        assert_eq!(ro.tags["Team"], "acct");
+        assert_eq!(&ro.tags["Team"], "acct");
         assert!(!ro.tags.contains_key("DefaultRegion"));
         let chained = cache.role(&role_arn(1111111, "Chained")).unwrap().2;
         assert_eq!(chained.via, role_arn(1111111, "Admin"));
@@ -301,7 +306,7 @@ mod tests {
         assert_eq!(diff.deleted, vec![role_arn(1, "Old")]);
         let keep = second.role(&role_arn(1, "Keep")).unwrap().2;
         assert_eq!(keep.expires, 99);
-        assert_eq!(keep.tags["History"], "a:Keep,50");
+        assert_eq!(&keep.tags["History"], "a:Keep,50");
         assert_eq!(second.history, vec![role_arn(1, "Keep")]);
     }
 }

@@ -1,6 +1,7 @@
 //! The fields `aws-sso list` can show, sort and filter by, with aws-sso-cli's names, value
 //! formatting and ordering rules (spec §1.4 `list`).
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
@@ -89,22 +90,29 @@ impl ListField {
     }
 
     /// The text this field shows for `role`. `profile` is the role's computed profile name.
-    pub fn value(self, role: &FlatRole<'_>, id: usize, profile: &str, now: i64) -> String {
+    /// Borrowed from the cache wherever the text is stored as shown.
+    pub fn value<'a>(
+        self,
+        role: &FlatRole<'a>,
+        id: usize,
+        profile: &'a str,
+        now: i64,
+    ) -> Cow<'a, str> {
         match self {
-            ListField::Id => id.to_string(),
-            ListField::Arn => role.arn().to_string(),
-            ListField::AccountId => role.account_id.to_string(),
-            ListField::AccountIdPad => role.account_id_pad(),
-            ListField::AccountName => role.account_name().to_string(),
-            ListField::AccountAlias => role.account_alias().to_string(),
-            ListField::DefaultRegion => role.default_region().to_string(),
-            ListField::EmailAddress => role.email().to_string(),
-            ListField::Expires => expires_text(role.role.expires, now),
-            ListField::ExpiresEpoch => role.live_expiry(now).unwrap_or(0).to_string(),
-            ListField::RoleName => role.role_name.to_string(),
-            ListField::Sso => role.sso.to_string(),
-            ListField::Via => role.via().to_string(),
-            ListField::Profile => profile.to_string(),
+            ListField::Id => id.to_string().into(),
+            ListField::Arn => role.arn().into(),
+            ListField::AccountId => role.account_id.to_string().into(),
+            ListField::AccountIdPad => role.account_id_pad().into(),
+            ListField::AccountName => role.account_name().into(),
+            ListField::AccountAlias => role.account_alias().into(),
+            ListField::DefaultRegion => role.default_region().into(),
+            ListField::EmailAddress => role.email().into(),
+            ListField::Expires => expires_text(role.role.expires, now).into(),
+            ListField::ExpiresEpoch => role.live_expiry(now).unwrap_or(0).to_string().into(),
+            ListField::RoleName => role.role_name.into(),
+            ListField::Sso => role.sso.into(),
+            ListField::Via => role.via().into(),
+            ListField::Profile => profile.into(),
         }
     }
 

@@ -1,12 +1,10 @@
 //! A flat, borrowed view of one cached role with everything aws-sso-cli's `AWSRoleFlat`
 //! exposes (account, instance, tags, regions), without copying the cache.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value};
 
 use super::arn;
-use crate::cache::{CachedAccount, CachedRole, SsoCache};
+use crate::cache::{CachedAccount, CachedRole, SsoCache, Tags};
 
 /// One role of one SSO instance, borrowed from the cache.
 #[derive(Debug, Clone, Copy)]
@@ -52,7 +50,7 @@ impl<'a> FlatRole<'a> {
     pub fn explicit_profile(&self) -> Option<&'a str> {
         Some(self.role.profile.as_str()).filter(|p| !p.is_empty())
     }
-    pub fn tags(&self) -> &'a BTreeMap<String, String> {
+    pub fn tags(&self) -> &'a Tags {
         &self.role.tags
     }
     pub fn via(&self) -> &'a str {
@@ -91,7 +89,7 @@ impl<'a> FlatRole<'a> {
         let tags: Map<String, Value> = self
             .tags()
             .iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
             .collect();
         m.insert("Tags".into(), Value::Object(tags));
         m.insert("Via".into(), s(self.via()));

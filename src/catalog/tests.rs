@@ -75,7 +75,7 @@ fn list_sorts_filters_and_renumbers() {
         reverse: false,
         prefix: None,
     };
-    let rows = list_rows(&roles, &profiles, &q, 1000);
+    let rows: Vec<_> = list_rows(&roles, &profiles, &q, 1000).iter().collect();
     assert_eq!(
         rows,
         [
@@ -91,7 +91,7 @@ fn list_sorts_filters_and_renumbers() {
         prefix: Some((ListField::AccountAlias, "be".into())),
     };
     assert!(q.needs_profiles());
-    let rows = list_rows(&roles, &profiles, &q, 1000);
+    let rows: Vec<_> = list_rows(&roles, &profiles, &q, 1000).iter().collect();
     // Stable sort: equal keys keep their order even when reversed.
     assert_eq!(rows, [["0", "000000000222:Admin"], ["1", "explicit"]]);
 }

@@ -84,8 +84,8 @@ pub fn run(
     };
     let rows = catalog::list_rows(&roles, &profiles, &query, now);
     if args.csv {
-        for row in &rows {
-            format::write_csv_record(out, row)?;
+        for row in rows.iter() {
+            format::write_csv_record(out, &row)?;
         }
         return Ok(());
     }
@@ -99,7 +99,7 @@ pub fn run(
         ctx.instance
     )?;
     let headers: Vec<&str> = query.fields.iter().map(|f| f.name()).collect();
-    format::write_table(out, &headers, &rows)?;
+    format::write_table(out, &headers, rows.iter())?;
     writeln!(out)?;
     Ok(())
 }

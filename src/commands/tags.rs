@@ -30,7 +30,7 @@ pub fn run(ctx: &Context, args: &TagsArgs, cache: &Cache, out: &mut dyn Write) -
     for role in roles {
         text.push_str(role.arn());
         text.push('\n');
-        for (key, value) in role.tags() {
+        for (key, value) in role.tags().iter() {
             text.push_str("  ");
             text.push_str(key);
             text.push_str(": ");

@@ -331,6 +331,7 @@ impl Backend for FileBackend {
         fsutil::create_private_dir_all(self.dir())
             .map_err(|e| StoreError::io("create directory", self.dir(), e))?;
         fsutil::write_atomic(&self.path, &bytes, fsutil::MODE_PRIVATE)
+            .map(drop)
             .map_err(|e| StoreError::io("write", &self.path, e))
     }
 

@@ -50,6 +50,7 @@ impl Backend for JsonBackend {
 
     fn save(&self, doc: &[u8]) -> Result<(), StoreError> {
         fsutil::write_atomic(&self.path, doc, fsutil::MODE_PRIVATE)
+            .map(drop)
             .map_err(|e| StoreError::io("write", &self.path, e))
     }
 

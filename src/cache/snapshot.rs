@@ -1,0 +1,451 @@
+//! A compact binary copy of `cache.json` (`cache.bin` beside it) that makes start-up fast.
+//!
+//! `cache.json` stays the source of truth, in aws-sso-cli's layout. But a large
+//! organisation's file is tens of MB of indented JSON, and parsing it costs more than the whole
+//! start-up budget of `list` or the picker. The snapshot holds the same catalog with every
+//! distinct string stored once and referred to by index, so loading it is a short read plus
+//! one intern per distinct string.
+//!
+//! A snapshot is only used for the exact `cache.json` it was taken from: it records the file's
+//! size, modification time and (on Unix) device and inode. We replace `cache.json` by rename,
+//! so each of our writes gets a new inode; any other writer changes the mtime. A snapshot that
+//! does not match, cannot be read or comes from another build is ignored (and rewritten after
+//! the JSON is parsed), so it can never make us show something `cache.json` does not say.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use super::format::{CacheFile, CachedAccount, CachedRole, InstanceRoles, SsoCache};
+use super::text::{Tags, Text};
+use crate::fsutil;
+
+/// First bytes of every snapshot file.
+const MAGIC: &[u8; 8] = b"awssso\x00\x01";
+
+/// Bumped whenever the layout below changes (the crate version is checked too).
+const FORMAT: u32 = 1;
+
+/// Where the snapshot of `cache` lives: `cache.bin` for `cache.json`.
+pub fn path_for(cache: &Path) -> PathBuf {
+    cache.with_extension("bin")
+}
+
+/// Identifies one version of `cache.json` on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fingerprint {
+    len: u64,
+    mtime_secs: u64,
+    mtime_nanos: u32,
+    dev: u64,
+    ino: u64,
+}
+
+impl Fingerprint {
+    /// From the metadata of the open file (not the path, so it describes what was read).
+    pub fn of(meta: &fs::Metadata) -> Fingerprint {
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .unwrap_or_default();
+        #[cfg(unix)]
+        let (dev, ino) = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (dev, ino) = (0, 0);
+        Fingerprint {
+            len: meta.len(),
+            mtime_secs: mtime.as_secs(),
+            mtime_nanos: mtime.subsec_nanos(),
+            dev,
+            ino,
+        }
+    }
+}
+
+/// Write the snapshot of `file`, taken from the `cache.json` described by `source`.
+pub fn store(path: &Path, source: Fingerprint, file: &CacheFile) -> io::Result<()> {
+    fsutil::write_atomic(path, &encode(source, file), fsutil::MODE_PRIVATE).map(drop)
+}
+
+/// The catalog in the snapshot at `path` if it was taken from `source`; `None` when there is
+/// no usable snapshot (missing, stale, from another build, or damaged).
+pub fn load(path: &Path, source: Fingerprint) -> Option<CacheFile> {
+    let bytes = fs::read(path).ok()?;
+    let decoded = decode(&bytes, source);
+    if let Err(why) = &decoded {
+        tracing::debug!("not using snapshot {}: {why}", path.display());
+    }
+    decoded.ok()
+}
+
+// The layout, every integer a LEB128 varint (signed ones zigzagged), every string an index
+// into the table:
+//   MAGIC, FORMAT, build version (len + bytes), fingerprint (5 ints), table size,
+//   table (len + bytes each), Version, ConfigCreatedAt, instance count, instances:
+//     name, LastUpdate, ConfigHash, History (count + strings), SSORegion, StartUrl,
+//     DefaultRegion, account count, accounts:
+//       id, Alias, Name, EmailAddress, DefaultRegion, tags, role count, roles:
+//         name, Arn, DefaultRegion, Expires, Profile, Via, tags
+//   where tags = count + (key, value) pairs in key order.
+
+/// Builds the record section and the string table (each distinct string once) together.
+#[derive(Default)]
+struct Writer<'a> {
+    body: Vec<u8>,
+    index: HashMap<&'a str, u64>,
+    strings: Vec<&'a str>,
+}
+
+impl<'a> Writer<'a> {
+    fn uint(&mut self, v: u64) {
+        put_uint(&mut self.body, v);
+    }
+
+    fn int(&mut self, v: i64) {
+        self.uint(((v << 1) ^ (v >> 63)) as u64);
+    }
+
+    fn str(&mut self, s: &'a str) {
+        let next = self.strings.len() as u64;
+        let id = *self.index.entry(s).or_insert(next);
+        if id == next {
+            self.strings.push(s);
+        }
+        self.uint(id);
+    }
+
+    fn tags(&mut self, tags: &'a Tags) {
+        self.uint(tags.len() as u64);
+        for (k, v) in tags.iter() {
+            self.str(k);
+            self.str(v);
+        }
+    }
+}
+
+fn put_uint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    put_uint(out, b.len() as u64);
+    out.extend_from_slice(b);
+}
+
+fn encode(source: Fingerprint, file: &CacheFile) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.int(file.version);
+    w.int(file.config_created_at);
+    w.uint(file.sso.len() as u64);
+    for (name, sso) in &file.sso {
+        w.str(name);
+        w.int(sso.last_update);
+        w.str(&sso.config_hash);
+        w.uint(sso.history.len() as u64);
+        for arn in &sso.history {
+            w.str(arn);
+        }
+        w.str(&sso.roles.sso_region);
+        w.str(&sso.roles.start_url);
+        w.str(&sso.roles.default_region);
+        w.uint(sso.roles.accounts.len() as u64);
+        for (&id, a) in &sso.roles.accounts {
+            w.uint(id);
+            w.str(a.alias.as_str());
+            w.str(a.name.as_str());
+            w.str(a.email_address.as_str());
+            w.str(a.default_region.as_str());
+            w.tags(&a.tags);
+            w.uint(a.roles.len() as u64);
+            for (name, r) in &a.roles {
+                w.str(name.as_str());
+                w.str(r.arn.as_str());
+                w.str(r.default_region.as_str());
+                w.int(r.expires);
+                w.str(r.profile.as_str());
+                w.str(r.via.as_str());
+                w.tags(&r.tags);
+            }
+        }
+    }
+    let mut out = MAGIC.to_vec();
+    put_uint(&mut out, FORMAT.into());
+    put_bytes(&mut out, env!("CARGO_PKG_VERSION").as_bytes());
+    let f = source;
+    for v in [f.len, f.mtime_secs, f.mtime_nanos.into(), f.dev, f.ino] {
+        put_uint(&mut out, v);
+    }
+    put_uint(&mut out, w.strings.len() as u64);
+    for s in &w.strings {
+        put_bytes(&mut out, s.as_bytes());
+    }
+    out.extend_from_slice(&w.body);
+    out
+}
+
+/// Reads what [`encode`] wrote; every read is bounds-checked, so damage gives an error.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    texts: Vec<Text>,
+}
+
+const DAMAGED: &str = "damaged or truncated";
+
+impl<'a> Reader<'a> {
+    fn uint(&mut self) -> Result<u64, &'static str> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let (&b, rest) = self.bytes.split_first().ok_or(DAMAGED)?;
+            self.bytes = rest;
+            v |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Ok(v);
+            }
+        }
+        Err(DAMAGED)
+    }
+
+    fn int(&mut self) -> Result<i64, &'static str> {
+        let v = self.uint()?;
+        Ok((v >> 1) as i64 ^ -((v & 1) as i64))
+    }
+
+    /// A count of items that each take at least one byte (so damage cannot ask for a huge
+    /// allocation).
+    fn count(&mut self) -> Result<usize, &'static str> {
+        let n = self.uint()?;
+        usize::try_from(n)
+            .ok()
+            .filter(|&n| n <= self.bytes.len())
+            .ok_or(DAMAGED)
+    }
+
+    fn bytes(&mut self) -> Result<&'a [u8], &'static str> {
+        let n = self.count()?;
+        let (b, rest) = self.bytes.split_at(n);
+        self.bytes = rest;
+        Ok(b)
+    }
+
+    fn text(&mut self) -> Result<Text, &'static str> {
+        let i = self.uint()?;
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| self.texts.get(i).copied())
+            .ok_or(DAMAGED)
+    }
+
+    fn string(&mut self) -> Result<String, &'static str> {
+        self.text().map(String::from)
+    }
+
+    fn tags(&mut self) -> Result<Tags, &'static str> {
+        let n = self.count()?;
+        let mut pairs = Vec::with_capacity(n);
+        for _ in 0..n {
+            pairs.push((self.text()?, self.text()?));
+        }
+        Ok(pairs.into_iter().collect())
+    }
+}
+
+fn decode(bytes: &[u8], source: Fingerprint) -> Result<CacheFile, &'static str> {
+    let mut r = Reader {
+        bytes: bytes.strip_prefix(MAGIC).ok_or("not a cache snapshot")?,
+        texts: Vec::new(),
+    };
+    if r.uint()? != u64::from(FORMAT) || r.bytes()? != env!("CARGO_PKG_VERSION").as_bytes() {
+        return Err("written by another build");
+    }
+    let mut print = [0u64; 5];
+    for v in &mut print {
+        *v = r.uint()?;
+    }
+    let [len, mtime_secs, nanos, dev, ino] = print;
+    let taken_from = Fingerprint {
+        len,
+        mtime_secs,
+        mtime_nanos: u32::try_from(nanos).map_err(|_| DAMAGED)?,
+        dev,
+        ino,
+    };
+    if taken_from != source {
+        return Err("taken from another version of cache.json");
+    }
+    // One intern per distinct string; every use after that copies an 8-byte handle.
+    let n = r.count()?;
+    let mut strings = Vec::with_capacity(n);
+    for _ in 0..n {
+        strings.push(std::str::from_utf8(r.bytes()?).map_err(|_| DAMAGED)?);
+    }
+    r.texts = Text::intern_all(strings.into_iter());
+
+    let version = r.int()?;
+    let config_created_at = r.int()?;
+    let mut sso = BTreeMap::new();
+    for _ in 0..r.count()? {
+        let name = r.string()?;
+        let last_update = r.int()?;
+        let config_hash = r.string()?;
+        let history = (0..r.count()?)
+            .map(|_| r.string())
+            .collect::<Result<_, _>>()?;
+        let (sso_region, start_url, default_region) = (r.string()?, r.string()?, r.string()?);
+        let mut accounts = BTreeMap::new();
+        for _ in 0..r.count()? {
+            let id = r.uint()?;
+            let mut account = CachedAccount {
+                alias: r.text()?,
+                name: r.text()?,
+                email_address: r.text()?,
+                default_region: r.text()?,
+                tags: r.tags()?,
+                roles: BTreeMap::new(),
+            };
+            for _ in 0..r.count()? {
+                let name = r.text()?;
+                let role = CachedRole {
+                    arn: r.text()?,
+                    default_region: r.text()?,
+                    expires: r.int()?,
+                    profile: r.text()?,
+                    via: r.text()?,
+                    tags: r.tags()?,
+                };
+                account.roles.insert(name, role);
+            }
+            accounts.insert(id, account);
+        }
+        let roles = InstanceRoles {
+            accounts,
+            sso_region,
+            start_url,
+            default_region,
+        };
+        let record = SsoCache {
+            last_update,
+            config_hash,
+            history,
+            roles,
+        };
+        sso.insert(name, record);
+    }
+    if !r.bytes.is_empty() {
+        return Err(DAMAGED);
+    }
+    Ok(CacheFile {
+        version,
+        config_created_at,
+        sso,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> CacheFile {
+        let json = r#"{"Version":4,"ConfigCreatedAt":7,"SSO":{"Default":{"LastUpdate":9,
+          "ConfigHash":"abc","History":["arn:aws:iam::000000000222:role/Admin"],
+          "Roles":{"Accounts":{
+            "222":{"Alias":"beta","EmailAddress":"b@x","Tags":{"Team":"core"},"Roles":{
+              "Admin":{"Arn":"arn:aws:iam::000000000222:role/Admin","Expires":5000,
+                       "Tags":{"History":"beta:Admin,9","Role":"Admin"}},
+              "ReadOnly":{"Arn":"arn:aws:iam::000000000222:role/ReadOnly","Profile":"ro",
+                          "Via":"arn:aws:iam::000000000222:role/Admin","DefaultRegion":"eu-west-1"}}},
+            "1111111":{"Alias":"alpha","Name":"Alpha Co","DefaultRegion":"us-east-2","Roles":{}}},
+          "SSORegion":"us-east-1","StartUrl":"https://d/start","DefaultRegion":"us-west-2"}},
+          "Other":{"LastUpdate":1,"Roles":{"Accounts":{}}}}}"#;
+        serde_json::from_str(json).unwrap()
+    }
+
+    fn fingerprint(len: u64) -> Fingerprint {
+        Fingerprint {
+            len,
+            mtime_secs: 1,
+            mtime_nanos: 2,
+            dev: 3,
+            ino: 4,
+        }
+    }
+
+    #[test]
+    fn a_snapshot_round_trips_the_whole_catalog() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.bin");
+        let file = sample();
+        store(&path, fingerprint(10), &file).unwrap();
+        assert_eq!(load(&path, fingerprint(10)), Some(file));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+    }
+
+    #[test]
+    fn a_snapshot_of_another_cache_json_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.bin");
+        store(&path, fingerprint(10), &sample()).unwrap();
+        assert_eq!(load(&path, fingerprint(11)), None);
+        let other_inode = Fingerprint {
+            ino: 5,
+            ..fingerprint(10)
+        };
+        assert_eq!(load(&path, other_inode), None);
+    }
+
+    #[test]
+    fn a_damaged_snapshot_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.bin");
+        store(&path, fingerprint(10), &sample()).unwrap();
+        let good = fs::read(&path).unwrap();
+        // Truncated anywhere, or with a foreign header: never a panic, never a partial catalog.
+        for cut in 0..good.len() {
+            fs::write(&path, &good[..cut]).unwrap();
+            assert_eq!(load(&path, fingerprint(10)), None, "cut at {cut}");
+        }
+        let mut foreign = good.clone();
+        foreign[0] ^= 0xff;
+        fs::write(&path, &foreign).unwrap();
+        assert_eq!(load(&path, fingerprint(10)), None);
+        // Any flipped byte: an error or some catalog, but never a panic.
+        for i in MAGIC.len()..good.len() {
+            let mut flipped = good.clone();
+            flipped[i] ^= 0x5a;
+            let _ = decode(&flipped, fingerprint(10));
+        }
+        // A string index past the table is refused as a whole.
+        let empty = CacheFile {
+            version: 4,
+            ..Default::default()
+        };
+        let mut bad = encode(fingerprint(10), &empty);
+        assert_eq!(bad.pop(), Some(0), "the instance count ends the file");
+        bad.extend([1, 5]); // one instance, named by string #5 of an empty table
+        assert_eq!(decode(&bad, fingerprint(10)), Err(DAMAGED));
+    }
+
+    #[test]
+    fn strings_are_stored_once() {
+        let file = sample();
+        let bytes = encode(fingerprint(1), &file);
+        let arn = b"arn:aws:iam::000000000222:role/Admin";
+        let times = bytes.windows(arn.len()).filter(|w| w == arn).count();
+        assert_eq!(times, 1, "history, Arn and Via share one copy");
+        assert_eq!(decode(&bytes, fingerprint(1)), Ok(file));
+    }
+}
