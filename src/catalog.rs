@@ -101,14 +101,6 @@ pub struct ListRows<'r, 'a> {
 }
 
 impl<'r, 'a> ListRows<'r, 'a> {
-    pub fn len(&self) -> usize {
-        self.picked.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.picked.is_empty()
-    }
-
     /// The cells of every row in order, `Id` renumbered from 0. The iterator is `Clone`, so a
     /// table can walk it once for the column widths and once to print.
     pub fn iter(&self) -> impl Iterator<Item = Vec<Cow<'r, str>>> + Clone + '_ {

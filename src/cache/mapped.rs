@@ -39,7 +39,9 @@ thread_local! {
 /// Map `file` read-only.
 pub fn map(file: &File) -> io::Result<Mmap> {
     // SAFETY: cache.json is only ever replaced by rename (see `fsutil::write_atomic`), so
-    // the mapped inode's contents do not change while we read them.
+    // the mapped inode's contents do not change while we read them. A foreign tool that
+    // truncated the file in place during the parse could at worst end this read with SIGBUS;
+    // the mapping is read-only, so no file is ever changed through it.
     unsafe { Mmap::map(file) }
 }
 

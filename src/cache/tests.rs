@@ -17,6 +17,15 @@ fn sample() -> CacheFile {
     serde_json::from_str(&json).unwrap()
 }
 
+/// `sample()` saved as `dir/cache.json`.
+fn saved_sample(dir: &Path) -> (PathBuf, Cache) {
+    let path = dir.join("cache.json");
+    let mut cache = Cache::empty(&path);
+    cache.file = sample();
+    cache.save().unwrap();
+    (path, cache)
+}
+
 #[test]
 fn missing_file_is_an_empty_current_cache() {
     let dir = tempfile::tempdir().unwrap();
@@ -43,10 +52,7 @@ fn corrupt_truncated_and_future_files_are_set_aside() {
 #[test]
 fn save_round_trips_with_private_mode() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("cache.json");
-    let mut cache = Cache::empty(&path);
-    cache.file = sample();
-    cache.save().unwrap();
+    let (path, cache) = saved_sample(dir.path());
     let again = Cache::load(&path).unwrap();
     assert_eq!(again.file, cache.file);
     #[cfg(unix)]
@@ -117,10 +123,7 @@ fn prune_instances_removes_unknown() {
 #[test]
 fn the_snapshot_serves_only_the_cache_json_it_was_taken_from() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("cache.json");
-    let mut cache = Cache::empty(&path);
-    cache.file = sample();
-    cache.save().unwrap();
+    let (path, cache) = saved_sample(dir.path());
     let snap = snapshot::path_for(&path);
     assert!(snap.exists(), "save writes the snapshot beside cache.json");
     assert_eq!(Cache::load(&path).unwrap().file, cache.file);
@@ -152,10 +155,7 @@ fn the_snapshot_serves_only_the_cache_json_it_was_taken_from() {
 #[test]
 fn a_corrupt_cache_json_is_never_masked_by_its_snapshot() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("cache.json");
-    let mut cache = Cache::empty(&path);
-    cache.file = sample();
-    cache.save().unwrap();
+    let (path, _) = saved_sample(dir.path());
     fs::write(&path, b"{\"Version\":4,\"SSO\":{").unwrap();
     let loaded = Cache::load(&path).unwrap();
     assert!(matches!(loaded.problem, Some(CacheProblem::Corrupt(_))));
