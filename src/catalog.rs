@@ -65,11 +65,7 @@ pub fn profile_names<E: std::fmt::Display>(
             });
         }
     }
-    drop(seen);
-    match failed {
-        Some(e) => Err(e),
-        None => Ok(names),
-    }
+    failed.map_or(Ok(names), Err)
 }
 
 /// What `aws-sso list` was asked for.
