@@ -2,7 +2,13 @@
 //! fallbacks, the legacy v1 flags it still meets in old `~/.aws/config` files, and one
 //! argument struct per subcommand. Parsing only: [`crate::commands`] resolves and runs.
 
+mod roles;
+
 use clap::{Args, Parser, Subcommand};
+
+pub use roles::{
+    ConsoleArgs, CredentialsArgs, EvalArgs, ExecArgs, ProcessArgs, RoleFlags, SetupProfilesArgs,
+};
 
 const ABOUT: &str =
     "Log in to AWS IAM Identity Center (AWS SSO) and get short-lived role credentials.";
@@ -96,10 +102,34 @@ pub enum Command {
     Logout(LogoutArgs),
     /// Refresh the cached list of accounts and roles now
     Cache(CacheArgs),
+    /// Print shell commands that export a role's credentials: eval "$(aws-sso eval -p NAME)"
+    Eval(EvalArgs),
+    /// Run a command (default: $SHELL) with a role's credentials in its environment
+    Exec(ExecArgs),
+    /// Print a role's credentials for the AWS CLI/SDK credential_process setting
+    Process(ProcessArgs),
+    /// Print or write role credentials in ~/.aws/credentials format
+    Credentials(CredentialsArgs),
+    /// Open the AWS Management Console as a role
+    Console(ConsoleArgs),
+    /// Print how long the credentials in this shell ($AWS_SSO_SESSION_EXPIRATION) last
+    Time,
+    /// Set up aws-sso: AWS CLI profiles
+    #[command(subcommand)]
+    Setup(SetupCommand),
+    /// (aws-sso-cli v1 name of `setup profiles`)
+    #[command(name = "config-profiles", hide = true)]
+    ConfigProfiles(SetupProfilesArgs),
     /// Run aws-sso against a built-in demo organisation (no AWS account needed)
     Demo(DemoArgs),
     /// Print version and build information
     Version,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SetupCommand {
+    /// Write a profile for every role into ~/.aws/config (credential_process = aws-sso process)
+    Profiles(SetupProfilesArgs),
 }
 
 #[derive(Debug, Clone, Default, Args)]

@@ -2,13 +2,21 @@
 //! This is the only place (with `main.rs`) that decides exit codes and writes to stdout.
 
 mod cache;
+mod console;
 mod context;
+mod credentials;
 mod demo;
+mod eval;
+mod exec;
 mod list;
 mod login;
 mod logout;
+mod process;
+mod roles;
 mod session;
+// mod setup_profiles; (awaiting crate::awsconfig)
 mod tags;
+mod time;
 mod version;
 
 use std::io::{self, BufWriter, Write};
@@ -18,7 +26,7 @@ use anyhow::Result;
 
 pub use context::Context;
 
-use crate::cli::{Cli, Command, ListArgs};
+use crate::cli::{Cli, Command, ListArgs, SetupCommand};
 use crate::logging;
 
 /// Parse-independent entry point used by `main`: run the command, print a one-line error and
@@ -62,6 +70,39 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
         Some(Command::Cache(args)) => {
             let ctx = Context::load(&cli.global, &cli.legacy, log)?;
             runtime()?.block_on(cache::run(&ctx, &args, &mut out))?;
+        }
+        Some(Command::Time) => time::run(&mut out)?,
+        Some(Command::Eval(args)) if args.clear => {
+            let ctx = Context::load(&cli.global, &cli.legacy, log)
+                .inspect_err(|e| tracing::debug!("eval --clear without config.yaml: {e:#}"))
+                .ok();
+            eval::run_clear(ctx.as_ref(), &args, &mut out)?;
+        }
+        Some(Command::Eval(args)) => {
+            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            runtime()?.block_on(eval::run(&ctx, &args, &mut out))?;
+        }
+        Some(Command::Exec(args)) => {
+            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            return runtime()?.block_on(exec::run(&ctx, &args));
+        }
+        Some(Command::Process(args)) => {
+            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            runtime()?.block_on(process::run(&ctx, &args, &mut out))?;
+        }
+        Some(Command::Credentials(args)) => {
+            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            runtime()?.block_on(credentials::run(&ctx, &args, &mut out))?;
+        }
+        Some(Command::Console(args)) => {
+            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            runtime()?.block_on(console::run(&ctx, &args))?;
+        }
+        Some(Command::Setup(SetupCommand::Profiles(args)))
+        | Some(Command::ConfigProfiles(args)) => {
+            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            let _ = (&ctx, &args);
+            anyhow::bail!("setup profiles: not built yet");
         }
         Some(Command::Demo(args)) => {
             runtime()?.block_on(demo::run(&cli.global, &args, &mut out))?;

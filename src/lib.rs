@@ -21,11 +21,15 @@
 
 pub mod auth;
 pub mod aws;
+pub mod awsconfig;
 pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod console;
+pub mod credentials;
+pub mod credfile;
 pub mod emulator;
 pub mod format;
 pub mod fsutil;
@@ -33,6 +37,8 @@ pub mod logging;
 pub mod profile_format;
 pub mod ratelimit;
 pub mod refresh;
+pub mod selection;
+pub mod shell;
 pub mod store;
 pub mod sync;
 pub mod urlaction;

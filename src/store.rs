@@ -143,6 +143,23 @@ impl SecureStore {
         Ok(out)
     }
 
+    /// Take the exclusive lock and keep it across a slow step (fetching role credentials
+    /// from AWS), so that concurrent aws-sso processes that want the same thing wait for this
+    /// one and then find it done: single flight across processes. The document is re-read
+    /// under the lock. Blocks while waiting: call it on a blocking thread from async code.
+    pub fn lock_exclusive(self: &std::sync::Arc<Self>) -> Result<ExclusiveStore, StoreError> {
+        self.backend.prepare(Intent::Write)?;
+        let guard = self.lock.exclusive()?;
+        let stored = self.backend.load()?;
+        let doc = self.decode(stored.as_deref().map(|v| &v[..]))?;
+        *self.cache() = Some(doc.clone());
+        Ok(ExclusiveStore {
+            store: self.clone(),
+            doc,
+            _guard: guard,
+        })
+    }
+
     /// Forget the cached document so the next read goes to the backend again.
     pub fn reload(&self) {
         *self.cache() = None;
@@ -272,6 +289,43 @@ impl SecureStore {
             d.registrations.remove(sso);
             d.tokens.remove(sso);
         })
+    }
+}
+
+/// The store under its exclusive lock ([`SecureStore::lock_exclusive`]); released on drop.
+pub struct ExclusiveStore {
+    store: std::sync::Arc<SecureStore>,
+    doc: Document,
+    _guard: lock::LockGuard,
+}
+
+impl std::fmt::Debug for ExclusiveStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExclusiveStore")
+            .field("store", &self.store)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ExclusiveStore {
+    /// The document as stored when the lock was taken (plus our own changes since).
+    pub fn document(&self) -> &Document {
+        &self.doc
+    }
+
+    /// Change the document and write it back while still holding the lock. Expired role
+    /// credentials are dropped on the way, as in [`SecureStore::modify`].
+    pub fn modify<T>(&mut self, f: impl FnOnce(&mut Document) -> T) -> Result<T, StoreError> {
+        let mut doc = self.doc.clone();
+        let out = f(&mut doc);
+        doc.prune_expired_role_credentials(now_unix());
+        if doc != self.doc {
+            let backend = &self.store.backend;
+            backend.save(&doc.encode(backend.shape())?)?;
+        }
+        *self.store.cache() = Some(doc.clone());
+        self.doc = doc;
+        Ok(out)
     }
 }
 

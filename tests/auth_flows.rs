@@ -14,7 +14,7 @@ use aws_sso::auth::{
 };
 use aws_sso::aws::{RetrySettings, SsoClients};
 use aws_sso::config::{AuthWorkflow, UrlAction};
-use aws_sso::emulator::{Emulator, EmulatorConfig, Fault, Operation};
+use aws_sso::emulator::{Emulator, EmulatorConfig, Fault, Operation, RefreshTokenPolicy};
 use aws_sso::store::json::JsonBackend;
 use aws_sso::store::{RoleCredentials, SecureStore, StoreLock};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -568,14 +568,15 @@ async fn force_login_reuses_the_registration_and_ends_the_old_session() {
 }
 
 #[tokio::test]
-async fn changing_the_workflow_registers_a_new_client() {
+async fn a_token_from_another_workflow_is_used_and_renewed_until_a_new_login() {
     let cfg = EmulatorConfig {
         device_poll_interval: Duration::from_millis(10),
         device_auto_approve_after: Some(0),
+        refresh_tokens: RefreshTokenPolicy::Always,
         ..Default::default()
     };
+    // Configured for PKCE (a desktop), but this login ran over SSH with the device code.
     let r = rig(cfg, AuthWorkflow::Pkce, Browser::Follow).await;
-    r.login(LoginOptions::default()).await.0.unwrap();
     let opts = LoginOptions {
         workflow: Some(AuthWorkflow::DeviceCode),
         ..Default::default()
@@ -588,26 +589,38 @@ async fn changing_the_workflow_registers_a_new_client() {
             ..
         }
     ));
-    assert_eq!(r.calls(Operation::RegisterClient), 2);
-    let reg = r.store.registration(INSTANCE).unwrap().unwrap();
+    let device_reg = r.store.registration(INSTANCE).unwrap().unwrap();
     assert_eq!(
-        reg.grant_types,
+        device_reg.grant_types,
         [
             "urn:ietf:params:oauth:grant-type:device_code",
             "refresh_token"
         ]
     );
-    // The configured workflow (PKCE) no longer matches the stored registration.
-    assert!(
-        r.token(TokenMode::NonInteractive)
-            .await
-            .unwrap_err()
-            .is_not_logged_in()
+    // The PKCE-configured command uses the valid token and keeps the registration.
+    let token = r.token(TokenMode::NonInteractive).await.unwrap();
+    assert!(r.portal_accepts(&token).await);
+    assert_eq!(
+        r.store.registration(INSTANCE).unwrap(),
+        Some(device_reg.clone())
     );
-    assert!(
-        r.store.registration(INSTANCE).unwrap().is_none(),
-        "mismatched registration deleted"
-    );
+    // Once the access token expires, the device registration's refresh token renews it.
+    r.emu.expire_access_tokens();
+    r.expire_stored_token();
+    let renewed = r.token(TokenMode::NonInteractive).await.unwrap();
+    assert!(renewed != token && r.portal_accepts(&renewed).await);
+    assert_eq!(r.calls(Operation::RegisterClient), 1);
+    // A new login with the configured workflow replaces the registration.
+    r.login(LoginOptions {
+        force: true,
+        ..Default::default()
+    })
+    .await
+    .0
+    .unwrap();
+    assert_eq!(r.calls(Operation::RegisterClient), 2);
+    let reg = r.store.registration(INSTANCE).unwrap().unwrap();
+    assert_eq!(reg.grant_types, ["authorization_code", "refresh_token"]);
 }
 
 fn creds(expiration_ms: i64) -> RoleCredentials {

@@ -47,6 +47,18 @@ pub fn matches_workflow(reg: &RegisterClientData, workflow: AuthWorkflow) -> boo
     have.len() == want.len() && want.iter().all(|w| have.iter().any(|h| h == w))
 }
 
+/// True when `reg` can renew a session at `now`: its secret is still valid and it was
+/// registered with the refresh-token grant (whatever its login workflow), and it is not one of
+/// aws-sso-cli 2.2.0/2.2.1's three-grant registrations.
+pub fn can_refresh(reg: &RegisterClientData, now: i64) -> bool {
+    !reg.has_too_many_grant_types()
+        && reg.client_secret_expires_at > now
+        && reg
+            .effective_grant_types()
+            .iter()
+            .any(|g| g == GRANT_REFRESH_TOKEN)
+}
+
 /// True when `reg` can be used for `workflow` at `now` (unix seconds).
 pub fn is_reusable(reg: &RegisterClientData, workflow: AuthWorkflow, now: i64) -> bool {
     matches_workflow(reg, workflow) && reg.client_secret_expires_at > now + SECRET_MARGIN_SECS

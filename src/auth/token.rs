@@ -9,7 +9,7 @@ use crate::config::AuthWorkflow;
 use crate::store::{CreateTokenResponse, RegisterClientData, Secret};
 
 use super::error::{AuthError, SdkFailure, classify};
-use super::registration::{GRANT_REFRESH_TOKEN, matches_workflow};
+use super::registration::{GRANT_REFRESH_TOKEN, can_refresh};
 use super::{Authenticator, now_unix};
 
 /// A token is used only while it has more than this many seconds left.
@@ -62,29 +62,29 @@ fn usable(token: &CreateTokenResponse) -> AccessToken {
 
 impl Authenticator {
     /// The stored token if it is valid, after renewing it with the refresh token when it has
-    /// expired. `None` means "not logged in". A registration made for another workflow is
-    /// deleted on the way (and the token is then not trusted).
+    /// expired. `None` means "not logged in".
+    ///
+    /// A valid access token is used whichever workflow obtained it (a device-code login over
+    /// SSH must not be thrown away by the next PKCE-configured command on the desktop). The
+    /// registration only matters for renewal: the refresh token belongs to the client that
+    /// obtained it, so renewal uses the stored registration if it can refresh at all. A new
+    /// login replaces a registration made for another workflow (see `registration_for`).
     pub(crate) async fn valid_token(
         &self,
-        workflow: AuthWorkflow,
+        _workflow: AuthWorkflow,
     ) -> Result<Option<AccessToken>, AuthError> {
         let name = &self.settings.instance;
-        let reg = self.store.registration(name).await?;
-        if let Some(r) = &reg
-            && !matches_workflow(r, workflow)
-        {
-            tracing::info!(instance = %name, workflow = %workflow, "client registration is for another AuthWorkflow; a new login is needed");
-            self.store.delete_registration(name).await?;
-            return Ok(None);
-        }
         let Some(token) = self.store.token(name, false).await? else {
             return Ok(None);
         };
         if is_fresh(&token, now_unix()) {
             return Ok(Some(usable(&token)));
         }
-        match reg {
-            Some(reg) if !token.refresh_token.is_empty() => self.renew(&reg, &token).await,
+        if token.refresh_token.is_empty() {
+            return Ok(None);
+        }
+        match self.store.registration(name).await? {
+            Some(reg) if can_refresh(&reg, now_unix()) => self.renew(&reg, &token).await,
             _ => Ok(None),
         }
     }

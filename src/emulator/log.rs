@@ -21,6 +21,7 @@ const LOGGABLE_PARAMS: &[&str] = &[
     "account_id",
     "role_name",
     "max_result",
+    "SessionDuration",
     "next_token",
     "Action",
 ];

@@ -1,0 +1,190 @@
+//! `aws-sso console`: open the AWS Management Console as a role (spec §7), chosen by the role
+//! flags, the variables of an aws-sso shell, credentials already in the environment
+//! (`$AWS_ACCESS_KEY_ID` + secret + session token: the caller is asked of STS), or a cached
+//! `$AWS_PROFILE`; deep links with `--service` / `--path`; every URL action.
+
+use std::io;
+
+use anyhow::{Result, anyhow};
+
+use super::context::Context;
+use super::roles::{self, EnvFallback};
+use crate::cli::ConsoleArgs;
+use crate::console::{self, Destination};
+use crate::selection::{RoleId, Target};
+use crate::store::RoleCredentials;
+use crate::urlaction::{self, Container, Outcome, UrlAction, UrlContext};
+
+/// Credentials exported in this shell, when all three parts are there.
+fn env_credentials() -> Option<RoleCredentials> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    Some(RoleCredentials {
+        access_key_id: var("AWS_ACCESS_KEY_ID")?,
+        secret_access_key: var("AWS_SECRET_ACCESS_KEY")?.into(),
+        session_token: var("AWS_SESSION_TOKEN")?.into(),
+        ..RoleCredentials::default()
+    })
+}
+
+/// The role behind an STS caller ARN (`arn:aws:sts::<acct>:assumed-role/<role>/<session>`).
+pub fn role_of_caller(arn: &str) -> Option<RoleId> {
+    let rest = arn.strip_prefix("arn:")?;
+    let (_partition, rest) = rest.split_once(':')?;
+    let rest = rest.strip_prefix("sts::")?;
+    let (account, resource) = rest.split_once(':')?;
+    let mut parts = resource.strip_prefix("assumed-role/")?.split('/');
+    let role = parts.next().filter(|r| !r.is_empty())?;
+    Some(RoleId::new(
+        crate::catalog::parse_account_id(account)?,
+        role,
+    ))
+}
+
+async fn caller_role(ctx: &Context, creds: &RoleCredentials) -> Result<RoleId> {
+    let provided = aws_sdk_sts::config::Credentials::new(
+        creds.access_key_id.clone(),
+        creds.secret_access_key.expose().to_string(),
+        Some(creds.session_token.expose().to_string()),
+        None,
+        "environment",
+    );
+    let sts = crate::aws::sts_client(
+        &ctx.sso().sso_region,
+        super::session::retry_settings(ctx),
+        provided,
+    )
+    .await;
+    let out = sts.get_caller_identity().send().await.map_err(|e| {
+        anyhow!(
+            "the credentials in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN were rejected by STS ({}): run `aws-sso eval` again or pass --profile",
+            aws_sdk_sts::error::DisplayErrorContext(&e)
+        )
+    })?;
+    let arn = out.arn().unwrap_or_default();
+    role_of_caller(arn).ok_or_else(|| {
+        anyhow!("the credentials in this shell belong to {arn}, not an assumed role: pass --profile instead")
+    })
+}
+
+pub async fn run(ctx: &Context, args: &ConsoleArgs) -> Result<()> {
+    let duration = console::check_duration(args.duration.unwrap_or(ctx.config.console_duration))?;
+    if args.prompt {
+        return Err(roles::no_role("console --prompt")
+            .context("the interactive picker is not part of this build yet"));
+    }
+    let action: UrlAction = args
+        .url_action
+        .as_deref()
+        .or(ctx.legacy.url_action.as_deref())
+        .unwrap_or(ctx.config.url_action.as_str())
+        .parse()
+        .map_err(|e| anyhow!("Invalid --url-action: {e}"))?;
+    let cache = ctx.load_cache()?;
+    let provider = roles::provider(ctx)?;
+    let force = args.sts_refresh || ctx.legacy.sts_refresh;
+
+    let (id, creds, from_env) = match roles::query(&args.role, EnvFallback::Yes).target()? {
+        Some(target) => {
+            let id = roles::resolve(ctx, &target, Some(&cache))?;
+            let creds = provider.credentials(&id, force).await?.creds;
+            (id, creds, false)
+        }
+        None => match env_credentials() {
+            Some(creds) => (caller_role(ctx, &creds).await?, creds, true),
+            None => {
+                let profile = std::env::var("AWS_PROFILE")
+                    .ok()
+                    .filter(|p| !p.trim().is_empty())
+                    .ok_or_else(|| roles::no_role("console"))?;
+                let id = roles::resolve(ctx, &Target::Profile(profile.clone()), Some(&cache))
+                    .map_err(|_| anyhow!("AWS_PROFILE={profile} was not found in our cache: pass --profile, or run `aws-sso cache` if the role is new"))?;
+                let creds = provider.credentials(&id, force).await?.creds;
+                (id, creds, false)
+            }
+        },
+    };
+
+    // The cached role gives the region, profile name and container colour; credentials from
+    // the environment may belong to a role the cache doesn't know.
+    let role = roles::cached_role(ctx, &cache, &id).ok();
+    let region = match args.region.as_deref().filter(|r| !r.trim().is_empty()) {
+        Some(r) => r.to_string(),
+        None => role
+            .as_ref()
+            .map(|r| roles::configured_region(ctx, r))
+            .unwrap_or_else(|| ctx.config.default_region.clone()),
+    };
+    let chained = creds.role_chaining || (from_env && provider.via_of(&id)?.is_some());
+    let sso = ctx.sso();
+    let federation = crate::aws::signin_endpoint_from_env(&sso.sso_region);
+    let token = console::signin_token(&federation, &creds, (!chained).then_some(duration)).await?;
+    let destination = console::destination_url(
+        &sso.sso_region,
+        &Destination {
+            region,
+            service: args.service.clone(),
+            path: args.path.clone(),
+        },
+    )?;
+    let url = console::login_url(&federation, &sso.start_url, &destination, &token);
+
+    let container = match &role {
+        Some(r) => {
+            let info = roles::role_info(ctx, r, None)?;
+            let tag = |k: &str| r.tags().get(k).map(str::to_string).unwrap_or_default();
+            Container {
+                name: info.profile,
+                color: tag("Color"),
+                icon: tag("Icon"),
+            }
+        }
+        None => Container {
+            name: format!("{}:{}", id.account_pad(), id.role_name),
+            ..Container::default()
+        },
+    };
+    let known = role.is_some();
+    let mut stderr = io::stderr();
+    let mut url_ctx = UrlContext {
+        browser: ctx
+            .global
+            .browser
+            .clone()
+            .or_else(|| Some(ctx.config.browser.clone()))
+            .filter(|b| !b.trim().is_empty()),
+        exec_command: ctx.config.url_exec_command.clone(),
+        container: Some(container),
+        stderr: &mut stderr,
+    };
+    match urlaction::perform(action, &url, &mut url_ctx)? {
+        Outcome::Copied(hold) => {
+            tracing::info!("Please open URL copied to clipboard.");
+            hold.wait();
+        }
+        Outcome::Opened => tracing::info!("Opening URL"),
+        _ => {}
+    }
+    let fetched = provider.fetched();
+    roles::record(ctx, Some(cache), &fetched, known.then_some(&id))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caller_arns_of_assumed_roles_name_the_role() {
+        assert_eq!(
+            role_of_caller(
+                "arn:aws:sts::000000000042:assumed-role/AWSReservedSSO_Admin_ab12/jane@example.com"
+            ),
+            Some(RoleId::new(42, "AWSReservedSSO_Admin_ab12"))
+        );
+        assert_eq!(
+            role_of_caller("arn:aws-us-gov:sts::000000000042:assumed-role/R/s"),
+            Some(RoleId::new(42, "R"))
+        );
+        assert_eq!(role_of_caller("arn:aws:iam::000000000042:user/bob"), None);
+    }
+}

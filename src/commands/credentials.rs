@@ -1,0 +1,53 @@
+//! `aws-sso credentials`: role credentials in `~/.aws/credentials` format (spec §3.6), on
+//! stdout or merged into a file (`--file`, `$AWS_SHARED_CREDENTIALS_FILE`): the named
+//! profiles' sections are replaced, everything else in the file is kept byte for byte, and
+//! the file is written atomically with mode 0600.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::context::Context;
+use super::roles;
+use crate::cli::CredentialsArgs;
+use crate::credentials::exports::rfc3339_local;
+use crate::credfile::{self, Stanza};
+use crate::selection::Target;
+
+pub async fn run(ctx: &Context, args: &CredentialsArgs, out: &mut dyn Write) -> Result<()> {
+    let cache = ctx.load_cache()?;
+    let provider = roles::provider(ctx)?;
+    let mut stanzas = Vec::new();
+    let names: Vec<&str> = args
+        .profile
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if names.is_empty() {
+        anyhow::bail!("--profile needs at least one profile name (see `aws-sso list Profile`)");
+    }
+    for name in names {
+        let id = roles::resolve(ctx, &Target::Profile(name.to_string()), Some(&cache))?;
+        let obtained = provider
+            .credentials(&id, args.sts_refresh || ctx.legacy.sts_refresh)
+            .await?;
+        let c = &obtained.creds;
+        stanzas.push(Stanza {
+            profile: name.to_string(),
+            expires: rfc3339_local(c.expires_at_secs()),
+            access_key_id: c.access_key_id.clone(),
+            secret_access_key: c.secret_access_key.expose().to_string(),
+            session_token: c.session_token.expose().to_string(),
+        });
+    }
+    match &args.file {
+        Some(path) => {
+            credfile::write_merged(path, &stanzas)?;
+            tracing::info!("wrote {} profile(s) to {}", stanzas.len(), path.display());
+        }
+        None => out.write_all(credfile::render(&stanzas).as_bytes())?,
+    }
+    roles::record(ctx, Some(cache), &provider.fetched(), None)?;
+    Ok(())
+}

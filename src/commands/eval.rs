@@ -1,0 +1,88 @@
+//! `aws-sso eval`: shell statements that export a role's credentials (spec §3.8), for
+//! `eval "$(aws-sso eval -p NAME)"`, in the dialect of `--shell` or `$SHELL`; `--clear`
+//! unsets them again without touching the store or the network (§3.9).
+
+use std::io::Write;
+
+use anyhow::{Result, anyhow};
+
+use super::context::Context;
+use super::roles::{self, EnvFallback};
+use crate::cli::EvalArgs;
+use crate::credentials::exports::{self, RegionEnv};
+use crate::selection::RoleQuery;
+use crate::shell::{self, EnvChange, Shell};
+
+/// The dialect: `--shell`, else detected from `$XONSH_VERSION` / `$SHELL`.
+pub fn dialect(flag: Option<&str>) -> Result<Shell> {
+    match flag {
+        Some(name) => Ok(name.parse()?),
+        None => Ok(Shell::detect(
+            std::env::var("SHELL").ok().as_deref(),
+            std::env::var("XONSH_VERSION").ok().as_deref(),
+            cfg!(windows),
+        )?),
+    }
+}
+
+fn region_env() -> RegionEnv {
+    RegionEnv::from_env(|k| std::env::var(k).ok())
+}
+
+/// `eval --clear`: reads config.yaml only for `EnvVarTags`, never the store.
+pub fn run_clear(ctx: Option<&Context>, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
+    let shell = dialect(args.shell.as_deref())?;
+    let tags = ctx
+        .map(|c| c.config.env_var_tags.clone())
+        .unwrap_or_default();
+    let changes: Vec<EnvChange> = exports::clear_vars(args.no_region, &region_env(), &tags)
+        .into_iter()
+        .map(EnvChange::unset)
+        .collect();
+    out.write_all(shell::render(shell, &changes).as_bytes())?;
+    Ok(())
+}
+
+pub async fn run(ctx: &Context, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
+    let shell = dialect(args.shell.as_deref())?;
+    let query = if args.refresh {
+        let arn = std::env::var("AWS_SSO_ROLE_ARN")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .ok_or_else(|| {
+                anyhow!("unable to determine current IAM role: $AWS_SSO_ROLE_ARN is not set (use --profile or --arn)")
+            })?;
+        RoleQuery {
+            arn: Some(arn),
+            ..RoleQuery::default()
+        }
+    } else {
+        roles::query(&args.role, EnvFallback::No)
+    };
+    let target = query.target()?.ok_or_else(|| {
+        anyhow!("please specify --refresh, --clear, --arn, --profile, or --account and --role")
+    })?;
+    let cache = ctx.load_cache()?;
+    let id = roles::resolve(ctx, &target, Some(&cache))?;
+    let role = roles::cached_role(ctx, &cache, &id)?;
+    let region = exports::choose_region(
+        args.no_region,
+        args.overwrite_region,
+        &region_env(),
+        &roles::configured_region(ctx, &role),
+    );
+    let info = roles::role_info(ctx, &role, region)?;
+    let provider = roles::provider(ctx)?;
+    // `--refresh` re-selects the shell's role; like aws-sso-cli it reuses credentials that
+    // still have more than a minute left (add --sts-refresh to force new ones).
+    let force = args.sts_refresh || ctx.legacy.sts_refresh;
+    let obtained = provider.credentials(&id, force).await?;
+    let changes: Vec<EnvChange> = exports::role_env(&id, &obtained.creds, &info)
+        .into_iter()
+        .map(|(k, v)| EnvChange::set(k, v))
+        .collect();
+    out.write_all(shell::render(shell, &changes).as_bytes())?;
+    out.flush()?;
+    roles::record(ctx, Some(cache), &provider.fetched(), Some(&id))?;
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! `aws-sso process`: credentials for the AWS CLI/SDK `credential_process` setting, as
+//! credential_process Version 1 JSON with no trailing newline (spec §3.7).
+//!
+//! This runs on every `aws` call, so it reads only what it needs: config.yaml and the secure
+//! store for `--arn` (what `setup profiles` writes); cache.json only to resolve a `--profile`
+//! and, after a fetch, to record the new expiry. Valid cached credentials mean no network and
+//! no writes.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::context::Context;
+use super::roles::{self, EnvFallback};
+use crate::cli::ProcessArgs;
+use crate::credentials::exports::rfc3339_local;
+use crate::store::RoleCredentials;
+
+/// The credential_process reply, keys in aws-sso-cli's order.
+#[derive(Serialize)]
+struct ProcessOutput<'a> {
+    #[serde(rename = "Version")]
+    version: u8,
+    #[serde(rename = "AccessKeyId")]
+    access_key_id: &'a str,
+    #[serde(rename = "SecretAccessKey")]
+    secret_access_key: &'a str,
+    #[serde(rename = "SessionToken")]
+    session_token: &'a str,
+    #[serde(rename = "Expiration")]
+    expiration: String,
+}
+
+/// The JSON document for `creds`.
+pub fn render(creds: &RoleCredentials) -> Result<String> {
+    Ok(serde_json::to_string(&ProcessOutput {
+        version: 1,
+        access_key_id: &creds.access_key_id,
+        secret_access_key: creds.secret_access_key.expose(),
+        session_token: creds.session_token.expose(),
+        expiration: rfc3339_local(creds.expires_at_secs()),
+    })?)
+}
+
+pub async fn run(ctx: &Context, args: &ProcessArgs, out: &mut dyn Write) -> Result<()> {
+    let target = roles::query(&args.role, EnvFallback::No)
+        .target()?
+        .ok_or_else(|| {
+            anyhow::anyhow!("please specify --arn or --account and --role (or --profile)")
+        })?;
+    let id = roles::resolve(ctx, &target, None)?;
+    let provider = roles::provider(ctx)?;
+    let obtained = provider
+        .credentials(&id, args.sts_refresh || ctx.legacy.sts_refresh)
+        .await?;
+    out.write_all(render(&obtained.creds)?.as_bytes())?;
+    out.flush()?;
+    roles::record(ctx, None, &provider.fetched(), None)?;
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! `aws-sso setup profiles` (and v1's `config-profiles`, and AutoConfigCheck after `cache`):
+//! keep one marked block per SSO instance in `~/.aws/config` with a profile for every cached
+//! role whose `credential_process` calls `aws-sso process --arn` (spec §3.5). The block is
+//! rendered and spliced by [`crate::awsconfig`], which keeps the rest of the file byte for
+//! byte; this file decides what goes in it and asks before writing.
+
+use std::io::{self, BufRead as _, IsTerminal as _, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+
+use super::context::{Context, no_cached_roles, now};
+use super::session::refresh_if_due;
+use crate::awsconfig::{self, Profile, Update};
+use crate::cache::Cache;
+use crate::catalog;
+use crate::cli::SetupProfilesArgs;
+use crate::config::go_value_string;
+use crate::profile_format::ProfileFormat;
+
+/// How an update is confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    /// `--force`: write without asking.
+    Never,
+    /// Show the diff (always with `--diff`) and ask on the terminal.
+    Ask { show_diff: bool },
+}
+
+/// The program `credential_process` runs: `ConfigProfilesBinaryPath`, else this executable
+/// (bare `aws-sso` when it lives in the Nix store, whose paths change on every upgrade).
+pub fn binary_path(configured: &str) -> Result<String> {
+    if !configured.trim().is_empty() {
+        return Ok(configured.trim().to_string());
+    }
+    let exe = std::env::current_exe().context(
+        "cannot tell where the aws-sso binary is: set ConfigProfilesBinaryPath in config.yaml",
+    )?;
+    let exe = exe.to_string_lossy().into_owned();
+    Ok(if exe.starts_with("/nix/store/") {
+        "aws-sso".to_string()
+    } else {
+        exe
+    })
+}
+
+/// `<bin> -S "<instance>" process --arn <arn>`, the exact line aws-sso-cli writes (the binary
+/// quoted only when it needs to be, so botocore's shell split keeps it whole).
+pub fn credential_process(bin: &str, instance: &str, arn: &str) -> String {
+    let bin = if bin.contains(char::is_whitespace) || bin.contains('"') {
+        format!("\"{}\"", bin.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        bin.to_string()
+    };
+    format!("{bin} -S \"{instance}\" process --arn {arn}")
+}
+
+/// The block for the selected instance, from the cached roles.
+pub fn block(ctx: &Context, cache: &Cache) -> Result<String> {
+    let instance = cache
+        .instance(&ctx.instance)
+        .ok_or_else(|| no_cached_roles(ctx))?;
+    let roles = catalog::instance_roles(&ctx.instance, instance);
+    let template = ProfileFormat::compile(&ctx.config.profile_format)?;
+    let names = catalog::profile_names(&roles, |v| template.render(v), now())?;
+    let bin = binary_path(&ctx.config.config_profiles_binary_path)?;
+    let profiles: Vec<Profile> = roles
+        .iter()
+        .zip(names)
+        .map(|(role, name)| Profile {
+            name,
+            arn: role.arn().to_string(),
+            credential_process: credential_process(&bin, &ctx.instance, role.arn()),
+            region: Some(role.default_region().to_string()).filter(|r| !r.is_empty()),
+        })
+        .collect();
+    let variables: Vec<(String, String)> = ctx
+        .config
+        .config_variables
+        .iter()
+        .map(|(k, v)| (k.clone(), go_value_string(v)))
+        .collect();
+    Ok(awsconfig::render_block(
+        &ctx.instance,
+        &profiles,
+        &variables,
+    ))
+}
+
+/// `--aws-config` / `$AWS_CONFIG_FILE`, else `~/.aws/config`.
+pub fn config_path(flag: Option<&Path>) -> Result<PathBuf> {
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from);
+    if let Some(p) = flag.filter(|p| !p.as_os_str().is_empty()) {
+        return Ok(crate::config::expand_tilde(p, home.as_deref()));
+    }
+    let home = home.context("HOME is not set: pass --aws-config FILE")?;
+    Ok(home.join(".aws").join("config"))
+}
+
+/// Plan, show, confirm and apply an update of `path` with `block`. Returns whether the file
+/// was written.
+pub fn update(
+    ctx: &Context,
+    path: &Path,
+    block: &str,
+    confirm: Confirm,
+    out: &mut dyn Write,
+) -> Result<bool> {
+    let update = Update::plan(path, &ctx.instance, block)?;
+    if update.is_noop() {
+        tracing::info!("no changes made to {}", path.display());
+        return Ok(false);
+    }
+    if let Confirm::Ask { show_diff } = confirm {
+        let terminal = io::stdin().is_terminal() && io::stderr().is_terminal();
+        if !terminal {
+            if show_diff {
+                out.write_all(update.diff().as_bytes())?;
+            }
+            bail!(
+                "not changing {} without confirmation: run `aws-sso setup profiles --force` (or on a terminal)",
+                path.display()
+            );
+        }
+        let mut err = io::stderr();
+        err.write_all(update.diff().as_bytes())?;
+        write!(err, "Modify {}? [y/N] ", path.display())?;
+        err.flush()?;
+        let mut answer = String::new();
+        io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES") {
+            tracing::info!("left {} unchanged", path.display());
+            return Ok(false);
+        }
+    }
+    match update.apply()? {
+        Some(backup) => tracing::info!(
+            "updated {} (previous version in {})",
+            path.display(),
+            backup.display()
+        ),
+        None => tracing::info!("wrote {}", path.display()),
+    }
+    Ok(true)
+}
+
+pub async fn run(ctx: &Context, args: &SetupProfilesArgs, out: &mut dyn Write) -> Result<()> {
+    let cache = refresh_if_due(ctx).await?;
+    let block = block(ctx, &cache)?;
+    if args.print {
+        out.write_all(block.as_bytes())?;
+        return Ok(());
+    }
+    let path = config_path(args.aws_config.as_deref())?;
+    let confirm = if args.force {
+        Confirm::Never
+    } else {
+        Confirm::Ask {
+            show_diff: args.diff,
+        }
+    };
+    update(ctx, &path, &block, confirm, out)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_process_line_matches_aws_sso_cli() {
+        assert_eq!(
+            credential_process(
+                "/usr/local/bin/aws-sso",
+                "Default",
+                "arn:aws:iam::000001111111:role/Admin"
+            ),
+            "/usr/local/bin/aws-sso -S \"Default\" process --arn arn:aws:iam::000001111111:role/Admin"
+        );
+        assert_eq!(
+            credential_process("/opt/my tools/aws-sso", "Prod", "arn:x"),
+            "\"/opt/my tools/aws-sso\" -S \"Prod\" process --arn arn:x"
+        );
+    }
+
+    #[test]
+    fn binary_path_prefers_the_setting() {
+        assert_eq!(binary_path(" /bin/aws-sso ").unwrap(), "/bin/aws-sso");
+        assert!(!binary_path("").unwrap().is_empty());
+    }
+}

@@ -1,0 +1,328 @@
+//! Which role a command is about: the `--profile` / `--arn` / `--account` + `--role` flags,
+//! their environment fallbacks and aws-sso-cli's priority rules (spec §1.3), shared by every
+//! credential command and later by the picker.
+//!
+//! Resolution happens in two steps so the hot path stays cheap: [`RoleQuery::target`] turns the
+//! flags into a [`Target`] without reading anything, and only a `--profile` (or the checks a
+//! command asks for) needs the cached catalog ([`find_profile`]). An unknown profile or ARN gets
+//! a one-line error naming the closest matches.
+
+use crate::cache::SsoCache;
+use crate::catalog::{self, FlatRole};
+use crate::profile_format::ProfileFormat;
+
+/// The role flags as given (after any environment fallback the command allows).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoleQuery {
+    pub profile: Option<String>,
+    pub arn: Option<String>,
+    pub account: Option<String>,
+    pub role: Option<String>,
+}
+
+/// A role named by account and role name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RoleId {
+    pub account_id: u64,
+    pub role_name: String,
+}
+
+impl RoleId {
+    pub fn new(account_id: u64, role_name: impl Into<String>) -> RoleId {
+        RoleId {
+            account_id,
+            role_name: role_name.into(),
+        }
+    }
+
+    /// Parse a role ARN (`arn:<partition>:iam::<acct>:role/<name>`) or the short
+    /// `<acct>:<role>` form.
+    pub fn parse(text: &str) -> Option<RoleId> {
+        catalog::parse_role_ref(text.trim()).map(|(a, r)| RoleId::new(a, r))
+    }
+
+    /// `arn:aws:iam::<12 digits>:role/<name>`.
+    pub fn arn(&self) -> String {
+        catalog::role_arn(self.account_id, &self.role_name)
+    }
+
+    pub fn account_pad(&self) -> String {
+        catalog::pad_account(self.account_id)
+    }
+}
+
+impl std::fmt::Display for RoleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.arn())
+    }
+}
+
+/// What the flags point at, before looking anything up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A profile name, to be found in the cached catalog.
+    Profile(String),
+    /// An ARN or account + role.
+    Role(RoleId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SelectionError {
+    #[error("Invalid --arn {0}: expected arn:aws:iam::<account>:role/<name> or <account>:<role>")]
+    InvalidArn(String),
+    #[error("Invalid --account {0}: expected an account id of up to 12 digits")]
+    InvalidAccount(String),
+    #[error("Must specify both --account and --role")]
+    AccountWithoutRole,
+    #[error("Invalid --profile {profile}: no cached role has that profile name{hint}")]
+    UnknownProfile { profile: String, hint: String },
+    #[error(
+        "{arn} is not a role of SSO instance '{instance}' in the cache{hint} (run `aws-sso cache` if it is new)"
+    )]
+    UnknownRole {
+        arn: String,
+        instance: String,
+        hint: String,
+    },
+    #[error("cannot compute profile names: {0}")]
+    Profiles(String),
+}
+
+fn set(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl RoleQuery {
+    /// True when no role flag is set.
+    pub fn is_empty(&self) -> bool {
+        self.profile.is_none()
+            && self.arn.is_none()
+            && self.account.is_none()
+            && self.role.is_none()
+    }
+
+    /// Apply aws-sso-cli's priority: `--profile` > `--arn` > `--account` + `--role`.
+    /// `Ok(None)` means no role was named.
+    pub fn target(&self) -> Result<Option<Target>, SelectionError> {
+        if let Some(p) = set(&self.profile) {
+            return Ok(Some(Target::Profile(p.to_string())));
+        }
+        if let Some(a) = set(&self.arn) {
+            return RoleId::parse(a)
+                .map(|r| Some(Target::Role(r)))
+                .ok_or_else(|| SelectionError::InvalidArn(a.to_string()));
+        }
+        match (set(&self.account), set(&self.role)) {
+            (Some(account), Some(role)) => {
+                let id = parse_account(account)
+                    .ok_or_else(|| SelectionError::InvalidAccount(account.to_string()))?;
+                Ok(Some(Target::Role(RoleId::new(id, role))))
+            }
+            (None, None) => Ok(None),
+            _ => Err(SelectionError::AccountWithoutRole),
+        }
+    }
+}
+
+/// Account ids as aws-sso-cli takes them: decimal with leading zeros, or the scientific
+/// notation YAML sometimes produces (`1.2e+10`).
+pub fn parse_account(text: &str) -> Option<u64> {
+    let t = text.trim();
+    if let Some(id) = catalog::parse_account_id(t) {
+        return Some(id);
+    }
+    let f: f64 = t.parse().ok()?;
+    (f.fract() == 0.0 && (0.0..=catalog::arn::MAX_ACCOUNT_ID as f64).contains(&f))
+        .then_some(f as u64)
+}
+
+/// The profile name of one role: its explicit `Profile`, or `ProfileFormat` rendered.
+pub fn profile_name(
+    template: &ProfileFormat,
+    role: &FlatRole<'_>,
+    now: i64,
+) -> Result<String, SelectionError> {
+    if let Some(p) = role.explicit_profile() {
+        return Ok(p.to_string());
+    }
+    template
+        .render(&role.template_value(0, now))
+        .map_err(|e| SelectionError::Profiles(format!("{} ({e})", role.arn())))
+}
+
+/// Find the role whose profile name is `profile` among `roles` (explicit `Profile`s first,
+/// then `ProfileFormat`). Returns its index.
+pub fn find_profile(
+    roles: &[FlatRole<'_>],
+    template: &ProfileFormat,
+    profile: &str,
+    now: i64,
+) -> Result<usize, SelectionError> {
+    if let Some(i) = roles
+        .iter()
+        .position(|r| r.explicit_profile() == Some(profile))
+    {
+        return Ok(i);
+    }
+    let names = catalog::profile_names(roles, |v| template.render(v), now)
+        .map_err(|e| SelectionError::Profiles(e.to_string()))?;
+    names
+        .iter()
+        .position(|n| n == profile)
+        .ok_or_else(|| SelectionError::UnknownProfile {
+            profile: profile.to_string(),
+            hint: did_you_mean(profile, names.iter().map(String::as_str)),
+        })
+}
+
+/// The cached role `id` of `instance`, or an error naming the closest cached ARNs.
+pub fn find_role<'a>(
+    sso: &'a str,
+    instance: &'a SsoCache,
+    id: &RoleId,
+) -> Result<FlatRole<'a>, SelectionError> {
+    let arn = id.arn();
+    if let Some(account) = instance.roles.accounts.get(&id.account_id)
+        && let Some((role_name, role)) = account.roles.get_key_value(id.role_name.as_str())
+    {
+        return Ok(FlatRole {
+            sso,
+            instance,
+            account_id: id.account_id,
+            account,
+            role_name,
+            role,
+        });
+    }
+    let arns: Vec<String> = catalog::instance_roles(sso, instance)
+        .iter()
+        .map(|r| r.arn().to_string())
+        .collect();
+    Err(SelectionError::UnknownRole {
+        hint: did_you_mean(&arn, arns.iter().map(String::as_str)),
+        arn,
+        instance: sso.to_string(),
+    })
+}
+
+/// `; did you mean a, b or c?` for the (up to three) candidates closest to `wanted`, or "".
+pub fn did_you_mean<'c>(wanted: &str, candidates: impl Iterator<Item = &'c str>) -> String {
+    let wanted_lower = wanted.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = candidates
+        .map(|c| {
+            let lower = c.to_lowercase();
+            let mut score = strsim::jaro_winkler(&wanted_lower, &lower);
+            // A typed fragment of a long name is a strong hint too.
+            if lower.contains(&wanted_lower) || wanted_lower.contains(&lower) {
+                score = score.max(0.9);
+            }
+            (score, c)
+        })
+        .filter(|(s, _)| *s >= 0.75)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    let best: Vec<&str> = scored.iter().take(3).map(|(_, c)| *c).collect();
+    match best.as_slice() {
+        [] => String::new(),
+        [one] => format!("; did you mean {one}?"),
+        [init @ .., last] => format!("; did you mean {} or {last}?", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(
+        profile: Option<&str>,
+        arn: Option<&str>,
+        account: Option<&str>,
+        role: Option<&str>,
+    ) -> RoleQuery {
+        let s = |v: Option<&str>| v.map(str::to_string);
+        RoleQuery {
+            profile: s(profile),
+            arn: s(arn),
+            account: s(account),
+            role: s(role),
+        }
+    }
+
+    #[test]
+    fn priority_is_profile_then_arn_then_account_and_role() {
+        let all = q(Some("p"), Some("1:R"), Some("2"), Some("S"));
+        assert_eq!(all.target().unwrap(), Some(Target::Profile("p".into())));
+        let arn = q(
+            None,
+            Some("arn:aws:iam::000000000001:role/R"),
+            Some("2"),
+            Some("S"),
+        );
+        assert_eq!(
+            arn.target().unwrap(),
+            Some(Target::Role(RoleId::new(1, "R")))
+        );
+        let pair = q(None, None, Some("0002"), Some("S"));
+        assert_eq!(
+            pair.target().unwrap(),
+            Some(Target::Role(RoleId::new(2, "S")))
+        );
+        assert_eq!(q(None, None, None, None).target().unwrap(), None);
+        assert!(q(None, None, None, None).is_empty());
+    }
+
+    #[test]
+    fn bad_flags_are_one_line_errors() {
+        assert_eq!(
+            q(None, None, Some("1"), None).target().unwrap_err(),
+            SelectionError::AccountWithoutRole
+        );
+        assert_eq!(
+            q(None, None, None, Some("R")).target().unwrap_err(),
+            SelectionError::AccountWithoutRole
+        );
+        let e = q(None, Some("arn:aws:iam::x:role/R"), None, None)
+            .target()
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("Invalid --arn arn:aws:iam::x:role/R"),
+            "{e}"
+        );
+        let e = q(None, None, Some("12ab"), Some("R")).target().unwrap_err();
+        assert!(e.to_string().starts_with("Invalid --account 12ab"), "{e}");
+    }
+
+    #[test]
+    fn account_ids_accept_leading_zeros_and_yaml_floats() {
+        assert_eq!(parse_account("000000000042"), Some(42));
+        assert_eq!(parse_account("1.2e+10"), Some(12_000_000_000));
+        assert_eq!(parse_account("1.5"), None);
+        assert_eq!(parse_account("1e13"), None);
+        assert_eq!(parse_account("-1"), None);
+    }
+
+    #[test]
+    fn arns_are_rendered_padded() {
+        let id = RoleId::parse(" 42:Admin ").unwrap();
+        assert_eq!(id.arn(), "arn:aws:iam::000000000042:role/Admin");
+        assert_eq!(id.to_string(), id.arn());
+    }
+
+    #[test]
+    fn did_you_mean_names_the_closest_candidates() {
+        let names = [
+            "prod:Admin",
+            "prod:ReadOnly",
+            "dev:Admin",
+            "staging:Billing",
+        ];
+        let hint = did_you_mean("prod:admn", names.iter().copied());
+        assert!(hint.starts_with("; did you mean prod:Admin"), "{hint}");
+        assert!(!hint.contains("staging"), "{hint}");
+        assert_eq!(did_you_mean("zzzzzz", names.iter().copied()), "");
+        let hint = did_you_mean("Admin", names.iter().copied());
+        assert!(hint.contains(" or "), "{hint}");
+    }
+}
