@@ -14,7 +14,7 @@ mod logout;
 mod process;
 mod roles;
 mod session;
-// mod setup_profiles; (awaiting crate::awsconfig)
+mod setup_profiles;
 mod tags;
 mod time;
 mod version;
@@ -101,8 +101,7 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
         Some(Command::Setup(SetupCommand::Profiles(args)))
         | Some(Command::ConfigProfiles(args)) => {
             let ctx = Context::load(&cli.global, &cli.legacy, log)?;
-            let _ = (&ctx, &args);
-            anyhow::bail!("setup profiles: not built yet");
+            runtime()?.block_on(setup_profiles::run(&ctx, &args, &mut out))?;
         }
         Some(Command::Demo(args)) => {
             runtime()?.block_on(demo::run(&cli.global, &args, &mut out))?;

@@ -607,3 +607,182 @@ fn http_get(url: &str) -> String {
         .unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// Config lines that chain `Chained` (in the second account) through the first role.
+fn via_config(s: &Setup) -> (String, String, String) {
+    let accounts = s.emu.org().accounts();
+    let (a, b) = (&accounts[0], &accounts[1]);
+    let source = format!("arn:aws:iam::{}:role/{}", a.id, a.roles[0]);
+    let chained = format!("arn:aws:iam::{}:role/Chained", b.id);
+    let yaml = format!(
+        "    Accounts:\n      \"{}\":\n        Roles:\n          Chained:\n            Via: {source}\n            SourceIdentity: jane\n            ExternalId: ext-123\n            DefaultRegion: eu-central-1\n",
+        b.id
+    );
+    (yaml, source, chained)
+}
+
+fn rewrite_config(s: &Setup, instance_extra: &str, extra: &str) {
+    let json_store = s.home.config_dir().join("store.json");
+    s.home.write(
+        "config.yaml",
+        format!(
+            "SSOConfig:\n  Default:\n    SSORegion: us-east-1\n    StartUrl: https://d-1234567890.awsapps.com/start\n{instance_extra}\
+             SecureStore: json\nJsonStore: {}\nAuthWorkflow: pkce\n{extra}",
+            json_store.display()
+        ),
+    );
+}
+
+#[test]
+fn via_roles_are_assumed_through_their_source_and_loops_are_refused() {
+    let s = setup(org(2, 2), "").logged_in();
+    let (yaml, source, chained) = via_config(&s);
+    rewrite_config(&s, &yaml, "");
+    ok(s.run(&["cache"]));
+    let json = ok(s.run(&["process", "--arn", &chained]));
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert!(v["AccessKeyId"].as_str().unwrap().starts_with("ASIA"));
+    assert_eq!(s.calls(Operation::GetRoleCredentials), 1, "the source role");
+    assert_eq!(s.calls(Operation::AssumeRole), 1);
+    // Both are cached now.
+    ok(s.run(&["process", "--arn", &chained]));
+    ok(s.run(&["process", "--arn", &source]));
+    assert_eq!(s.calls(Operation::AssumeRole), 1);
+    assert_eq!(s.calls(Operation::GetRoleCredentials), 1);
+
+    // A -> B -> A is detected, not followed.
+    let accounts = s.emu.org().accounts();
+    let (a, b) = (&accounts[0], &accounts[1]);
+    let looped = format!(
+        "    Accounts:\n      \"{}\":\n        Roles:\n          LoopA:\n            Via: arn:aws:iam::{}:role/LoopB\n      \"{}\":\n        Roles:\n          LoopB:\n            Via: arn:aws:iam::{}:role/LoopA\n",
+        a.id, b.id, b.id, a.id
+    );
+    rewrite_config(&s, &looped, "");
+    let err = fails(s.run(&[
+        "process",
+        "--arn",
+        &format!("arn:aws:iam::{}:role/LoopA", a.id),
+    ]));
+    assert!(err.contains("Detected role chain loop"), "{err}");
+}
+
+#[test]
+fn setup_profiles_writes_a_block_boto3_uses_through_credential_process() {
+    let s = setup(org(2, 2), "").logged_in();
+    let (yaml, source, chained) = via_config(&s);
+    rewrite_config(
+        &s,
+        &yaml,
+        "ConfigVariables:\n  output: json\n  sts_regional_endpoints: regional\n",
+    );
+    ok(s.run(&["cache"]));
+    let aws_config = s.home.path().join("aws-config");
+    let mine = "# my own settings\r\n[profile mine]\r\nregion = us-west-2\r\n";
+    std::fs::write(&aws_config, mine).unwrap();
+    let run = |args: &[&str]| {
+        s.cmd()
+            .args(args)
+            .env("AWS_CONFIG_FILE", &aws_config)
+            .output()
+            .unwrap()
+    };
+    // Not on a terminal and no --force: nothing is written.
+    let err = fails(run(&["setup", "profiles"]));
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read_to_string(&aws_config).unwrap(), mine);
+
+    let printed = ok(run(&["setup", "profiles", "--print"]));
+    assert!(
+        printed.starts_with("# BEGIN_AWS_SSO_CLI\n\n[profile "),
+        "{printed}"
+    );
+    assert!(printed.ends_with("\n\n# END_AWS_SSO_CLI\n"), "{printed}");
+    let bin = env!("CARGO_BIN_EXE_aws-sso");
+    assert!(printed.contains(&format!("credential_process = {bin} -S \"Default\" process --arn {chained}\nregion = eu-central-1\noutput = json\nsts_regional_endpoints = regional\n")), "{printed}");
+
+    ok(run(&["setup", "profiles", "--force"]));
+    let written = std::fs::read_to_string(&aws_config).unwrap();
+    assert!(written.starts_with(mine), "{written}");
+    assert!(
+        written.contains("\r\n# BEGIN_AWS_SSO_CLI\r\n"),
+        "CRLF kept: {written:?}"
+    );
+    let again = run(&["setup", "profiles", "--force"]);
+    assert!(
+        stderr(&again).contains("no changes made"),
+        "{}",
+        stderr(&again)
+    );
+    assert!(s.home.path().join("aws-config.aws-sso.bak").exists());
+
+    // boto3, an independent client, gets credentials through our credential_process and
+    // calls STS on the emulator, for a plain and a Via-chained profile.
+    let profile_of = |arn: &str| {
+        let listed = ok(s.run(&["list", "--csv", "Arn,Profile"]));
+        listed
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{arn},")).map(str::to_string))
+            .unwrap()
+    };
+    let script = "import sys, boto3\nfor p in sys.argv[1:]:\n    print(boto3.Session(profile_name=p).client('sts').get_caller_identity()['Arn'])\n";
+    let mut cmd = s.cmd();
+    cmd.args(["--version"]);
+    let mut py = std::process::Command::new("python3");
+    py.args(["-c", script, &profile_of(&source), &profile_of(&chained)]);
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => py.env(k, v),
+            None => py.env_remove(k),
+        };
+    }
+    let out = py
+        .env("AWS_CONFIG_FILE", &aws_config)
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let arns = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = arns.lines().collect();
+    let a = &s.emu.org().accounts()[0];
+    assert!(
+        lines[0].starts_with(&format!("arn:aws:sts::{}:assumed-role/", a.id)),
+        "{arns}"
+    );
+    let b = &s.emu.org().accounts()[1];
+    assert_eq!(
+        lines[1],
+        format!(
+            "arn:aws:sts::{}:assumed-role/Chained/{}@{}",
+            b.id, a.roles[0], a.id
+        )
+    );
+}
+
+#[test]
+fn twenty_parallel_cold_process_calls_make_one_get_role_credentials() {
+    let s = setup(org(2, 2), "").logged_in();
+    let (arn, _) = s.first_role();
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            s.cmd()
+                .args(["process", "--arn", &arn])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let keys: std::collections::BTreeSet<String> = children
+        .into_iter()
+        .map(|c| {
+            let v: Value = serde_json::from_str(&ok(c.wait_with_output().unwrap())).unwrap();
+            v["AccessKeyId"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(keys.len(), 1, "everyone got the same credentials");
+    assert_eq!(s.calls(Operation::GetRoleCredentials), 1);
+}

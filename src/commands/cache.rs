@@ -25,6 +25,7 @@ pub async fn run(ctx: &Context, args: &CacheArgs, out: &mut dyn Write) -> Result
         args.threads,
     ))
     .await?;
+    let changed = !outcome.diff.is_empty();
     if args.silent {
         tracing::info!(
             "Updated cache: added={}, deleted={}",
@@ -33,6 +34,21 @@ pub async fn run(ctx: &Context, args: &CacheArgs, out: &mut dyn Write) -> Result
         );
     } else {
         print_diff(out, &outcome)?;
+    }
+    // AutoConfigCheck: keep ~/.aws/config in step with the roles (asks before writing).
+    if changed
+        && ctx.config.auto_config_check
+        && !args.no_config_check
+        && !ctx.legacy.no_config_check
+    {
+        out.flush()?;
+        let env_path = std::env::var_os("AWS_CONFIG_FILE").map(std::path::PathBuf::from);
+        let path = super::setup_profiles::config_path(env_path.as_deref())?;
+        let block = super::setup_profiles::block(ctx, &cache)?;
+        let confirm = super::setup_profiles::Confirm::Ask { show_diff: true };
+        if let Err(e) = super::setup_profiles::update(ctx, &path, &block, confirm, out) {
+            tracing::warn!("AutoConfigCheck: {e:#}");
+        }
     }
     Ok(())
 }
