@@ -6,6 +6,7 @@
 mod format;
 mod history;
 mod mapped;
+pub mod profile_index;
 mod snapshot;
 mod text;
 

@@ -88,7 +88,8 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
         }
         Some(Command::Process(args)) => {
             let ctx = Context::load(&cli.global, &cli.legacy, log)?;
-            runtime()?.block_on(process::run(&ctx, &args, &mut out))?;
+            // The hot path: no runtime at all when the credentials are cached.
+            process::run(&ctx, &args, &mut out)?;
         }
         Some(Command::Credentials(args)) => {
             let ctx = Context::load(&cli.global, &cli.legacy, log)?;

@@ -201,6 +201,22 @@ impl<'a> Provider<'a> {
         })
     }
 
+    /// [`Provider::cached`] without a runtime: the hot path of `process` answers from here
+    /// before any async machinery (or thread) exists.
+    pub fn cached_blocking(
+        &self,
+        role: &RoleId,
+    ) -> Result<Option<RoleCredentials>, CredentialsError> {
+        let arn = role.arn();
+        let now = now_unix();
+        Ok(self.store.read(|d| {
+            d.role_credentials
+                .get(&arn)
+                .filter(|c| c.is_valid_for(now, REUSE_MARGIN_SECS))
+                .cloned()
+        })?)
+    }
+
     /// The stored credentials of `role` if they have more than a minute left.
     async fn cached(&self, role: &RoleId) -> Result<Option<RoleCredentials>, CredentialsError> {
         let arn = role.arn();

@@ -15,7 +15,7 @@ fn block(instance: &str, n: usize) -> String {
             region: (i % 2 == 0).then(|| "eu-west-1".into()),
         })
         .collect();
-    render_block(instance, &profiles, &[("output".into(), "json".into())])
+    render_block(instance, &profiles, &[("output".into(), "json".into())]).unwrap()
 }
 
 /// The text before our BEGIN line and after our END line (or the whole text).
@@ -78,7 +78,8 @@ fn crlf_files_get_a_crlf_block_and_a_missing_final_newline_survives() {
         &block("Default", 1),
     )
     .unwrap();
-    assert!(out.ends_with("# END_AWS_SSO_CLI"), "{out:?}");
+    assert!(out.starts_with("[a]\n# BEGIN_AWS_SSO_CLI\n"), "{out:?}");
+    assert!(out.trim_end().ends_with("# END_AWS_SSO_CLI"), "{out:?}");
 }
 
 #[test]
@@ -104,7 +105,7 @@ fn update_keeps_mode_writes_a_backup_and_refuses_concurrent_edits() {
             .apply()
             .unwrap_err()
             .to_string()
-            .contains("changed while")
+            .contains("changed on disk")
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "[edited]\n");
     // A damaged file is an error naming the line and stays untouched.

@@ -43,7 +43,9 @@ pub fn render(creds: &RoleCredentials) -> Result<String> {
     })?)
 }
 
-pub async fn run(ctx: &Context, args: &ProcessArgs, out: &mut dyn Write) -> Result<()> {
+/// Run `process`: answered synchronously when the credentials are cached (no runtime, no
+/// threads), otherwise on a small runtime that fetches them.
+pub fn run(ctx: &Context, args: &ProcessArgs, out: &mut dyn Write) -> Result<()> {
     let target = roles::query(&args.role, EnvFallback::No)
         .target()?
         .ok_or_else(|| {
@@ -51,9 +53,15 @@ pub async fn run(ctx: &Context, args: &ProcessArgs, out: &mut dyn Write) -> Resu
         })?;
     let id = roles::resolve(ctx, &target, None)?;
     let provider = roles::provider(ctx)?;
-    let obtained = provider
-        .credentials(&id, args.sts_refresh || ctx.legacy.sts_refresh)
-        .await?;
+    let force = args.sts_refresh || ctx.legacy.sts_refresh;
+    if !force && let Some(creds) = provider.cached_blocking(&id)? {
+        out.write_all(render(&creds)?.as_bytes())?;
+        return Ok(out.flush()?);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let obtained = runtime.block_on(provider.credentials(&id, force))?;
     out.write_all(render(&obtained.creds)?.as_bytes())?;
     out.flush()?;
     roles::record(ctx, None, &provider.fetched(), None)?;

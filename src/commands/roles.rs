@@ -11,7 +11,7 @@ use super::context::{Context, no_cached_roles, now};
 use super::session::{open_store, retry_settings};
 use crate::auth::{AuthEnv, AuthSettings, Authenticator, TokenMode};
 use crate::aws::SsoClients;
-use crate::cache::Cache;
+use crate::cache::{Cache, profile_index};
 use crate::catalog::FlatRole;
 use crate::cli::RoleFlags;
 use crate::credentials::exports::RoleInfo;
@@ -74,6 +74,14 @@ pub fn resolve(ctx: &Context, target: &Target, cache: Option<&Cache>) -> Result<
     match target {
         Target::Role(id) => Ok(id.clone()),
         Target::Profile(name) => {
+            let template_src = &ctx.config.profile_format;
+            let cache_path = &ctx.paths.cache_file;
+            if let Some(Some(arn)) =
+                profile_index::lookup(cache_path, &ctx.instance, template_src, name)
+                && let Some(id) = RoleId::parse(&arn)
+            {
+                return Ok(id);
+            }
             let owned;
             let cache = match cache {
                 Some(c) => c,
@@ -86,9 +94,28 @@ pub fn resolve(ctx: &Context, target: &Target, cache: Option<&Cache>) -> Result<
                 .instance(&ctx.instance)
                 .ok_or_else(|| no_cached_roles(ctx))?;
             let roles = crate::catalog::instance_roles(&ctx.instance, instance);
-            let template = ProfileFormat::compile(&ctx.config.profile_format)?;
-            let i = selection::find_profile(&roles, &template, name, now())?;
-            Ok(RoleId::new(roles[i].account_id, roles[i].role_name))
+            let template = ProfileFormat::compile(template_src)?;
+            let names = crate::catalog::profile_names(&roles, |v| template.render(v), now())
+                .map_err(|e| selection::SelectionError::Profiles(e.to_string()))?;
+            if cache.problem.is_none() {
+                profile_index::write(
+                    cache_path,
+                    &ctx.instance,
+                    template_src,
+                    names
+                        .iter()
+                        .map(String::as_str)
+                        .zip(roles.iter().map(|r| r.arn())),
+                );
+            }
+            match names.iter().position(|n| n == name) {
+                Some(i) => Ok(RoleId::new(roles[i].account_id, roles[i].role_name)),
+                None => Err(selection::SelectionError::UnknownProfile {
+                    profile: name.clone(),
+                    hint: selection::did_you_mean(name, names.iter().map(String::as_str)),
+                }
+                .into()),
+            }
         }
     }
 }
@@ -199,7 +226,12 @@ pub fn record(
         instance.add_history(&id.arn(), t, limit);
     }
     if cache.file != before {
+        let path = ctx.paths.cache_file.clone();
+        let old = std::fs::metadata(&path).ok();
         cache.save()?;
+        if let Some(old) = old {
+            profile_index::carry_forward(&path, &old, &ctx.instance, &ctx.config.profile_format);
+        }
     }
     Ok(())
 }

@@ -84,7 +84,7 @@ pub fn block(ctx: &Context, cache: &Cache) -> Result<String> {
         &ctx.instance,
         &profiles,
         &variables,
-    ))
+    )?)
 }
 
 /// `--aws-config` / `$AWS_CONFIG_FILE`, else `~/.aws/config`.
