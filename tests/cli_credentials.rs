@@ -10,53 +10,28 @@ use aws_sso::emulator::{BackgroundEmulator, EmulatorConfig, Operation, Org};
 use common::{Home, fails, ok, stderr, stdout};
 use serde_json::Value;
 
-const FAKE_BROWSER: &str = "#!/usr/bin/env python3\n\
-import sys, urllib.request\n\
-open(sys.argv[0] + '.log', 'a').write(sys.argv[1] + '\\n')\n\
-urllib.request.urlopen(sys.argv[1], timeout=10).read()\n";
-
 pub struct Setup {
     pub home: Home,
     pub emu: BackgroundEmulator,
+    pub path: String,
 }
 
 pub fn setup(cfg: EmulatorConfig, extra_config: &str) -> Setup {
     let emu = BackgroundEmulator::start(cfg).expect("emulator");
     let home = Home::new();
-    let json_store = home.config_dir().join("store.json");
-    home.write(
-        "config.yaml",
-        format!(
-            "SSOConfig:\n  Default:\n    SSORegion: us-east-1\n    StartUrl: https://d-1234567890.awsapps.com/start\n\
-             SecureStore: json\nJsonStore: {}\nAuthWorkflow: pkce\n{extra_config}",
-            json_store.display()
-        ),
-    );
-    let bin = home.path().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let opener = bin.join("xdg-open");
-    std::fs::write(&opener, FAKE_BROWSER).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    Setup { home, emu }
+    home.config_with_json_store(&format!("AuthWorkflow: pkce\n{extra_config}"));
+    let path = home.install_fake_browser();
+    Setup { home, emu, path }
 }
 
 impl Setup {
     pub fn cmd(&self) -> std::process::Command {
-        let path = format!(
-            "{}:{}",
-            self.home.path().join("bin").display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
         let mut cmd = self.home.cmd();
         cmd.env("AWS_ENDPOINT_URL_SSO", self.emu.url())
             .env("AWS_ENDPOINT_URL_SSO_OIDC", self.emu.url())
             .env("AWS_ENDPOINT_URL_STS", self.emu.url())
             .env("AWS_ENDPOINT_URL_SIGNIN", self.emu.url())
-            .env("PATH", path)
+            .env("PATH", &self.path)
             .env("SHELL", "/bin/bash")
             .env_remove("DISPLAY");
         cmd
@@ -785,4 +760,39 @@ fn twenty_parallel_cold_process_calls_make_one_get_role_credentials() {
         .collect();
     assert_eq!(keys.len(), 1, "everyone got the same credentials");
     assert_eq!(s.calls(Operation::GetRoleCredentials), 1);
+}
+
+#[test]
+fn profile_lookups_use_an_index_that_never_outlives_its_cache_or_template() {
+    let s = setup(org(3, 2), "").logged_in();
+    let (arn, profile) = s.first_role();
+    let index = s.home.config_dir().join("cache.profiles");
+    let first: Value = serde_json::from_str(&ok(s.run(&["process", "-p", &profile]))).unwrap();
+    assert!(index.exists(), "the slow path writes the index");
+    let text = std::fs::read_to_string(&index).unwrap();
+    assert!(text.contains(&format!("{profile}\t{arn}\n")), "{text}");
+    // A fetch rewrote cache.json (Expires); the index was carried over and still answers.
+    let again: Value = serde_json::from_str(&ok(s.run(&["process", "-p", &profile]))).unwrap();
+    assert_eq!(again["AccessKeyId"], first["AccessKeyId"]);
+
+    // A new ProfileFormat: old names are gone, new ones work, whatever the index said.
+    let json_store = s.home.config_dir().join("store.json");
+    s.home.write(
+        "config.yaml",
+        format!(
+            "SSOConfig:\n  Default:\n    SSORegion: us-east-1\n    StartUrl: https://d-1234567890.awsapps.com/start\n\
+             SecureStore: json\nJsonStore: {}\nProfileFormat: 'x-{{{{ .AccountIdPad }}}}-{{{{ .RoleName }}}}'\n",
+            json_store.display()
+        ),
+    );
+    let err = fails(s.run(&["process", "-p", &profile]));
+    assert!(err.contains("Invalid --profile"), "{err}");
+    let (account, role) = arn
+        .strip_prefix("arn:aws:iam::")
+        .unwrap()
+        .split_once(":role/")
+        .unwrap();
+    let renamed = format!("x-{account}-{role}");
+    let v: Value = serde_json::from_str(&ok(s.run(&["process", "-p", &renamed]))).unwrap();
+    assert_eq!(v["AccessKeyId"], first["AccessKeyId"]);
 }

@@ -9,53 +9,28 @@ use std::time::{Duration, Instant};
 use aws_sso::emulator::{BackgroundEmulator, EmulatorConfig, Fault, Operation, Org, RateLimit};
 use common::{Home, fails, ok, stderr};
 
-const FAKE_BROWSER: &str = "#!/usr/bin/env python3\n\
-import sys, urllib.request\n\
-open(sys.argv[0] + '.log', 'a').write(sys.argv[1] + '\\n')\n\
-urllib.request.urlopen(sys.argv[1], timeout=10).read()\n";
-
 struct Setup {
     home: Home,
     emu: BackgroundEmulator,
+    path: String,
 }
 
 fn setup(cfg: EmulatorConfig, extra_config: &str) -> Setup {
     let emu = BackgroundEmulator::start(cfg).expect("emulator");
     let home = Home::new();
-    let json_store = home.config_dir().join("store.json");
-    home.write(
-        "config.yaml",
-        format!(
-            "SSOConfig:\n  Default:\n    SSORegion: us-east-1\n    StartUrl: https://d-1234567890.awsapps.com/start\n\
-             SecureStore: json\nJsonStore: {}\n{extra_config}",
-            json_store.display()
-        ),
-    );
-    let bin = home.path().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let opener = bin.join("xdg-open");
-    std::fs::write(&opener, FAKE_BROWSER).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    Setup { home, emu }
+    home.config_with_json_store(extra_config);
+    let path = home.install_fake_browser();
+    Setup { home, emu, path }
 }
 
 impl Setup {
     fn run(&self, args: &[&str]) -> std::process::Output {
-        let path = format!(
-            "{}:{}",
-            self.home.path().join("bin").display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
         self.home
             .cmd()
             .args(args)
             .env("AWS_ENDPOINT_URL_SSO", self.emu.url())
             .env("AWS_ENDPOINT_URL_SSO_OIDC", self.emu.url())
-            .env("PATH", path)
+            .env("PATH", &self.path)
             .env_remove("DISPLAY")
             .output()
             .expect("run aws-sso")

@@ -60,6 +60,46 @@ impl Home {
     }
 }
 
+/// A fake `xdg-open` that plays the person at the browser: it logs the URL it was given
+/// (to `xdg-open.log` beside itself) and follows it, so a PKCE login completes by itself.
+pub const FAKE_BROWSER: &str = "#!/usr/bin/env python3\n\
+import sys, urllib.request\n\
+open(sys.argv[0] + '.log', 'a').write(sys.argv[1] + '\\n')\n\
+urllib.request.urlopen(sys.argv[1], timeout=10).read()\n";
+
+impl Home {
+    /// Write config.yaml for one `Default` instance with the json store, plus `extra` lines.
+    pub fn config_with_json_store(&self, extra: &str) {
+        let json_store = self.config_dir().join("store.json");
+        self.write(
+            "config.yaml",
+            format!(
+                "SSOConfig:\n  Default:\n    SSORegion: us-east-1\n    StartUrl: https://d-1234567890.awsapps.com/start\n\
+                 SecureStore: json\nJsonStore: {}\n{extra}",
+                json_store.display()
+            ),
+        );
+    }
+
+    /// Install [`FAKE_BROWSER`] as `~/bin/xdg-open`; returns a `PATH` with `~/bin` first.
+    pub fn install_fake_browser(&self) -> String {
+        let bin = self.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let opener = bin.join("xdg-open");
+        std::fs::write(&opener, FAKE_BROWSER).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        )
+    }
+}
+
 pub fn fixture_path(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
