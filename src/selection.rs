@@ -4,7 +4,7 @@
 //!
 //! Resolution happens in two steps so the hot path stays cheap: [`RoleQuery::target`] turns the
 //! flags into a [`Target`] without reading anything, and only a `--profile` (or the checks a
-//! command asks for) needs the cached catalog ([`find_profile`]). An unknown profile or ARN gets
+//! command asks for) needs the cached catalog (or its profile index). An unknown profile or ARN gets
 //! a one-line error naming the closest matches.
 
 use crate::cache::SsoCache;
@@ -148,31 +148,6 @@ pub fn profile_name(
     template
         .render(&role.template_value(0, now))
         .map_err(|e| SelectionError::Profiles(format!("{} ({e})", role.arn())))
-}
-
-/// Find the role whose profile name is `profile` among `roles` (explicit `Profile`s first,
-/// then `ProfileFormat`). Returns its index.
-pub fn find_profile(
-    roles: &[FlatRole<'_>],
-    template: &ProfileFormat,
-    profile: &str,
-    now: i64,
-) -> Result<usize, SelectionError> {
-    if let Some(i) = roles
-        .iter()
-        .position(|r| r.explicit_profile() == Some(profile))
-    {
-        return Ok(i);
-    }
-    let names = catalog::profile_names(roles, |v| template.render(v), now)
-        .map_err(|e| SelectionError::Profiles(e.to_string()))?;
-    names
-        .iter()
-        .position(|n| n == profile)
-        .ok_or_else(|| SelectionError::UnknownProfile {
-            profile: profile.to_string(),
-            hint: did_you_mean(profile, names.iter().map(String::as_str)),
-        })
 }
 
 /// The cached role `id` of `instance`, or an error naming the closest cached ARNs.
