@@ -112,7 +112,14 @@ pub fn signin_endpoint(region: &str, endpoint_override: Option<&str>) -> String 
     if let Some(url) = endpoint_override.map(str::trim).filter(|u| !u.is_empty()) {
         return format!("{}/federation", url.trim_end_matches('/'));
     }
-    let domain = if region.starts_with("cn-") {
+    let domain = partition_domain(region);
+    format!("https://{region}.signin.{domain}/federation")
+}
+
+/// The web domain of the partition `region` belongs to (sign-in and console hosts live under
+/// it): China, GovCloud, the European Sovereign Cloud, or the commercial `aws.amazon.com`.
+pub fn partition_domain(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
         "amazonaws.cn"
     } else if region.starts_with("us-gov-") {
         "amazonaws-us-gov.com"
@@ -120,8 +127,7 @@ pub fn signin_endpoint(region: &str, endpoint_override: Option<&str>) -> String 
         "amazonaws-eusc.eu"
     } else {
         "aws.amazon.com"
-    };
-    format!("https://{region}.signin.{domain}/federation")
+    }
 }
 
 /// [`signin_endpoint`] reading `$AWS_ENDPOINT_URL_SIGNIN` from the environment.

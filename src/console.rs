@@ -57,16 +57,8 @@ pub struct Destination {
 }
 
 /// The console host of the partition an Identity Center region belongs to.
-pub fn console_host(sso_region: &str) -> &'static str {
-    if sso_region.starts_with("cn-") {
-        "console.amazonaws.cn"
-    } else if sso_region.starts_with("us-gov-") {
-        "console.amazonaws-us-gov.com"
-    } else if sso_region.starts_with("eusc-") {
-        "console.amazonaws-eusc.eu"
-    } else {
-        "console.aws.amazon.com"
-    }
+pub fn console_host(sso_region: &str) -> String {
+    format!("console.{}", crate::aws::partition_domain(sso_region))
 }
 
 /// Check `--duration` (minutes).

@@ -208,38 +208,30 @@ impl<'a> Provider<'a> {
         role: &RoleId,
     ) -> Result<Option<RoleCredentials>, CredentialsError> {
         let arn = role.arn();
-        let now = now_unix();
-        Ok(self.store.read(|d| {
-            d.role_credentials
-                .get(&arn)
-                .filter(|c| c.is_valid_for(now, REUSE_MARGIN_SECS))
-                .cloned()
-        })?)
+        Ok(self.store.read(|d| reusable(d, &arn))?)
     }
 
     /// The stored credentials of `role` if they have more than a minute left.
     async fn cached(&self, role: &RoleId) -> Result<Option<RoleCredentials>, CredentialsError> {
         let arn = role.arn();
-        let now = now_unix();
-        blocking(self.store.clone(), move |s| {
-            s.read(|d| {
-                d.role_credentials
-                    .get(&arn)
-                    .filter(|c| c.is_valid_for(now, REUSE_MARGIN_SECS))
-                    .cloned()
-            })
-        })
-        .await
+        let store = self.store.clone();
+        blocking(move || store.read(|d| reusable(d, &arn))).await
     }
 }
 
+/// The credentials of `arn` in `doc` if they have more than [`REUSE_MARGIN_SECS`] left.
+pub(crate) fn reusable(doc: &crate::store::Document, arn: &str) -> Option<RoleCredentials> {
+    doc.role_credentials
+        .get(arn)
+        .filter(|c| c.is_valid_for(now_unix(), REUSE_MARGIN_SECS))
+        .cloned()
+}
+
 /// Run a store call on the blocking pool (keyrings may wait on D-Bus or a prompt).
-pub(crate) async fn blocking<T, F>(store: Arc<SecureStore>, f: F) -> Result<T, CredentialsError>
-where
-    T: Send + 'static,
-    F: FnOnce(&Arc<SecureStore>) -> Result<T, StoreError> + Send + 'static,
-{
-    match tokio::task::spawn_blocking(move || f(&store)).await {
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, CredentialsError> {
+    match tokio::task::spawn_blocking(f).await {
         Ok(r) => r.map_err(CredentialsError::from),
         Err(e) => Err(CredentialsError::Internal(format!(
             "using the secure store ({e})"

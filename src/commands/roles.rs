@@ -8,8 +8,8 @@ use std::sync::Arc;
 use anyhow::{Result, bail};
 
 use super::context::{Context, no_cached_roles, now};
-use super::session::{open_store, retry_settings};
-use crate::auth::{AuthEnv, AuthSettings, Authenticator, TokenMode};
+use super::session::{auth_settings, open_store, retry_settings};
+use crate::auth::{Authenticator, TokenMode};
 use crate::aws::SsoClients;
 use crate::cache::{Cache, profile_index};
 use crate::catalog::FlatRole;
@@ -158,15 +158,7 @@ pub fn configured_region(ctx: &Context, role: &FlatRole<'_>) -> String {
 
 /// Builds the SSO session when a fetch needs one (reads `AWS_ENDPOINT_URL_SSO*`).
 pub fn session_factory(ctx: &Context) -> SessionFactory {
-    let mut settings = AuthSettings::from_config(
-        &ctx.config,
-        &ctx.instance,
-        ctx.sso(),
-        AuthEnv::from_process(),
-    );
-    if let Some(browser) = &ctx.global.browser {
-        settings.browser = browser.clone();
-    }
+    let settings = auth_settings(ctx);
     let region = ctx.sso().sso_region.clone();
     let retry = retry_settings(ctx);
     Box::new(move |store: Arc<SecureStore>| {

@@ -42,14 +42,18 @@ pub fn retry_settings(ctx: &Context) -> RetrySettings {
 /// The authenticator for the selected instance, with real SDK clients built through
 /// aws-config (so `AWS_ENDPOINT_URL_SSO(_OIDC)` apply).
 pub async fn authenticator(ctx: &Context, store: SecureStore) -> Authenticator {
-    let sso = ctx.sso();
+    let clients = SsoClients::new(&ctx.sso().sso_region, retry_settings(ctx)).await;
+    Authenticator::new(auth_settings(ctx), clients, Arc::new(store))
+}
+
+/// The selected instance's auth settings from config.yaml, the environment and `--browser`.
+pub fn auth_settings(ctx: &Context) -> AuthSettings {
     let env = AuthEnv::from_process();
-    let mut settings = AuthSettings::from_config(&ctx.config, &ctx.instance, sso, env);
+    let mut settings = AuthSettings::from_config(&ctx.config, &ctx.instance, ctx.sso(), env);
     if let Some(browser) = &ctx.global.browser {
         settings.browser = browser.clone();
     }
-    let clients = SsoClients::new(&sso.sso_region, retry_settings(ctx)).await;
-    Authenticator::new(settings, clients, Arc::new(store))
+    settings
 }
 
 /// Race `fut` with Ctrl-C so an interrupted login or refresh exits at once (the OS drops

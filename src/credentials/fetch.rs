@@ -8,12 +8,12 @@
 
 use aws_sdk_sts::config::Credentials;
 
-use super::{CredentialsError, Obtained, Provider, REUSE_MARGIN_SECS, now_unix};
+use super::{CredentialsError, Obtained, Provider, blocking, now_unix, reusable};
 use crate::auth::error::{SdkFailure, classify};
 use crate::auth::{AccessToken, AuthError};
 use crate::config::AccountId;
 use crate::selection::RoleId;
-use crate::store::{ExclusiveStore, RoleCredentials, SecureStore, StoreError};
+use crate::store::{ExclusiveStore, RoleCredentials, SecureStore};
 
 /// STS limits `RoleSessionName` to 64 characters of `[\w+=,.@-]`.
 const SESSION_NAME_MAX: usize = 64;
@@ -205,16 +205,12 @@ fn check_complete(role: &RoleId, c: &RoleCredentials) -> Result<(), CredentialsE
 }
 
 fn valid_in(tx: &ExclusiveStore, role: &RoleId) -> Option<RoleCredentials> {
-    tx.document()
-        .role_credentials
-        .get(&role.arn())
-        .filter(|c| c.is_valid_for(now_unix(), REUSE_MARGIN_SECS))
-        .cloned()
+    reusable(tx.document(), &role.arn())
 }
 
 async fn lock(store: &std::sync::Arc<SecureStore>) -> Result<ExclusiveStore, CredentialsError> {
     let store = store.clone();
-    run_blocking(move || store.lock_exclusive()).await
+    blocking(move || store.lock_exclusive()).await
 }
 
 async fn save(
@@ -223,23 +219,12 @@ async fn save(
     creds: RoleCredentials,
 ) -> Result<(), CredentialsError> {
     let arn = role.arn();
-    run_blocking(move || {
+    blocking(move || {
         tx.modify(|d| {
             d.role_credentials.insert(arn, creds);
         })
     })
     .await
-}
-
-async fn run_blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, CredentialsError> {
-    match tokio::task::spawn_blocking(f).await {
-        Ok(r) => r.map_err(CredentialsError::from),
-        Err(e) => Err(CredentialsError::Internal(format!(
-            "using the secure store ({e})"
-        ))),
-    }
 }
 
 #[cfg(test)]
