@@ -2,6 +2,8 @@
 //! config and cache in it, and a runner that keeps the caller's environment out of the way.
 #![allow(dead_code)]
 
+pub mod emulated;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
