@@ -70,6 +70,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub lines: bool,
 
+    /// Colour theme of the picker: dark, light, high-contrast, or a theme file
+    #[arg(long, global = true, env = "AWS_SSO_THEME", value_name = "THEME")]
+    pub theme: Option<String>,
+
     /// SSO instance to use (overrides the config's DefaultSSO)
     #[arg(short = 'S', long, global = true, env = "AWS_SSO", value_name = "NAME")]
     pub sso: Option<String>,
@@ -122,6 +126,9 @@ pub enum Command {
     ConfigProfiles(SetupProfilesArgs),
     /// Run aws-sso against a built-in demo organisation (no AWS account needed)
     Demo(DemoArgs),
+    /// Serve a copy on the X11/Wayland clipboard (used by the picker)
+    #[command(name = "__clipboard", hide = true)]
+    Clipboard,
     /// Print version and build information
     Version,
 }

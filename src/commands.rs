@@ -11,6 +11,7 @@ mod exec;
 mod list;
 mod login;
 mod logout;
+mod pick;
 mod process;
 mod roles;
 mod session;
@@ -19,15 +20,20 @@ mod tags;
 mod time;
 mod version;
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
 
 pub use context::Context;
 
-use crate::cli::{Cli, Command, ListArgs, SetupCommand};
+use crate::cli::{
+    Cli, Command, ConsoleArgs, CredentialsArgs, EvalArgs, ExecArgs, ListArgs, RoleFlags,
+    SetupCommand,
+};
 use crate::logging;
+use crate::tui::state::{Choice, Launch};
+use roles::EnvFallback;
 
 /// Parse-independent entry point used by `main`: run the command, print a one-line error and
 /// map it to an exit status. A closed stdout (`aws-sso list | head`) exits quietly with 0.
@@ -37,6 +43,8 @@ pub fn run(cli: Cli) -> ExitCode {
     match dispatch(cli, &log) {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        // Backing out of the picker: like Ctrl-C in a shell, quietly.
+        Err(err) if err.is::<pick::Cancelled>() => ExitCode::from(130),
         Err(err) => {
             // One line: the error and its causes, joined.
             let _ = writeln!(io::stderr(), "aws-sso: {err:#}");
@@ -50,6 +58,7 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
     let mut out = BufWriter::new(stdout.lock());
     match cli.command {
         Some(Command::Version) => version::run(&mut out)?,
+        Some(Command::Clipboard) => crate::clipboard::serve(&mut io::stdin(), &mut io::stdout())?,
         Some(Command::List(args)) => {
             let ctx = Context::load(&cli.global, &cli.legacy, log)?;
             list::run(&ctx, &args, &ctx.load_cache()?, None, &mut out)?;
@@ -78,12 +87,18 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
                 .ok();
             eval::run_clear(ctx.as_ref(), &args, &mut out)?;
         }
-        Some(Command::Eval(args)) => {
-            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+        Some(Command::Eval(mut args)) => {
+            let mut ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            if !args.refresh && wants_picker(&args.role, EnvFallback::No) {
+                pick_into(&mut ctx, &mut args.role, Launch::Eval)?;
+            }
             runtime()?.block_on(eval::run(&ctx, &args, &mut out))?;
         }
-        Some(Command::Exec(args)) => {
-            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+        Some(Command::Exec(mut args)) => {
+            let mut ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            if wants_picker(&args.role, EnvFallback::Yes) {
+                pick_into(&mut ctx, &mut args.role, Launch::Exec)?;
+            }
             return runtime()?.block_on(exec::run(&ctx, &args));
         }
         Some(Command::Process(args)) => {
@@ -91,12 +106,25 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
             // The hot path: no runtime at all when the credentials are cached.
             process::run(&ctx, &args, &mut out)?;
         }
-        Some(Command::Credentials(args)) => {
-            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+        Some(Command::Credentials(mut args)) => {
+            let mut ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            if args.profile.is_empty() && pick::available() {
+                let picked = pick::choose(&ctx, Launch::Credentials)?;
+                ctx.instance = picked.instance;
+                args.profile = vec![picked.profile];
+            }
             runtime()?.block_on(credentials::run(&ctx, &args, &mut out))?;
         }
-        Some(Command::Console(args)) => {
-            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+        Some(Command::Console(mut args)) => {
+            let mut ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            if args.prompt || (console::has_no_role(&args) && pick::available()) {
+                if !pick::available() {
+                    anyhow::bail!(
+                        "console --prompt needs a terminal for the picker: pass --profile or --arn instead"
+                    );
+                }
+                pick_into(&mut ctx, &mut args.role, Launch::Console)?;
+            }
             runtime()?.block_on(console::run(&ctx, &args))?;
         }
         Some(Command::Setup(SetupCommand::Profiles(args)))
@@ -105,12 +133,70 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
             runtime()?.block_on(setup_profiles::run(&ctx, &args, &mut out))?;
         }
         Some(Command::Demo(args)) => {
-            runtime()?.block_on(demo::run(&cli.global, &args, &mut out))?;
+            let code = runtime()?.block_on(demo::run(&cli.global, &args, &mut out))?;
+            out.flush()?;
+            return Ok(code);
         }
         None => {
-            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            let mut ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            if io::stdout().is_terminal() && pick::available() {
+                return run_picked(&mut ctx, &mut out);
+            }
             let cache = runtime()?.block_on(session::refresh_if_due(&ctx))?;
             list::run(&ctx, &ListArgs::default_command(), &cache, None, &mut out)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// No role flags (nor, with `fallback`, the variables of an aws-sso shell), and a terminal to
+/// pick on.
+fn wants_picker(flags: &RoleFlags, fallback: EnvFallback) -> bool {
+    roles::query(flags, fallback).is_empty() && pick::available()
+}
+
+/// Open the picker and put the chosen role into the flags, as if `--arn` had been given.
+fn pick_into(ctx: &mut Context, flags: &mut RoleFlags, launch: Launch) -> Result<()> {
+    let picked = pick::choose(ctx, launch)?;
+    ctx.instance = picked.instance;
+    *flags = picked.flags;
+    Ok(())
+}
+
+/// Bare `aws-sso` on a terminal: pick a role, then run what the action menu chose.
+fn run_picked(ctx: &mut Context, out: &mut dyn Write) -> Result<ExitCode> {
+    let picked = pick::choose(ctx, Launch::Menu)?;
+    ctx.instance = picked.instance;
+    let rt = runtime()?;
+    match picked.choice {
+        Choice::Eval => {
+            let args = EvalArgs {
+                role: picked.flags,
+                ..EvalArgs::default()
+            };
+            rt.block_on(eval::run(ctx, &args, out))?;
+        }
+        Choice::Exec => {
+            let args = ExecArgs {
+                role: picked.flags,
+                ..ExecArgs::default()
+            };
+            return rt.block_on(exec::run(ctx, &args));
+        }
+        Choice::Console => {
+            let args = ConsoleArgs {
+                role: picked.flags,
+                ..ConsoleArgs::default()
+            };
+            rt.block_on(console::run(ctx, &args))?;
+        }
+        Choice::Credentials => {
+            let args = CredentialsArgs {
+                profile: vec![picked.profile],
+                ..CredentialsArgs::default()
+            };
+            rt.block_on(credentials::run(ctx, &args, out))?;
         }
     }
     out.flush()?;

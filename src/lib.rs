@@ -16,8 +16,10 @@
 //!   - [`emulator`]: an IAM Identity Center / OIDC / STS emulator on 127.0.0.1 for tests and
 //!     the demo.
 //!   - [`fsutil`]: atomic, permission-aware file writes.
-//! * Front-ends: [`cli`] (argument parsing) and [`commands`] (one file per subcommand).
-//!   Only they print.
+//!   - [`roster`] + [`matcher`]: the picker's rows and fuzzy matching (the only place nucleo
+//!     appears); [`clipboard`]: copies that outlive the process.
+//! * Front-ends: [`cli`] (argument parsing), [`commands`] (one file per subcommand) and
+//!   [`tui`] (the full-screen picker, which only returns the chosen role). Only they print.
 
 pub mod auth;
 pub mod aws;
@@ -25,6 +27,7 @@ pub mod awsconfig;
 pub mod cache;
 pub mod catalog;
 pub mod cli;
+pub mod clipboard;
 pub mod commands;
 pub mod config;
 pub mod console;
@@ -34,11 +37,14 @@ pub mod emulator;
 pub mod format;
 pub mod fsutil;
 pub mod logging;
+pub mod matcher;
 pub mod profile_format;
 pub mod ratelimit;
 pub mod refresh;
+pub mod roster;
 pub mod selection;
 pub mod shell;
 pub mod store;
 pub mod sync;
+pub mod tui;
 pub mod urlaction;

@@ -1,7 +1,8 @@
 //! Logging setup (front-end): tracing to stderr in aws-sso-cli's `LEVEL message` style, colour
 //! only when stderr is a terminal. The level can be changed once the config is read.
 
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Write};
+use std::sync::Mutex;
 
 use tracing_subscriber::{
     EnvFilter, Registry, layer::SubscriberExt, reload, util::SubscriberInitExt,
@@ -32,7 +33,7 @@ fn filter_for(level: &str) -> EnvFilter {
 pub fn init(level: &str, lines: bool) -> LogHandle {
     let (filter, handle) = reload::Layer::new(filter_for(level));
     let fmt = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
+        .with_writer(|| LogWriter)
         .with_ansi(std::io::stderr().is_terminal())
         .without_time()
         .with_target(false)
@@ -45,5 +46,45 @@ pub fn init(level: &str, lines: bool) -> LogHandle {
         .is_ok();
     LogHandle {
         reload: installed.then_some(handle),
+    }
+}
+
+/// While the picker owns the terminal, log lines are kept here instead of drawn over it.
+static HELD: Mutex<Option<Vec<u8>>> = Mutex::new(None);
+
+/// stderr, or the held buffer while a [`Hold`] is alive.
+struct LogWriter;
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut held = HELD.lock().unwrap_or_else(|p| p.into_inner());
+        match held.as_mut() {
+            Some(buffer) => {
+                buffer.extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            None => io::stderr().write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        io::stderr().flush()
+    }
+}
+
+/// Keeps log output back until dropped, then writes it to stderr in order.
+pub struct Hold(());
+
+/// Hold log lines (a full-screen UI is up).
+pub fn hold() -> Hold {
+    *HELD.lock().unwrap_or_else(|p| p.into_inner()) = Some(Vec::new());
+    Hold(())
+}
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        let held = HELD.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(lines) = held {
+            let _ = io::stderr().write_all(&lines);
+        }
     }
 }

@@ -34,7 +34,7 @@ pub use document::{
 };
 pub use error::StoreError;
 pub use lock::StoreLock;
-pub use password::{PasswordRequest, PasswordSource, TerminalPassword};
+pub use password::{EnvPassword, PasswordRequest, PasswordSource, TerminalPassword};
 pub use secret::Secret;
 pub use select::{Selection, StoreOptions};
 

@@ -5,7 +5,7 @@
 //! writer in [`UrlContext`]. URLs may carry secrets (a console URL holds a sign-in token), so
 //! they never appear in logs or error messages.
 
-mod clip;
+pub(crate) mod clip;
 mod container;
 mod exec;
 

@@ -84,13 +84,7 @@ pub struct ProcessArgs {
 #[derive(Debug, Clone, Default, Args)]
 pub struct CredentialsArgs {
     /// Profiles to write (repeatable, or comma separated)
-    #[arg(
-        short = 'p',
-        long,
-        value_name = "PROFILE",
-        value_delimiter = ',',
-        required = true
-    )]
+    #[arg(short = 'p', long, value_name = "PROFILE", value_delimiter = ',')]
     pub profile: Vec<String>,
     /// Credentials file to update [default: print to stdout]
     #[arg(

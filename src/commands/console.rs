@@ -66,12 +66,21 @@ async fn caller_role(ctx: &Context, creds: &RoleCredentials) -> Result<RoleId> {
     })
 }
 
+/// Nothing names a role: no flags, no aws-sso shell, no credentials or `$AWS_PROFILE` in the
+/// environment (then the picker opens, when there is a terminal).
+pub fn has_no_role(args: &ConsoleArgs) -> bool {
+    roles::query(&args.role, EnvFallback::Yes).is_empty()
+        && env_credentials().is_none()
+        && std::env::var("AWS_PROFILE").map_or(true, |p| p.trim().is_empty())
+}
+
+/// A sign-in URL and what opening it needs.
+struct SignIn {
+    url: String,
+    container: Container,
+}
+
 pub async fn run(ctx: &Context, args: &ConsoleArgs) -> Result<()> {
-    let duration = console::check_duration(args.duration.unwrap_or(ctx.config.console_duration))?;
-    if args.prompt {
-        return Err(roles::no_role("console --prompt")
-            .context("the interactive picker is not part of this build yet"));
-    }
     let action: UrlAction = args
         .url_action
         .as_deref()
@@ -79,6 +88,43 @@ pub async fn run(ctx: &Context, args: &ConsoleArgs) -> Result<()> {
         .unwrap_or(ctx.config.url_action.as_str())
         .parse()
         .map_err(|e| anyhow!("Invalid --url-action: {e}"))?;
+    let SignIn { url, container } = sign_in(ctx, args).await?;
+    let mut stderr = io::stderr();
+    let mut url_ctx = UrlContext {
+        browser: ctx
+            .global
+            .browser
+            .clone()
+            .or_else(|| Some(ctx.config.browser.clone()))
+            .filter(|b| !b.trim().is_empty()),
+        exec_command: ctx.config.url_exec_command.clone(),
+        container: Some(container),
+        stderr: &mut stderr,
+    };
+    match urlaction::perform(action, &url, &mut url_ctx)? {
+        Outcome::Copied(hold) => {
+            tracing::info!("Please open URL copied to clipboard.");
+            hold.wait();
+        }
+        Outcome::Opened => tracing::info!("Opening URL"),
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The sign-in URL `console --arn <role>` would open, for the picker's "copy console URL".
+pub async fn url_text(ctx: &Context, role: &crate::cli::RoleFlags) -> Result<String> {
+    let args = ConsoleArgs {
+        role: role.clone(),
+        ..ConsoleArgs::default()
+    };
+    Ok(sign_in(ctx, &args).await?.url)
+}
+
+/// Resolve the role, get its credentials, exchange them for a sign-in token, build the URL
+/// and record the role in History.
+async fn sign_in(ctx: &Context, args: &ConsoleArgs) -> Result<SignIn> {
+    let duration = console::check_duration(args.duration.unwrap_or(ctx.config.console_duration))?;
     let cache = ctx.load_cache()?;
     let provider = roles::provider(ctx)?;
     let force = args.sts_refresh || ctx.legacy.sts_refresh;
@@ -144,29 +190,9 @@ pub async fn run(ctx: &Context, args: &ConsoleArgs) -> Result<()> {
         },
     };
     let known = role.is_some();
-    let mut stderr = io::stderr();
-    let mut url_ctx = UrlContext {
-        browser: ctx
-            .global
-            .browser
-            .clone()
-            .or_else(|| Some(ctx.config.browser.clone()))
-            .filter(|b| !b.trim().is_empty()),
-        exec_command: ctx.config.url_exec_command.clone(),
-        container: Some(container),
-        stderr: &mut stderr,
-    };
-    match urlaction::perform(action, &url, &mut url_ctx)? {
-        Outcome::Copied(hold) => {
-            tracing::info!("Please open URL copied to clipboard.");
-            hold.wait();
-        }
-        Outcome::Opened => tracing::info!("Opening URL"),
-        _ => {}
-    }
     let fetched = provider.fetched();
     roles::record(ctx, Some(cache), &fetched, known.then_some(&id))?;
-    Ok(())
+    Ok(SignIn { url, container })
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use crate::config::{Config, ConfigEnv, Paths, SsoConfig};
 use crate::logging::LogHandle;
 
 /// Resolved inputs shared by the commands.
+#[derive(Clone)]
 pub struct Context {
     pub global: GlobalArgs,
     pub legacy: LegacyArgs,

@@ -1,9 +1,13 @@
 //! `aws-sso demo`: the real flow against a built-in organisation. Starts the IAM Identity
 //! Center emulator on 127.0.0.1, writes a throw-away config, logs in through the PKCE flow
-//! (a simulated browser approves it), refreshes the role cache and runs the default command.
+//! (a simulated browser approves it), refreshes the role cache and then, on a terminal, opens
+//! the picker: the real binary again, with its HOME in the demo directory and its AWS
+//! endpoints pointed at the emulator, so whatever is chosen (a shell, the console, exports)
+//! runs for real against the demo organisation. Off a terminal it prints `list`.
 
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::net::TcpStream;
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,7 +23,6 @@ use crate::cli::{DemoArgs, GlobalArgs, ListArgs};
 use crate::config::{Config, ConfigEnv, Paths, UrlAction};
 use crate::emulator::{Emulator, EmulatorConfig, Org};
 use crate::refresh::RefreshOptions;
-use crate::store::{MemoryBackend, SecureStore, StoreLock};
 
 const DEMO_CONFIG: &str = "\
 SSOConfig:
@@ -30,9 +33,10 @@ SSOConfig:
 DefaultSSO: Demo
 AuthWorkflow: pkce
 UrlAction: printurl
+SecureStore: json
 ";
 
-pub async fn run(global: &GlobalArgs, args: &DemoArgs, out: &mut dyn Write) -> Result<()> {
+pub async fn run(global: &GlobalArgs, args: &DemoArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let dir = tempfile::Builder::new().prefix("aws-sso-demo-").tempdir()?;
     let emulator = Emulator::start(EmulatorConfig {
         org: Org::synthetic(args.accounts.max(1), args.roles.max(1), 42),
@@ -50,9 +54,19 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs, out: &mut dyn Write) -> R
         dir.path().display()
     )?;
 
-    let config_file = dir.path().join("config.yaml");
-    std::fs::write(&config_file, DEMO_CONFIG)?;
-    let paths = Paths::new(dir.path().to_path_buf(), config_file);
+    // A home of its own: the picker run below finds config, cache and store in
+    // `<dir>/.aws-sso`, and the person's real files are never touched.
+    let config_dir = dir.path().join(".aws-sso");
+    std::fs::create_dir_all(&config_dir)?;
+    let config_file = config_dir.join("config.yaml");
+    std::fs::write(
+        &config_file,
+        format!(
+            "{DEMO_CONFIG}JsonStore: {}\n",
+            config_dir.join("store.json").display()
+        ),
+    )?;
+    let paths = Paths::new(config_dir.clone(), config_file);
     let env = ConfigEnv {
         home: Some(dir.path().to_path_buf()),
         ..ConfigEnv::default()
@@ -62,10 +76,7 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs, out: &mut dyn Write) -> R
     global.sso = Some("Demo".into());
     let ctx = Context::from_parts(global, paths, config)?;
 
-    let store = SecureStore::new(
-        Box::new(MemoryBackend::new()),
-        StoreLock::in_dir(dir.path(), Duration::from_secs(5)),
-    );
+    let store = super::session::open_store(&ctx)?;
     let auth_env = AuthEnv {
         endpoint_url_sso_oidc: Some(url.clone()),
         endpoint_url_sso: Some(url.clone()),
@@ -115,19 +126,52 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs, out: &mut dyn Write) -> R
         refreshed.stats.throttled,
         refreshed.stats.wall.as_secs_f64()
     )?;
-    super::list::run(
-        &ctx,
-        &ListArgs::default_command(),
-        &cache,
-        Some(expires_at).filter(|&t| t > now()),
-        out,
-    )?;
+    let code = if super::pick::available() && io::stdout().is_terminal() {
+        writeln!(err, "aws-sso demo: opening the picker (Esc leaves)")?;
+        picker(dir.path(), &url, &ctx.global).await?
+    } else {
+        super::list::run(
+            &ctx,
+            &ListArgs::default_command(),
+            &cache,
+            Some(expires_at).filter(|&t| t > now()),
+            out,
+        )?;
+        ExitCode::SUCCESS
+    };
     if args.keep {
         let kept = dir.keep();
         writeln!(err, "aws-sso demo: kept {}", kept.display())?;
     }
     emulator.shutdown().await;
-    Ok(())
+    Ok(code)
+}
+
+/// Run plain `aws-sso` (the picker) as the person would, against the demo organisation,
+/// while this process keeps the emulator up. Its exit status becomes ours.
+async fn picker(home: &std::path::Path, url: &str, global: &GlobalArgs) -> Result<ExitCode> {
+    let exe = std::env::current_exe().context("finding the aws-sso binary")?;
+    let mut cmd = tokio::process::Command::new(exe);
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("AWS_") {
+            cmd.env_remove(&key);
+        }
+    }
+    if let Some(theme) = &global.theme {
+        cmd.arg("--theme").arg(theme);
+    }
+    cmd.env("HOME", home)
+        .env_remove("XDG_CONFIG_HOME")
+        .env("AWS_ENDPOINT_URL_SSO", url)
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", url)
+        .env("AWS_ENDPOINT_URL_STS", url)
+        .env("AWS_ENDPOINT_URL_SIGNIN", url);
+    let status = cmd.status().await.context("starting the picker")?;
+    Ok(match status.code() {
+        Some(0) => ExitCode::SUCCESS,
+        Some(c) => ExitCode::from(u8::try_from(c).unwrap_or(1)),
+        None => ExitCode::from(130),
+    })
 }
 
 /// Plays the person at the browser: follows the authorize URL to the loopback callback.

@@ -43,7 +43,8 @@ pub fn run_clear(ctx: Option<&Context>, args: &EvalArgs, out: &mut dyn Write) ->
     Ok(())
 }
 
-pub async fn run(ctx: &Context, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
+/// The statements `eval` prints (and records the role in History).
+pub async fn exports(ctx: &Context, args: &EvalArgs) -> Result<String> {
     let shell = dialect(args.shell.as_deref())?;
     let query = if args.refresh {
         let arn = std::env::var("AWS_SSO_ROLE_ARN")
@@ -81,8 +82,23 @@ pub async fn run(ctx: &Context, args: &EvalArgs, out: &mut dyn Write) -> Result<
         .into_iter()
         .map(|(k, v)| EnvChange::set(k, v))
         .collect();
-    out.write_all(shell::render(shell, &changes).as_bytes())?;
-    out.flush()?;
+    let text = shell::render(shell, &changes);
     roles::record(ctx, Some(cache), &provider.fetched(), Some(&id))?;
+    Ok(text)
+}
+
+pub async fn run(ctx: &Context, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
+    let text = exports(ctx, args).await?;
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
     Ok(())
+}
+
+/// What `eval --arn <role>` prints, for the picker's "copy the exports".
+pub async fn exports_text(ctx: &Context, role: &crate::cli::RoleFlags) -> Result<String> {
+    let args = EvalArgs {
+        role: role.clone(),
+        ..EvalArgs::default()
+    };
+    exports(ctx, &args).await
 }

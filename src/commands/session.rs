@@ -13,16 +13,26 @@ use crate::auth::{AccessToken, AuthEnv, AuthSettings, Authenticator, TokenMode};
 use crate::aws::{RetrySettings, SsoClients};
 use crate::cache::Cache;
 use crate::refresh::{Progress, RefreshError, RefreshOptions, TokenSource};
-use crate::store::{SecureStore, StoreOptions, TerminalPassword};
+use crate::store::{EnvPassword, PasswordSource, SecureStore, StoreOptions, TerminalPassword};
 use crate::sync::{self, SyncOutcome};
 
 /// Open the configured secure store (or auto-pick one, saying which).
 pub fn open_store(ctx: &Context) -> Result<SecureStore> {
+    open_store_with(ctx, Arc::new(TerminalPassword))
+}
+
+/// The store without a terminal prompt: the file store unlocks only with
+/// `$AWS_SSO_FILE_PASSWORD` (for work started while the picker owns the terminal).
+pub fn open_store_quietly(ctx: &Context) -> Result<SecureStore> {
+    open_store_with(ctx, Arc::new(EnvPassword))
+}
+
+fn open_store_with(ctx: &Context, password: Arc<dyn PasswordSource>) -> Result<SecureStore> {
     let mut options = StoreOptions::new(&ctx.paths.config_dir);
     options.secure_store = ctx.config.secure_store.map(|k| k.as_str().to_string());
     options.json_store = Some(ctx.config.json_store.clone());
     options.secret_service_collection = Some(ctx.config.secret_service_collection.clone());
-    let (store, selection) = SecureStore::open(&options, Arc::new(TerminalPassword))?;
+    let (store, selection) = SecureStore::open(&options, password)?;
     if selection.auto_picked {
         tracing::info!("using secure store: {}", selection.kind.as_str());
         for skipped in &selection.skipped {
@@ -132,16 +142,9 @@ impl Progress for Bar {
     }
 }
 
-/// Refresh the selected instance's role cache now.
-pub async fn refresh_cache(
-    ctx: &Context,
-    auth: &Authenticator,
-    token: AccessToken,
-    mode: TokenMode,
-    cache: &mut Cache,
-    threads: Option<usize>,
-) -> Result<SyncOutcome> {
-    let opts = RefreshOptions {
+/// The refresh engine's options from config.yaml (`Threads`, `MaxRetry`, `MaxBackoff`).
+pub fn refresh_options(ctx: &Context, threads: Option<usize>) -> RefreshOptions {
+    RefreshOptions {
         concurrency: threads
             .or(ctx.legacy.threads)
             .unwrap_or_else(|| usize::try_from(ctx.config.threads.max(1)).unwrap_or(5)),
@@ -154,11 +157,23 @@ pub async fn refresh_cache(
             ..RefreshOptions::default().retry
         },
         ..RefreshOptions::default()
-    };
-    refresh_cache_with(ctx, auth, token, mode, cache, opts).await
+    }
 }
 
-/// [`refresh_cache`] with explicit engine options (the demo's emulator has no 20 req/s quota).
+/// Refresh the selected instance's role cache now.
+pub async fn refresh_cache(
+    ctx: &Context,
+    auth: &Authenticator,
+    token: AccessToken,
+    mode: TokenMode,
+    cache: &mut Cache,
+    threads: Option<usize>,
+) -> Result<SyncOutcome> {
+    refresh_cache_with(ctx, auth, token, mode, cache, refresh_options(ctx, threads)).await
+}
+
+/// [`refresh_cache`] with explicit engine options (the demo's emulator has no 20 req/s quota)
+/// and a progress bar on stderr.
 pub async fn refresh_cache_with(
     ctx: &Context,
     auth: &Authenticator,
@@ -167,24 +182,39 @@ pub async fn refresh_cache_with(
     cache: &mut Cache,
     opts: RefreshOptions,
 ) -> Result<SyncOutcome> {
+    let bar = Bar::new();
+    let result = refresh_cache_with_progress(ctx, auth, token, mode, cache, opts, &bar).await;
+    bar.0.finish_and_clear();
+    result
+}
+
+/// The refresh itself, reporting to `progress` (the picker passes its own: no bar may draw
+/// over it).
+pub async fn refresh_cache_with_progress(
+    ctx: &Context,
+    auth: &Authenticator,
+    token: AccessToken,
+    mode: TokenMode,
+    cache: &mut Cache,
+    opts: RefreshOptions,
+    progress: &dyn Progress,
+) -> Result<SyncOutcome> {
     let tokens = AuthTokens {
         auth,
         mode,
         current: Mutex::new(token),
     };
-    let bar = Bar::new();
     let result = sync::refresh_instance(
         &ctx.config,
         &ctx.instance,
         cache,
         &auth.clients().portal,
         &tokens,
-        &bar,
+        progress,
         &opts,
         now(),
     )
     .await;
-    bar.0.finish_and_clear();
     let outcome =
         result.with_context(|| format!("refreshing roles of SSO instance '{}'", ctx.instance))?;
     tracing::debug!(

@@ -173,6 +173,9 @@ fn build(value: &Value, file: &Path, ctx: &LoadCtx) -> Result<Config, Issue> {
             .list("ListFields")?
             .unwrap_or_else(|| DEFAULT_LIST_FIELDS.iter().map(|s| s.to_string()).collect()),
         env_var_tags: f.list("EnvVarTags")?.unwrap_or_default(),
+        // aws-sso extensions (aws-sso-cli ignores them).
+        theme: f.string("Theme")?.unwrap_or_else(|| "dark".into()),
+        key_bindings: f.string_map("KeyBindings")?.unwrap_or_default(),
     };
     f.finish();
     validate::apply_deprecations(&mut config, &legacy);

@@ -152,6 +152,10 @@ pub struct Config {
     pub prompt_colors: PromptColors,
     pub list_fields: Vec<String>,
     pub env_var_tags: Vec<String>,
+    /// aws-sso extension: the picker's theme (built-in name, user theme or path).
+    pub theme: String,
+    /// aws-sso extension: picker action name -> keys (`"ctrl-o, f5"`, `none`).
+    pub key_bindings: BTreeMap<String, String>,
 }
 
 /// `OnePassword` settings for `SecureStore: 1password`.

@@ -52,7 +52,7 @@ impl ClipboardHold {
 /// Whether an X11 or Wayland display can be reached; without one arboard would only fail
 /// (after a connection timeout), so we go straight to OSC 52.
 #[cfg(all(unix, not(target_os = "macos")))]
-pub(super) fn display_reason() -> Option<&'static str> {
+pub(crate) fn display_reason() -> Option<&'static str> {
     let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
     if set("DISPLAY") || set("WAYLAND_DISPLAY") {
         None
@@ -62,19 +62,24 @@ pub(super) fn display_reason() -> Option<&'static str> {
 }
 
 #[cfg(not(all(unix, not(target_os = "macos"))))]
-pub(super) fn display_reason() -> Option<&'static str> {
+pub(crate) fn display_reason() -> Option<&'static str> {
     None
 }
 
 /// Puts `url` on the system clipboard. Errors are arboard's message (never the URL).
 pub(super) fn copy(url: &str) -> Result<ClipboardHold, String> {
+    copy_for(url, CLIPBOARD_HOLD)
+}
+
+/// [`copy`], serving for up to `hold`.
+pub(crate) fn copy_for(url: &str, hold: Duration) -> Result<ClipboardHold, String> {
     let mut clipboard = arboard::Clipboard::new().map_err(|e| e.to_string())?;
     set(&mut clipboard, url, None).map_err(|e| e.to_string())?;
     let url = url.to_owned();
     let server = std::thread::Builder::new()
         .name("urlaction-clipboard".into())
         .spawn(move || {
-            let deadline = std::time::Instant::now() + CLIPBOARD_HOLD;
+            let deadline = std::time::Instant::now() + hold;
             // Re-asserting ownership and waiting keeps the selection alive for readers.
             if let Err(e) = set(&mut clipboard, &url, Some(deadline)) {
                 tracing::debug!(error = %e, "clipboard: stopped serving");

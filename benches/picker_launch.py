@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Benchmark: the picker as a person meets it, the real release binary in a pty.
+
+For each size it writes a synthetic cache.json (the generator of list_100k.py) into a
+throw-away HOME, then runs `aws-sso eval` in a pseudo-terminal and measures:
+
+* launch -> first frame: from spawn until the first frame that shows the role counter
+  (`/<total>`), read from the pty;
+* peak RSS of the whole picker process (wait4's ru_maxrss), after typing a query and
+  pressing Esc;
+* fzf on the same lines: `aws-sso list --csv` output piped into `fzf --filter <query>`
+  (when fzf is installed), time per query, against our in-process results-complete time
+  from `cargo bench --bench picker` (reported separately), and fzf's own launch.
+
+Goals (issue #9): first frame <= 30 ms at 10,000 roles and <= 120 ms at 100,000; peak RSS
+<= 64 MB at 100,000.
+
+Usage: python3 benches/picker_launch.py [--sizes 10000,100000] [--runs 10]
+"""
+import argparse
+import json
+import os
+import pty
+import re
+import select
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from list_100k import ROOT, synthetic_cache  # noqa: E402
+
+
+def home_with(roles):
+    home = tempfile.mkdtemp(prefix="aws-sso-picker-bench-")
+    cfg = os.path.join(home, ".aws-sso")
+    os.makedirs(cfg)
+    accounts = roles // 10
+    with open(os.path.join(cfg, "cache.json"), "w") as f:
+        json.dump(synthetic_cache(accounts, 10), f)
+    with open(os.path.join(cfg, "config.yaml"), "w") as f:
+        f.write("SSOConfig:\n  Default:\n    SSORegion: us-east-1\n"
+                "    StartUrl: https://d-0000000000.awsapps.com/start\n"
+                f"SecureStore: json\nJsonStore: {cfg}/store.json\nCacheRefresh: 0\n")
+    return home
+
+
+def env_for(home):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(HOME=home, TERM="xterm-256color", SHELL="/bin/bash", NO_COLOR="1")
+    return env
+
+
+def one_run(exe, home, total, query="prodadm"):
+    """Spawn in a pty; return (seconds to first frame, peak RSS in MB)."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(exe, [exe, "eval", "--shell", "bash"], env_for(home))
+    start = time.perf_counter()
+    os.set_blocking(fd, False)
+    seen = b""
+    first = None
+    marker = f"/{total}".encode()
+    deadline = start + 20
+    while time.perf_counter() < deadline:
+        r, _, _ = select.select([fd], [], [], 0.05)
+        if r:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:
+                break
+            if first is None and marker in seen:
+                first = time.perf_counter() - start
+                break
+    # Type a query (the matcher's memory at work), then leave.
+    for c in query:
+        os.write(fd, c.encode())
+        time.sleep(0.01)
+    time.sleep(0.3)
+    os.write(fd, b"\x1b")
+    _, status, usage = os.wait4(pid, 0)
+    os.close(fd)
+    return first, usage.ru_maxrss / 1024.0
+
+
+def fzf_times(exe, home, queries, runs):
+    fzf = shutil.which("fzf")
+    if not fzf:
+        return None
+    lines = subprocess.run([exe, "list", "--csv"], env=env_for(home), capture_output=True, check=True).stdout
+    out = {}
+    for q in queries:
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            subprocess.run([fzf, "--filter", q], input=lines, capture_output=True)
+            times.append(time.perf_counter() - t)
+        out[q] = statistics.median(times)
+    return out, len(lines.splitlines())
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--runs", type=int, default=10)
+    args = ap.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    exe = os.path.join(ROOT, "target", "release", "aws-sso")
+    print("| roles | first frame median | p90 | max | peak RSS max |")
+    print("|---|---|---|---|---|")
+    homes = {}
+    for size in [int(s) for s in args.sizes.split(",")]:
+        home = home_with(size)
+        homes[size] = home
+        one_run(exe, home, size)  # warm the page cache and write cache.bin
+        firsts, rss = [], []
+        for _ in range(args.runs):
+            f, m = one_run(exe, home, size)
+            if f is None:
+                sys.exit(f"no first frame at {size} roles")
+            firsts.append(f * 1000)
+            rss.append(m)
+        firsts.sort()
+        p90 = firsts[min(len(firsts) - 1, int(len(firsts) * 0.9))]
+        print(f"| {size:,} | {statistics.median(firsts):.1f} ms | {p90:.1f} ms | {max(firsts):.1f} ms | {max(rss):.1f} MB |")
+    big = max(homes)
+    res = fzf_times(exe, homes[big], ["p", "prod", "prodadm", "prod adm pay"], 5)
+    if res is None:
+        print("\nfzf not installed: no side-by-side (apt-get install fzf)")
+    else:
+        times, n = res
+        print(f"\nfzf --filter over the same {n:,} `list --csv` lines (median of 5, whole process):")
+        for q, t in times.items():
+            print(f"  {q!r}: {t * 1000:.1f} ms")
+    for home in homes.values():
+        shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

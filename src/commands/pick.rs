@@ -1,0 +1,277 @@
+//! Opening the picker from the command line: when `aws-sso` runs bare on a terminal, or
+//! `eval`/`exec`/`console`/`credentials` get no role. The picker returns a role; the caller
+//! then fills the role flags with its ARN and runs the very same command code as
+//! `--arn` would. Also the [`PickerBackend`] the picker uses for refresh, login and copies.
+
+use std::io::{self, IsTerminal, Write};
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context as _, Result};
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::context::{Context, now};
+use super::session::{authenticator, refresh_cache_with_progress};
+use crate::auth::{LoginOptions, LoginOutcome, TokenMode};
+use crate::catalog::ListField;
+use crate::cli::RoleFlags;
+use crate::clipboard;
+use crate::logging;
+use crate::refresh::NoProgress;
+use crate::roster::{self, PickRole, Roster};
+use crate::tui::app::{self, PickerInput};
+use crate::tui::backend::{BackendResult, Copyable, Delivered, PickerBackend, Refreshed};
+use crate::tui::keymap::Keymap;
+use crate::tui::state::{Choice, Launch, Outcome, Settings};
+use crate::tui::terminal;
+use crate::tui::theme::Theme;
+
+/// The person left the picker without choosing (exit status 130, nothing on stdout).
+#[derive(Debug, thiserror::Error)]
+#[error("cancelled")]
+pub struct Cancelled;
+
+/// A picker can be shown: a terminal to draw on and a person at it (stdin is a terminal; a
+/// captured stdout is fine, that is `eval "$(aws-sso eval)"`).
+pub fn available() -> bool {
+    io::stdin().is_terminal() && terminal::available()
+}
+
+/// The role chosen, as the flags that select it, and what to do with it.
+pub struct Picked {
+    pub flags: RoleFlags,
+    pub profile: String,
+    pub instance: String,
+    pub choice: Choice,
+}
+
+fn instances(ctx: &Context) -> Vec<String> {
+    // The selected instance first, then the other configured ones that have cached roles.
+    let mut out = vec![ctx.instance.clone()];
+    out.extend(
+        ctx.config
+            .sso_config
+            .keys()
+            .filter(|k| **k != ctx.instance)
+            .cloned(),
+    );
+    out
+}
+
+fn fields(ctx: &Context) -> Result<Vec<ListField>> {
+    ctx.config
+        .list_fields
+        .iter()
+        .map(|f| f.trim().parse::<ListField>().map_err(anyhow::Error::from))
+        .collect::<Result<Vec<_>>>()
+        .with_context(|| format!("ListFields in {}", ctx.config_file().display()))
+}
+
+fn build_roster(ctx: &Context, cache: &crate::cache::Cache) -> Result<Roster> {
+    let names = instances(ctx);
+    let present: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .filter(|n| cache.instance(n).is_some())
+        .collect();
+    Ok(roster::build(cache, &ctx.config, &present, now())?)
+}
+
+/// The SSO session's expiry, read once from the store without asking for a password (a
+/// locked store just leaves the countdown unknown).
+fn session_expiry(ctx: &Context) -> Option<i64> {
+    let store = super::session::open_store_quietly(ctx).ok()?;
+    store
+        .token(&ctx.instance)
+        .ok()
+        .flatten()
+        .map(|t| t.expires_at)
+        .filter(|e| *e > 0)
+}
+
+/// Show the picker and wait for a role. `Err(Cancelled)` when the person backs out.
+pub fn choose(ctx: &Context, launch: Launch) -> Result<Picked> {
+    let cache = ctx.load_cache()?;
+    let roster = build_roster(ctx, &cache)?;
+    let theme_name = ctx
+        .global
+        .theme
+        .clone()
+        .unwrap_or_else(|| ctx.config.theme.clone());
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = Theme::load(&theme_name, &ctx.paths.config_dir, no_color)?;
+    let keymap = Keymap::with_overrides(&ctx.config.key_bindings)
+        .with_context(|| format!("KeyBindings in {}", ctx.config_file().display()))?;
+    let session_expires = session_expiry(ctx);
+    let settings = Settings {
+        launch,
+        fields: fields(ctx)?,
+        instances: roster.instances.clone(),
+        first_tag: ctx.config.first_tag.clone(),
+        account_primary_tag: ctx.config.account_primary_tag.clone(),
+    };
+    let refresh_on_start = ctx.cache_expired(&cache) && session_expires.is_some_and(|e| e > now());
+    let input = PickerInput {
+        settings,
+        instance: ctx.instance.clone(),
+        roster,
+        session_expires,
+        full_text_search: ctx.config.full_text_search,
+        theme,
+        keymap,
+        refresh_on_start,
+    };
+    let backend = Arc::new(Backend {
+        ctx: Arc::new(ctx.clone()),
+    });
+    // Log lines would scribble over the picker: hold them until it is gone.
+    let _quiet = logging::hold();
+    let rt = super::runtime()?;
+    let outcome = rt.block_on(app::run(input, backend))?;
+    drop(rt);
+    match outcome {
+        Outcome::Cancelled => Err(Cancelled.into()),
+        Outcome::Chosen { role, choice } => Ok(Picked {
+            flags: RoleFlags {
+                arn: Some(role.arn.to_string()),
+                ..RoleFlags::default()
+            },
+            profile: role.profile.to_string(),
+            instance: role.sso.to_string(),
+            choice,
+        }),
+    }
+}
+
+/// The picker's link to the domain, through the same functions the commands use.
+struct Backend {
+    ctx: Arc<Context>,
+}
+
+/// Collects what a login wants shown (URL, device code) and sends it to the picker line by
+/// line.
+struct LineSink {
+    tx: UnboundedSender<String>,
+    partial: Mutex<String>,
+}
+
+impl Write for LineSink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut partial = self.partial.lock().unwrap_or_else(|p| p.into_inner());
+        partial.push_str(&String::from_utf8_lossy(buf));
+        while let Some(i) = partial.find('\n') {
+            let line: String = partial.drain(..=i).collect();
+            let line = line.trim_end().to_string();
+            if !line.is_empty() {
+                let _ = self.tx.send(line);
+            }
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl PickerBackend for Backend {
+    fn refresh(&self) -> BoxFuture<'static, BackendResult<Refreshed>> {
+        let ctx = Arc::clone(&self.ctx);
+        async move {
+            let store = open_store_for_ui(&ctx)?;
+            let auth = authenticator(&ctx, store).await;
+            let mut sink = io::sink();
+            let token = auth
+                .access_token(TokenMode::NonInteractive, &mut sink)
+                .await
+                .map_err(|e| format!("{e} (Ctrl-L logs in)"))?;
+            let session_expires = Some(token.expires_at());
+            let mut cache = ctx.load_cache().map_err(|e| format!("{e:#}"))?;
+            let opts = super::session::refresh_options(&ctx, None);
+            let outcome = refresh_cache_with_progress(
+                &ctx,
+                &auth,
+                token,
+                TokenMode::NonInteractive,
+                &mut cache,
+                opts,
+                &NoProgress,
+            )
+            .await
+            .map_err(|e| format!("{e:#}"))?;
+            let roster = build_roster(&ctx, &cache).map_err(|e| format!("{e:#}"))?;
+            Ok(Refreshed {
+                roster,
+                session_expires,
+                summary: format!(
+                    "refreshed {} roles: {} added, {} deleted",
+                    outcome.roles,
+                    outcome.diff.added.len(),
+                    outcome.diff.deleted.len()
+                ),
+            })
+        }
+        .boxed()
+    }
+
+    fn login(&self, show: UnboundedSender<String>) -> BoxFuture<'static, BackendResult<i64>> {
+        let ctx = Arc::clone(&self.ctx);
+        async move {
+            let store = open_store_for_ui(&ctx)?;
+            let auth = authenticator(&ctx, store).await;
+            let mut sink = LineSink {
+                tx: show,
+                partial: Mutex::new(String::new()),
+            };
+            let opts = LoginOptions {
+                force: false,
+                workflow: None,
+                url_action: None,
+            };
+            match auth
+                .login(&opts, &mut sink)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                LoginOutcome::LoggedIn { expires_at, .. }
+                | LoginOutcome::AlreadyLoggedIn { expires_at } => Ok(expires_at),
+            }
+        }
+        .boxed()
+    }
+
+    fn copy(&self, role: PickRole, what: Copyable) -> BoxFuture<'static, BackendResult<Delivered>> {
+        let ctx = Arc::clone(&self.ctx);
+        async move {
+            let text = match what {
+                Copyable::Arn => role.arn.to_string(),
+                Copyable::Profile => role.profile.to_string(),
+                Copyable::Exports => super::eval::exports_text(&ctx, &role_flags(&role))
+                    .await
+                    .map_err(|e| format!("{e:#}"))?,
+                Copyable::ConsoleUrl => super::console::url_text(&ctx, &role_flags(&role))
+                    .await
+                    .map_err(|e| format!("{e:#}"))?,
+            };
+            match clipboard::copy(&text).map_err(|e| e.to_string())? {
+                clipboard::Copied::System => Ok(Delivered::Clipboard),
+                clipboard::Copied::Osc52(seq) => Ok(Delivered::Osc52(seq)),
+            }
+        }
+        .boxed()
+    }
+}
+
+fn role_flags(role: &PickRole) -> RoleFlags {
+    RoleFlags {
+        arn: Some(role.arn.to_string()),
+        ..RoleFlags::default()
+    }
+}
+
+/// The store for work started from inside the picker: a password prompt can't be answered
+/// there, so a store that needs one says how to unlock it instead.
+fn open_store_for_ui(ctx: &Context) -> BackendResult<crate::store::SecureStore> {
+    super::session::open_store_quietly(ctx)
+        .map_err(|e| format!("{e:#} (set AWS_SSO_FILE_PASSWORD, or choose the role with Enter)"))
+}

@@ -1,0 +1,113 @@
+//! Modal layers over the list: the `?` help (generated from the active keymap), the action
+//! menu of plain `aws-sso`, and the login box showing the URL and device code.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::tui::keymap::Keymap;
+use crate::tui::state::{MENU, State};
+use crate::tui::theme::Theme;
+
+/// A box of `w`x`h` centred in `area` (shrunk to fit).
+fn centred(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn boxed<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focused)
+        .title(Span::styled(format!(" {title} "), theme.title))
+}
+
+pub fn help(frame: &mut Frame<'_>, area: Rect, theme: &Theme, keymap: &Keymap) {
+    let mut lines = vec![
+        Line::from(Span::styled(
+            "Type to search every field and tag. key:value filters (env:prod, role:Admin),",
+            theme.help_text,
+        )),
+        Line::from(Span::styled(
+            "!term excludes, 'term is exact; paste an ARN, profile or account id to jump.",
+            theme.help_text,
+        )),
+        Line::from(""),
+    ];
+    for (keys, action) in keymap.bindings() {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{keys:>18}  "), theme.help_key),
+            Span::styled(action.description(), theme.help_text),
+        ]));
+    }
+    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let rect = centred(area, 84, h);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(boxed("Keys (any key closes)", theme))
+            .style(theme.menu),
+        rect,
+    );
+}
+
+pub fn menu(frame: &mut Frame<'_>, area: Rect, state: &State, selected: usize, theme: &Theme) {
+    let mut lines = Vec::new();
+    if let Some(role) = &state.selected {
+        lines.push(Line::from(Span::styled(role.arn.to_string(), theme.muted)));
+    }
+    for (i, item) in MENU.iter().enumerate() {
+        let style = if i == selected {
+            theme.menu_selected
+        } else {
+            theme.menu
+        };
+        let marker = if i == selected {
+            theme.selected_symbol()
+        } else {
+            "  "
+        };
+        lines.push(Line::from(Span::styled(
+            format!("{marker}{} {}", i + 1, item.label()),
+            style,
+        )));
+    }
+    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let rect = centred(area, 64, h);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(boxed("What now?", theme))
+            .style(theme.menu),
+        rect,
+    );
+}
+
+pub fn login(frame: &mut Frame<'_>, area: Rect, lines: &[String], theme: &Theme) {
+    let mut text: Vec<Line<'_>> = lines
+        .iter()
+        .map(|l| Line::from(Span::styled(l.clone(), theme.help_text)))
+        .collect();
+    text.push(Line::from(""));
+    text.push(Line::from(Span::styled(
+        "Waiting for the browser… (Esc hides this box)",
+        theme.muted,
+    )));
+    let h = u16::try_from(text.len() + 4).unwrap_or(u16::MAX);
+    let rect = centred(area, area.width.saturating_sub(4).max(40), h);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: false })
+            .block(boxed("Log in", theme))
+            .style(theme.menu),
+        rect,
+    );
+}

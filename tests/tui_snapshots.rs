@@ -1,0 +1,271 @@
+//! Every screen of the picker drawn into ratatui's `TestBackend` and kept as insta snapshots
+//! that include the styles (the buffer's Debug form lists each style run), so a change in
+//! layout, text or colour shows up in review. The rows come from the real matcher.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_sso::cache::{Tags, Text};
+use aws_sso::catalog::ListField;
+use aws_sso::matcher::{MatchOptions, Matcher};
+use aws_sso::roster::PickRole;
+use aws_sso::tui::app::display_fields;
+use aws_sso::tui::keymap::Keymap;
+use aws_sso::tui::state::{Launch, Msg, Overlay, Recent, Refresh, Settings, State};
+use aws_sso::tui::theme::Theme;
+use aws_sso::tui::update::update;
+use aws_sso::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const NOW: i64 = 1_800_000_000;
+
+fn role(account: u64, alias: &str, name: &str, env: &str, expires_in: i64) -> PickRole {
+    let mut tags = Tags::new();
+    tags.insert("env", env);
+    tags.insert("team", "platform");
+    PickRole {
+        sso: Text::new("Default"),
+        arn: Text::new(&format!("arn:aws:iam::{account:012}:role/{name}")),
+        account_id: account,
+        account_alias: Text::new(alias),
+        account_name: Text::new(&format!("{alias} account")),
+        email: Text::new(&format!("{alias}@example.com")),
+        role_name: Text::new(name),
+        profile: Text::new(&format!("{alias}:{name}")),
+        region: Text::new("eu-west-1"),
+        via: Text::new(""),
+        tags,
+        expires: if expires_in > 0 { NOW + expires_in } else { 0 },
+        last_used: None,
+    }
+}
+
+fn roles() -> Vec<PickRole> {
+    let mut out = Vec::new();
+    for (i, (alias, env)) in [
+        ("prod-web", "prod"),
+        ("prod-data", "prod"),
+        ("staging", "staging"),
+        ("sandbox", "dev"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (j, name) in ["AdministratorAccess", "ReadOnly", "PowerUser"]
+            .iter()
+            .enumerate()
+        {
+            let expires = if (i + j) % 3 == 0 {
+                3_000 + 100 * i as i64
+            } else {
+                0
+            };
+            out.push(role(100_000_000_000 + i as u64, alias, name, env, expires));
+        }
+    }
+    out[0].last_used = Some(NOW - 700);
+    out
+}
+
+fn settings(launch: Launch) -> Settings {
+    Settings {
+        launch,
+        fields: vec![
+            ListField::AccountIdPad,
+            ListField::AccountAlias,
+            ListField::RoleName,
+            ListField::Profile,
+            ListField::Expires,
+        ],
+        instances: vec!["Default".into()],
+        first_tag: "env".into(),
+        account_primary_tag: vec!["AccountName".into(), "AccountAlias".into()],
+    }
+}
+
+/// The picker for `roles` with `query` typed, after the matcher finished.
+struct Screen {
+    state: State,
+    matcher: Matcher,
+    fields: Vec<ListField>,
+}
+
+fn wait(m: &mut Matcher) -> aws_sso::matcher::MatchStatus {
+    loop {
+        let s = m.tick(10);
+        if m.is_idle() && !s.running {
+            return s;
+        }
+    }
+}
+
+fn screen(roles: Vec<PickRole>, query: &str, launch: Launch) -> Screen {
+    let settings = settings(launch);
+    let fields = display_fields(&settings);
+    let mut matcher = Matcher::new(
+        MatchOptions {
+            fields: fields.clone(),
+            full_text_search: true,
+            threads: Some(1),
+        },
+        Arc::new(|| {}),
+    );
+    let injector = matcher.injector();
+    for r in roles {
+        injector.push(r);
+    }
+    drop(injector);
+    let mut state = State::new(settings, "Default".into(), NOW);
+    state.session_expires = Some(NOW + 8 * 3600 - 75);
+    state.recent = vec![Recent {
+        label: "prod-web:AdministratorAccess".into(),
+        arn: "arn:aws:iam::100000000000:role/AdministratorAccess".into(),
+        used_at: NOW - 700,
+    }];
+    matcher.set_query(query);
+    for c in query.chars() {
+        state.input.insert(c);
+    }
+    let status = wait(&mut matcher);
+    update(&mut state, Msg::Matched(status));
+    state.selected = matcher.get(state.cursor).cloned();
+    Screen {
+        state,
+        matcher,
+        fields,
+    }
+}
+
+fn render(s: &mut Screen, w: u16, h: u16, theme: &Theme) -> String {
+    let keymap = Keymap::with_overrides(&BTreeMap::new()).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let areas = aws_sso::tui::layout::areas(ratatui::layout::Rect::new(0, 0, w, h), s.state.panes);
+    s.state.list_height = areas.list_rows();
+    let rows = s.matcher.rows(
+        s.state.offset..s.state.offset + u32::from(s.state.list_height),
+        NOW,
+    );
+    terminal
+        .draw(|f| view::draw(f, &s.state, &rows, &s.fields, theme, &keymap))
+        .unwrap();
+    format!("{:?}", terminal.backend().buffer())
+}
+
+fn dark() -> Theme {
+    let dir = tempfile::tempdir().unwrap();
+    Theme::load("dark", dir.path(), false).unwrap()
+}
+
+#[test]
+fn full_list_with_panes_beside() {
+    let mut s = screen(roles(), "", Launch::Eval);
+    insta::assert_snapshot!(render(&mut s, 120, 24, &dark()));
+}
+
+#[test]
+fn filtered_with_highlights_and_a_tag_filter() {
+    let mut s = screen(roles(), "env:prod adm", Launch::Eval);
+    assert_eq!(
+        s.state.matches.matched, 6,
+        "env:prod narrows to the two prod accounts"
+    );
+    let best: Vec<String> = s
+        .matcher
+        .rows(0..2, NOW)
+        .iter()
+        .map(|r| r.role.role_name.to_string())
+        .collect();
+    assert_eq!(
+        best,
+        ["AdministratorAccess", "AdministratorAccess"],
+        "admin ranks first"
+    );
+    insta::assert_snapshot!(render(&mut s, 120, 24, &dark()));
+}
+
+#[test]
+fn no_match() {
+    let mut s = screen(roles(), "zzzz", Launch::Eval);
+    assert_eq!(s.state.matches.matched, 0);
+    insta::assert_snapshot!(render(&mut s, 100, 20, &dark()));
+}
+
+#[test]
+fn empty_cache_without_a_session() {
+    let mut s = screen(Vec::new(), "", Launch::Eval);
+    s.state.session_expires = None;
+    insta::assert_snapshot!(render(&mut s, 100, 20, &dark()));
+}
+
+#[test]
+fn loading_and_refresh_streaming_in() {
+    let mut s = screen(Vec::new(), "", Launch::Eval);
+    s.state.refresh = Refresh::Running;
+    insta::assert_snapshot!("loading", render(&mut s, 100, 20, &dark()));
+    // The first roles of a refresh have arrived, more are coming.
+    let mut s = screen(roles().into_iter().take(4).collect(), "", Launch::Eval);
+    s.state.refresh = Refresh::Running;
+    s.state.matches.running = true;
+    insta::assert_snapshot!("streaming", render(&mut s, 100, 20, &dark()));
+}
+
+#[test]
+fn session_expired() {
+    let mut s = screen(roles(), "", Launch::Eval);
+    s.state.session_expires = Some(NOW - 10);
+    insta::assert_snapshot!(render(&mut s, 120, 24, &dark()));
+}
+
+#[test]
+fn help_overlay() {
+    let mut s = screen(roles(), "", Launch::Eval);
+    s.state.overlay = Overlay::Help;
+    insta::assert_snapshot!(render(&mut s, 120, 40, &dark()));
+}
+
+#[test]
+fn action_menu_of_plain_aws_sso() {
+    let mut s = screen(roles(), "", Launch::Menu);
+    s.state.overlay = Overlay::Menu { selected: 1 };
+    insta::assert_snapshot!(render(&mut s, 100, 24, &dark()));
+}
+
+#[test]
+fn login_box_with_the_device_code() {
+    let mut s = screen(Vec::new(), "", Launch::Eval);
+    s.state.session_expires = None;
+    s.state.overlay = Overlay::Login {
+        lines: vec![
+            "Verify this code in your browser: ABCD-EFGH".into(),
+            "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH".into(),
+        ],
+        done: false,
+    };
+    insta::assert_snapshot!(render(&mut s, 100, 20, &dark()));
+}
+
+#[test]
+fn narrow_terminal_drops_the_panes() {
+    let mut s = screen(roles(), "", Launch::Eval);
+    insta::assert_snapshot!("narrow_60x15", render(&mut s, 60, 15, &dark()));
+    insta::assert_snapshot!("panes_below_80x30", render(&mut s, 80, 30, &dark()));
+}
+
+#[test]
+fn every_builtin_theme_and_no_color() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["dark", "light", "high-contrast"] {
+        let theme = Theme::load(name, dir.path(), false).unwrap();
+        let mut s = screen(roles(), "adm", Launch::Eval);
+        insta::assert_snapshot!(format!("theme_{name}"), render(&mut s, 100, 20, &theme));
+    }
+    let theme = Theme::load("dark", dir.path(), true).unwrap();
+    let mut s = screen(roles(), "adm", Launch::Eval);
+    let shot = render(&mut s, 100, 20, &theme);
+    assert!(
+        !shot.contains("fg: Rgb") && !shot.contains("bg: Rgb"),
+        "NO_COLOR leaves no colour"
+    );
+    insta::assert_snapshot!("theme_no_color", shot);
+}

@@ -1,0 +1,281 @@
+//! The picker end to end: the real binary in a real terminal (tmux), logged in to the
+//! emulator, driven by keystrokes and read back from the screen, the captured stdout, the
+//! exit status, the X clipboard (Xvfb + xclip) and the fake browser's log.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+
+use aws_sso::emulator::{EmulatorConfig, Org};
+use common::emulated::{Setup, setup};
+use common::ok;
+use common::tmux::{self, Tmux};
+
+const EXE: &str = env!("CARGO_BIN_EXE_aws-sso");
+
+fn org() -> EmulatorConfig {
+    EmulatorConfig {
+        org: Org::synthetic(3, 2, 5),
+        ..EmulatorConfig::default()
+    }
+}
+
+/// The environment `Setup::cmd` gives the binary, for the tmux pane.
+fn env_of(s: &Setup) -> Vec<(String, String)> {
+    s.cmd()
+        .get_envs()
+        .filter_map(|(k, v)| Some((k.to_str()?.to_string(), v?.to_str()?.to_string())))
+        .collect()
+}
+
+/// The n-th cached role (ARN, profile), in `list` order.
+fn nth_role(s: &Setup, n: usize) -> (String, String) {
+    let out = ok(s.run(&["list", "--csv", "Arn,Profile"]));
+    let line = out.lines().nth(n).expect("enough roles").to_string();
+    let (arn, profile) = line.split_once(',').unwrap();
+    (arn.to_string(), profile.to_string())
+}
+
+/// Run `args` in a 120x30 pane with stdout to `out`, the exit status to `rc`.
+fn start(s: &Setup, args: &str, extra_env: &[(&str, &str)], w: u16, h: u16) -> Tmux {
+    let mut env = env_of(s);
+    env.extend(
+        extra_env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+    );
+    // The pane makes its own directory for `out` and `rc` and says where (`~/dir`). Plain
+    // `aws-sso` only opens the picker when stdout is the terminal too, so it keeps its stdout.
+    let redirect = if args.is_empty() { "" } else { " > out" };
+    let script = format!("cd \"$T\" && {EXE} {args}{redirect}; echo $? > rc");
+    Tmux::start(
+        &format!(
+            "T=\"$(mktemp -d)\"; echo \"$T\" > {}/dir; {script}",
+            s.home.path().display()
+        ),
+        &env,
+        w,
+        h,
+    )
+}
+
+fn pane_dir(s: &Setup) -> std::path::PathBuf {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Ok(text) = std::fs::read_to_string(s.home.path().join("dir"))
+            && text.ends_with('\n')
+        {
+            return text.trim().into();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the pane never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+fn picker_up(t: &Tmux, total: usize) -> String {
+    t.wait_for("the picker with every role", 20, |screen| {
+        screen.contains(&format!(" {total}/{total}"))
+    })
+}
+
+#[test]
+fn eval_picks_the_typed_role_and_prints_exports_bash_can_source() {
+    if !tmux::available() {
+        return;
+    }
+    let s = setup(org(), "").logged_in();
+    let (arn, profile) = nth_role(&s, 3);
+    let t = start(&s, "eval --shell bash", &[], 120, 30);
+    picker_up(&t, 6);
+    t.type_text(&profile);
+    let screen = t.wait_for("one match", 10, |sc| sc.contains(" 1/6"));
+    assert!(screen.contains(&profile), "{screen}");
+    t.keys(&["Enter"]);
+    let dir = pane_dir(&s);
+    assert_eq!(t.wait_file(&dir.join("rc"), 20), "0\n");
+    let exports = std::fs::read_to_string(dir.join("out")).unwrap();
+    assert!(exports.contains("AWS_SECRET_ACCESS_KEY="), "{exports}");
+    let seen = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source {}/out && echo \"$AWS_SSO_ROLE_ARN|$AWS_SSO_PROFILE\"",
+            dir.display()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&seen.stdout).trim(),
+        format!("{arn}|{profile}")
+    );
+    assert_eq!(
+        t.display("#{alternate_on}"),
+        "0",
+        "the alternate screen was left"
+    );
+}
+
+#[test]
+fn escape_and_ctrl_c_cancel_with_130_and_nothing_on_stdout() {
+    if !tmux::available() {
+        return;
+    }
+    let s = setup(org(), "").logged_in();
+    for key in ["Escape", "C-c"] {
+        let _ = std::fs::remove_file(s.home.path().join("dir"));
+        let t = start(&s, "eval --shell bash", &[], 100, 24);
+        picker_up(&t, 6);
+        t.type_text("adm");
+        t.keys(&[key]);
+        let dir = pane_dir(&s);
+        assert_eq!(t.wait_file(&dir.join("rc"), 20), "130\n", "{key}");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("out")).unwrap(),
+            "",
+            "{key}: stdout stays empty"
+        );
+        assert_eq!(
+            t.display("#{alternate_on}"),
+            "0",
+            "{key}: the alternate screen was left"
+        );
+        let screen = t.screen();
+        assert!(
+            !screen.contains("/6"),
+            "{key}: the picker is gone from the screen:\n{screen}"
+        );
+    }
+}
+
+#[test]
+fn resizing_redraws_the_layout_for_the_new_size() {
+    if !tmux::available() {
+        return;
+    }
+    let s = setup(org(), "").logged_in();
+    let t = start(&s, "eval --shell bash", &[], 140, 30);
+    let wide = picker_up(&t, 6);
+    assert!(
+        wide.contains("Expiry") && wide.contains("History"),
+        "{wide}"
+    );
+    t.resize(60, 15);
+    let narrow = t.wait_for("the narrow layout", 10, |sc| {
+        !sc.contains("Expiry") && sc.contains("/6")
+    });
+    assert!(narrow.lines().all(|l| l.chars().count() <= 60), "{narrow}");
+    t.resize(140, 30);
+    t.wait_for("the panes again", 10, |sc| sc.contains("Expiry"));
+    t.keys(&["Escape"]);
+    assert_eq!(t.wait_file(&pane_dir(&s).join("rc"), 20), "130\n");
+}
+
+#[test]
+fn the_console_opens_through_xdg_open_for_the_chosen_role() {
+    if !tmux::available() {
+        return;
+    }
+    let s = setup(org(), "").logged_in();
+    let (_, profile) = nth_role(&s, 1);
+    let t = start(&s, "console", &[], 120, 30);
+    picker_up(&t, 6);
+    t.type_text(&profile);
+    t.wait_for("one match", 10, |sc| sc.contains(" 1/6"));
+    t.keys(&["Enter"]);
+    assert_eq!(
+        t.wait_file(&pane_dir(&s).join("rc"), 30),
+        "0\n",
+        "{}",
+        t.screen()
+    );
+    let log = std::fs::read_to_string(s.home.path().join("bin/xdg-open.log")).unwrap();
+    let console = log.lines().last().unwrap();
+    assert!(
+        console.contains("Action=login") && console.contains("SigninToken="),
+        "{console}"
+    );
+}
+
+/// An X server of our own for the clipboard test.
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn xvfb() -> Option<Xvfb> {
+    let have = |p: &str| {
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {p}"))
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    assert!(
+        have("Xvfb") && have("xclip"),
+        "Xvfb and xclip are required for the clipboard test: run `bash .ci/setup`"
+    );
+    let display = format!(":{}", 50 + std::process::id() % 400);
+    let child = Command::new("Xvfb")
+        .args([
+            display.as_str(),
+            "-nolisten",
+            "tcp",
+            "-screen",
+            "0",
+            "640x480x24",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let x = Xvfb { child, display };
+    for _ in 0..100 {
+        let up = Command::new("xclip")
+            .args(["-o", "-selection", "clipboard"])
+            .env("DISPLAY", &x.display)
+            .stderr(Stdio::null())
+            .output();
+        // xclip fails with "Error: target STRING not available" once the server is up.
+        if up.is_ok_and(|o| !String::from_utf8_lossy(&o.stderr).contains("Can't open display")) {
+            return Some(x);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    None
+}
+
+#[test]
+fn plain_aws_sso_copies_the_arn_to_the_x_clipboard_from_its_menu() {
+    if !tmux::available() {
+        return;
+    }
+    let Some(x) = xvfb() else { return };
+    let s = setup(org(), "").logged_in();
+    let (arn, profile) = nth_role(&s, 2);
+    let t = start(&s, "", &[("DISPLAY", x.display.as_str())], 120, 30);
+    picker_up(&t, 6);
+    t.type_text(&profile);
+    t.wait_for("one match", 10, |sc| sc.contains(" 1/6"));
+    t.keys(&["Enter"]);
+    t.wait_for("the action menu", 10, |sc| sc.contains("What now?"));
+    t.type_text("6");
+    t.wait_for("the copy", 10, |sc| sc.contains("copied the ARN"));
+    t.keys(&["Escape"]);
+    assert_eq!(t.wait_file(&pane_dir(&s).join("rc"), 20), "130\n");
+    // The picker is gone; the clipboard still holds the ARN.
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .env("DISPLAY", &x.display)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), arn);
+}
