@@ -1,4 +1,5 @@
-//! The managed block of `~/.aws/config` behind `aws-sso setup profiles`: aws-sso-cli's
+//! The managed block of `~/.aws/config` behind `aws-sso setup profiles` (and, with the same
+//! markers and guarantees, of the shell rc files behind `setup completions`): aws-sso-cli's
 //! `# BEGIN_AWS_SSO_CLI[_<instance>]` … `# END_AWS_SSO_CLI[_<instance>]` section, one per SSO
 //! instance. This module owns rendering a block ([`render_block`]), splicing it into a file's
 //! text while leaving every byte outside it alone ([`splice`]), the diff shown for review
@@ -17,7 +18,7 @@ mod update_tests;
 
 pub use error::{AwsConfigError, BlockError};
 pub use render::{Profile, markers, render_block};
-pub use splice::splice;
+pub use splice::{remove, splice, splice_text};
 pub use update::{Update, backup_path};
 
 /// Unified diff of `old` → `new` with 3 lines of context under `--- <label>` /

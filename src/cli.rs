@@ -7,7 +7,8 @@ mod roles;
 use clap::{Args, Parser, Subcommand};
 
 pub use roles::{
-    ConsoleArgs, CredentialsArgs, EvalArgs, ExecArgs, ProcessArgs, RoleFlags, SetupProfilesArgs,
+    ConsoleArgs, CredentialsArgs, EvalArgs, ExecArgs, ProcessArgs, RoleFlags, SetupCompletionsArgs,
+    SetupProfilesArgs,
 };
 
 const ABOUT: &str =
@@ -118,12 +119,15 @@ pub enum Command {
     Console(ConsoleArgs),
     /// Print how long the credentials in this shell ($AWS_SSO_SESSION_EXPIRATION) last
     Time,
-    /// Set up aws-sso: AWS CLI profiles
+    /// Set up aws-sso: AWS CLI profiles, shell helpers and the picker key
     #[command(subcommand)]
     Setup(SetupCommand),
     /// (aws-sso-cli v1 name of `setup profiles`)
     #[command(name = "config-profiles", hide = true)]
     ConfigProfiles(SetupProfilesArgs),
+    /// (aws-sso-cli v1 name of `setup completions`)
+    #[command(hide = true)]
+    Completions(SetupCompletionsArgs),
     /// Run aws-sso against a built-in demo organisation (no AWS account needed)
     Demo(DemoArgs),
     /// Serve a copy on the X11/Wayland clipboard (used by the picker)
@@ -137,6 +141,8 @@ pub enum Command {
 pub enum SetupCommand {
     /// Write a profile for every role into ~/.aws/config (credential_process = aws-sso process)
     Profiles(SetupProfilesArgs),
+    /// Install the picker key binding (ctrl-x ctrl-a), aws-sso-profile and aws-sso-clear
+    Completions(SetupCompletionsArgs),
 }
 
 #[derive(Debug, Clone, Default, Args)]

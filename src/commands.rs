@@ -15,6 +15,7 @@ mod pick;
 mod process;
 mod roles;
 mod session;
+mod setup_completions;
 mod setup_profiles;
 mod tags;
 mod time;
@@ -131,6 +132,10 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
         | Some(Command::ConfigProfiles(args)) => {
             let ctx = Context::load(&cli.global, &cli.legacy, log)?;
             runtime()?.block_on(setup_profiles::run(&ctx, &args, &mut out))?;
+        }
+        Some(Command::Setup(SetupCommand::Completions(args)))
+        | Some(Command::Completions(args)) => {
+            setup_completions::run(&args, &mut out)?;
         }
         Some(Command::Demo(args)) => {
             let code = runtime()?.block_on(demo::run(&cli.global, &args, &mut out))?;

@@ -44,6 +44,7 @@ pub mod refresh;
 pub mod roster;
 pub mod selection;
 pub mod shell;
+pub mod shellrc;
 pub mod store;
 pub mod sync;
 pub mod tui;

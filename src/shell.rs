@@ -179,6 +179,11 @@ impl fmt::Debug for EnvChange {
     }
 }
 
+/// `value` as one word in `shell`'s syntax, read back byte for byte.
+pub fn quote_word(shell: Shell, value: &str) -> String {
+    quote::word(shell, value)
+}
+
 /// Render the changes, one statement per line, in the order given (the caller sorts). A `Set`
 /// with an empty value renders as an unset, as aws-sso-cli does.
 ///

@@ -20,14 +20,6 @@ fn org() -> EmulatorConfig {
     }
 }
 
-/// The environment `Setup::cmd` gives the binary, for the tmux pane.
-fn env_of(s: &Setup) -> Vec<(String, String)> {
-    s.cmd()
-        .get_envs()
-        .filter_map(|(k, v)| Some((k.to_str()?.to_string(), v?.to_str()?.to_string())))
-        .collect()
-}
-
 /// The n-th cached role (ARN, profile), in `list` order.
 fn nth_role(s: &Setup, n: usize) -> (String, String) {
     let out = ok(s.run(&["list", "--csv", "Arn,Profile"]));
@@ -38,7 +30,7 @@ fn nth_role(s: &Setup, n: usize) -> (String, String) {
 
 /// Run `args` in a 120x30 pane with stdout to `out`, the exit status to `rc`.
 fn start(s: &Setup, args: &str, extra_env: &[(&str, &str)], w: u16, h: u16) -> Tmux {
-    let mut env = env_of(s);
+    let mut env = s.env();
     env.extend(
         extra_env
             .iter()

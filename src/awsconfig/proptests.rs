@@ -200,4 +200,17 @@ proptest! {
         let again = splice(&out, case.instance, &block).unwrap();
         prop_assert_eq!(again, out);
     }
+
+    #[test]
+    fn remove_undoes_an_append_and_leaves_the_rest(case in case()) {
+        let block = block(case.instance);
+        let out = splice_text(&case.text, case.instance, &block).unwrap();
+        let removed = remove(&out, case.instance).unwrap();
+        if !case.had_block && (case.text.is_empty() || case.text.ends_with('\n')) {
+            prop_assert_eq!(&removed, &case.text);
+        }
+        let (parts, begins, _) = cut(&removed, case.instance);
+        prop_assert!(parts.is_none() && begins == 0, "block left in {:?}", removed);
+        prop_assert_eq!(remove(&removed, case.instance).unwrap(), removed.clone());
+    }
 }

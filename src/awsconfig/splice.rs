@@ -42,13 +42,45 @@ fn lines(text: &str) -> Vec<Line<'_>> {
 /// [`render_block`](super::render_block)), or append it when there is none. The block gets
 /// CRLF line endings when most lines outside it already have them.
 pub fn splice(existing: &str, instance: &str, block: &str) -> Result<String, BlockError> {
+    splice_checked(existing, instance, block, true)
+}
+
+/// [`splice`] for files that are not INI (shell rc files): the same markers and the same
+/// byte-for-byte guarantee, without botocore's section rules.
+pub fn splice_text(existing: &str, instance: &str, block: &str) -> Result<String, BlockError> {
+    splice_checked(existing, instance, block, false)
+}
+
+/// `existing` without `instance`'s block (BEGIN through END); unchanged when it has none.
+/// Undoes an append by [`splice`] on a file that ended in a line break, byte for byte.
+pub fn remove(existing: &str, instance: &str) -> Result<String, BlockError> {
+    check_instance(instance)?;
+    let (begin, end) = markers(instance);
+    let all = lines(existing);
+    let Some((b, e)) = find_block(&all, &begin, &end)? else {
+        return Ok(existing.to_owned());
+    };
+    let mut out = String::with_capacity(existing.len());
+    all[..b].iter().for_each(|l| out.push_str(l.text));
+    all[e + 1..].iter().for_each(|l| out.push_str(l.text));
+    Ok(out)
+}
+
+fn splice_checked(
+    existing: &str,
+    instance: &str,
+    block: &str,
+    ini: bool,
+) -> Result<String, BlockError> {
     check_instance(instance)?;
     let (begin, end) = markers(instance);
     let block = normalize_block(instance, &begin, &end, block)?;
     let all = lines(existing);
     let range = find_block(&all, &begin, &end)?;
     let outside = |i: usize| range.is_none_or(|(b, e)| i < b || i > e);
-    check_sections(&all, &outside, &block)?;
+    if ini {
+        check_sections(&all, &outside, &block)?;
+    }
 
     let (crlf, lf) = all.iter().enumerate().filter(|(i, _)| outside(*i)).fold(
         (0usize, 0usize),

@@ -27,12 +27,19 @@ pub struct Update {
 impl Update {
     /// Read `path` (a missing file counts as empty) and splice `instance`'s `block` into it.
     pub fn plan(path: &Path, instance: &str, block: &str) -> Result<Update, AwsConfigError> {
+        Update::plan_with(path, |old| splice(old, instance, block))
+    }
+
+    /// Read `path` (a missing file counts as empty) and compute its new text with `edit`;
+    /// for files that are not AWS config files (shell rc files, fish scripts).
+    pub fn plan_with(
+        path: &Path,
+        edit: impl FnOnce(&str) -> Result<String, super::BlockError>,
+    ) -> Result<Update, AwsConfigError> {
         let old = read_text(path)?;
-        let new = splice(old.as_deref().unwrap_or(""), instance, block).map_err(|source| {
-            AwsConfigError::Block {
-                path: path.to_path_buf(),
-                source,
-            }
+        let new = edit(old.as_deref().unwrap_or("")).map_err(|source| AwsConfigError::Block {
+            path: path.to_path_buf(),
+            source,
         })?;
         Ok(Update {
             path: path.to_path_buf(),

@@ -148,3 +148,29 @@ pub struct SetupProfilesArgs {
     #[arg(long = "open", hide = true, value_name = "ACTION")]
     pub open: Option<String>,
 }
+
+#[derive(Debug, Clone, Default, Args)]
+#[command(group = clap::ArgGroup::new("mode").required(true).args(["source", "install", "uninstall"]))]
+pub struct SetupCompletionsArgs {
+    /// Print the helpers for `eval "$(aws-sso setup completions --source)"` (fish: `| source`)
+    #[arg(long)]
+    pub source: bool,
+    /// Install the picker key binding, aws-sso-profile and aws-sso-clear into your shell's files
+    #[arg(short = 'I', long)]
+    pub install: bool,
+    /// Remove them again (only aws-sso's marked block is touched)
+    #[arg(short = 'U', long)]
+    pub uninstall: bool,
+    /// Shell: bash, zsh or fish [default: from $SHELL]
+    #[arg(long, value_name = "SHELL")]
+    pub shell: Option<String>,
+    /// File to change instead of ~/.bash_profile or ~/.zshrc (fish: instead of conf.d/aws-sso.fish)
+    #[arg(long = "shell-script", value_name = "FILE")]
+    pub shell_script: Option<std::path::PathBuf>,
+    /// Key sequence that opens the picker, like "ctrl-x ctrl-a" or "alt-s"
+    #[arg(long, value_name = "KEYS", default_value = crate::shellrc::DEFAULT_KEY)]
+    pub key: String,
+    /// Write without asking
+    #[arg(long)]
+    pub force: bool,
+}

@@ -109,6 +109,18 @@ pub fn update(
     out: &mut dyn Write,
 ) -> Result<bool> {
     let update = Update::plan(path, &ctx.instance, block)?;
+    confirm_and_apply(&update, confirm, "aws-sso setup profiles --force", out)
+}
+
+/// Show, confirm and apply a planned update; `force` names the command that writes without
+/// asking, for the error off a terminal. Returns whether the file was written.
+pub fn confirm_and_apply(
+    update: &Update,
+    confirm: Confirm,
+    force: &str,
+    out: &mut dyn Write,
+) -> Result<bool> {
+    let path = &update.path;
     if update.is_noop() {
         tracing::info!("no changes made to {}", path.display());
         return Ok(false);
@@ -120,7 +132,7 @@ pub fn update(
                 out.write_all(update.diff().as_bytes())?;
             }
             bail!(
-                "not changing {} without confirmation: run `aws-sso setup profiles --force` (or on a terminal)",
+                "not changing {} without confirmation: run `{force}` (or on a terminal)",
                 path.display()
             );
         }

@@ -74,6 +74,18 @@ pub(super) fn unset(shell: Shell, name: &str, out: &mut String) {
     }
 }
 
+/// `value` as one word of `shell` (for scripts that embed a path, like the shell helpers).
+pub(super) fn word(shell: Shell, value: &str) -> String {
+    let mut out = String::new();
+    match shell {
+        Shell::Fish => fish_word(value, &mut out),
+        Shell::PowerShell => powershell_expr(value, &mut out),
+        Shell::Xonsh => python_str(value, &mut out),
+        Shell::Posix => posix_word(value, &mut out),
+    }
+    out
+}
+
 /// POSIX single quotes: nothing inside is special, and a `'` is closed, escaped, reopened.
 fn posix_word(value: &str, out: &mut String) {
     out.push('\'');

@@ -34,6 +34,14 @@ impl Setup {
         cmd
     }
 
+    /// The environment [`Setup::cmd`] gives the binary, for shells and tmux panes.
+    pub fn env(&self) -> Vec<(String, String)> {
+        self.cmd()
+            .get_envs()
+            .filter_map(|(k, v)| Some((k.to_str()?.to_string(), v?.to_str()?.to_string())))
+            .collect()
+    }
+
     pub fn run(&self, args: &[&str]) -> Output {
         self.cmd().args(args).output().expect("run aws-sso")
     }

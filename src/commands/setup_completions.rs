@@ -1,0 +1,76 @@
+//! `aws-sso setup completions` (and v1's `completions`): install, uninstall or print the shell
+//! helpers of [`crate::shellrc`] — the picker key binding, `aws-sso-profile` and
+//! `aws-sso-clear` — for bash, zsh or fish. Each file gets one marked block, shown as a diff
+//! and confirmed on a terminal like `setup profiles`; needs no config and no login.
+
+use std::io::Write;
+
+use anyhow::{Context as _, Result, anyhow};
+
+use super::setup_profiles::{Confirm, binary_path, confirm_and_apply};
+use crate::cli::SetupCompletionsArgs;
+use crate::config::ConfigEnv;
+use crate::shellrc::{self, Helpers, KeySequence, RcShell, Target};
+
+pub fn run(args: &SetupCompletionsArgs, out: &mut dyn Write) -> Result<()> {
+    let shell = match &args.shell {
+        Some(name) => name.parse::<RcShell>()?,
+        None => RcShell::detect(std::env::var("SHELL").ok().as_deref())?,
+    };
+    let key: KeySequence = args.key.parse()?;
+    let helpers = Helpers::new(shell, &binary_path("")?, &key);
+    if args.source {
+        out.write_all(helpers.source().as_bytes())?;
+        return Ok(());
+    }
+    let env = ConfigEnv::from_process();
+    let home = env
+        .home
+        .clone()
+        .ok_or_else(|| anyhow!("cannot tell your home directory: set $HOME"))?;
+    let target = Target {
+        shell,
+        home,
+        xdg_config_home: env.xdg_config_home.clone(),
+        script: args.shell_script.as_ref().map(|p| env.expand(p)),
+    };
+    let confirm = if args.force {
+        Confirm::Never
+    } else {
+        Confirm::Ask { show_diff: false }
+    };
+    let verb = if args.install { "-I" } else { "-U" };
+    let force = format!("aws-sso setup completions {verb} --shell {shell} --force");
+    let mut changed = false;
+    for file in helpers.files(&target) {
+        let update = if args.install {
+            shellrc::plan_install(&file)?
+        } else {
+            shellrc::plan_uninstall(&file.path)?
+        };
+        // A fish file holds nothing but our block, so uninstalling leaves no empty file behind.
+        let remove_file = args.uninstall
+            && shell == RcShell::Fish
+            && update.old.is_some()
+            && update.new.trim().is_empty();
+        if confirm_and_apply(&update, confirm, &force, out)? {
+            changed = true;
+            if remove_file {
+                std::fs::remove_file(&file.path)
+                    .with_context(|| format!("cannot remove the empty {}", file.path.display()))?;
+            }
+        }
+    }
+    if changed {
+        let what = if args.install {
+            format!("the picker is on {key}, aws-sso-profile and aws-sso-clear are ready")
+        } else {
+            "the shell helpers are gone".to_string()
+        };
+        writeln!(
+            out,
+            "{what}: please restart your shell for the changes to take effect"
+        )?;
+    }
+    Ok(())
+}
