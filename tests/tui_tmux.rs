@@ -148,11 +148,11 @@ fn resizing_redraws_the_layout_for_the_new_size() {
     }
     let s = setup(org(), "").logged_in();
     let t = start(&s, "eval --shell bash", &[], 140, 30);
-    let wide = picker_up(&t, 6);
-    assert!(
-        wide.contains("Expiry") && wide.contains("History"),
-        "{wide}"
-    );
+    picker_up(&t, 6);
+    // The whole first frame (tmux may show it half-drawn for a moment).
+    t.wait_for("the panes beside the list", 10, |sc| {
+        sc.contains("Expiry") && sc.contains("History")
+    });
     t.resize(60, 15);
     let narrow = t.wait_for("the narrow layout", 10, |sc| {
         !sc.contains("Expiry") && sc.contains("/6")
@@ -182,12 +182,21 @@ fn the_console_opens_through_xdg_open_for_the_chosen_role() {
         "{}",
         t.screen()
     );
-    let log = std::fs::read_to_string(s.home.path().join("bin/xdg-open.log")).unwrap();
-    let console = log.lines().last().unwrap();
-    assert!(
-        console.contains("Action=login") && console.contains("SigninToken="),
-        "{console}"
-    );
+    // The browser is started detached, so its log line may come just after aws-sso exits.
+    let log_path = s.home.path().join("bin/xdg-open.log");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let console = loop {
+        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        if let Some(line) = log.lines().find(|l| l.contains("Action=login")) {
+            break line.to_string();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the console was never opened: {log}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(console.contains("SigninToken="), "{console}");
 }
 
 /// An X server of our own for the clipboard test.
