@@ -128,19 +128,17 @@ impl RoleInjector {
     }
 }
 
-/// Column 0: the searchable values, displayed fields first (so highlight offsets are known),
-/// then the others and the tag values, one space between.
+/// Column 0: the searchable values, one space between: the fields, then the tag values that
+/// do not just repeat one of them (aws-sso-cli's default tags copy the account id, alias,
+/// email and role name; matching them twice only costs time).
 fn text_haystack(role: &PickRole, fields: &[ListField]) -> String {
-    let mut s = String::with_capacity(160);
-    for f in fields {
-        if !s.is_empty() {
-            s.push(' ');
-        }
-        s.push_str(&role.field(*f, 0));
-    }
+    let texts: Vec<_> = fields.iter().map(|f| role.field(*f, 0)).collect();
+    let mut s = texts.join(" ");
     for (_, v) in role.tags.iter() {
-        s.push(' ');
-        s.push_str(v);
+        if !texts.iter().any(|t| t.as_ref() == v) {
+            s.push(' ');
+            s.push_str(v);
+        }
     }
     s
 }
@@ -302,61 +300,62 @@ impl Matcher {
         let count = snap.matched_item_count();
         let (start, end) = (range.start.min(count), range.end.min(count));
         let pattern = snap.pattern().column_pattern(0);
-        let mut indices = Vec::new();
         let mut out = Vec::with_capacity((end - start) as usize);
         for (n, item) in snap.matched_items(start..end).enumerate() {
-            indices.clear();
-            if !self.columns.text.is_empty() {
-                let _ = pattern.indices(
-                    item.matcher_columns[0].slice(..),
-                    &mut self.highlighter,
-                    &mut indices,
-                );
-                indices.sort_unstable();
-                indices.dedup();
-            }
             out.push(MatchedRow {
                 position: start + n as u32,
                 role: item.data,
-                highlights: highlights(item.data, &self.fields, &indices, now),
+                highlights: highlights(
+                    item.data,
+                    &self.fields,
+                    pattern,
+                    &mut self.highlighter,
+                    now,
+                ),
             });
         }
         out
     }
 }
 
-/// Split haystack char indices into per-displayed-field ranges. Displayed searchable fields
-/// come first in the haystack, one space apart, in display order.
+/// Matched characters per displayed field. Each positive atom is matched against each
+/// displayed field on its own: nucleo's indices over the whole haystack may land on a hidden
+/// copy of a value (a tag repeating the role name, the email), which would show no highlight
+/// at all on a row that plainly matches.
 fn highlights(
     role: &PickRole,
     fields: &[ListField],
-    indices: &[u32],
+    pattern: &nucleo::pattern::Pattern,
+    matcher: &mut nucleo::Matcher,
     now: i64,
 ) -> Vec<Vec<Range<usize>>> {
-    let mut out = Vec::with_capacity(fields.len());
-    let mut offset = 0usize;
-    for f in fields {
-        if !searchable(*f) {
-            out.push(Vec::new());
-            continue;
-        }
-        let len = role.field(*f, now).chars().count();
-        let mut ranges: Vec<Range<usize>> = Vec::new();
-        for &i in indices {
-            let i = i as usize;
-            if i < offset || i >= offset + len {
-                continue;
+    let mut buf = Vec::new();
+    let mut indices: Vec<u32> = Vec::new();
+    fields
+        .iter()
+        .map(|f| {
+            if !searchable(*f) || pattern.atoms.is_empty() {
+                return Vec::new();
             }
-            let local = i - offset;
-            match ranges.last_mut() {
-                Some(r) if r.end == local => r.end += 1,
-                _ => ranges.push(local..local + 1),
+            let text = role.field(*f, now);
+            let hay = nucleo::Utf32Str::new(&text, &mut buf);
+            indices.clear();
+            for atom in pattern.atoms.iter().filter(|a| !a.negative) {
+                atom.indices(hay, matcher, &mut indices);
             }
-        }
-        out.push(ranges);
-        offset += len + 1;
-    }
-    out
+            indices.sort_unstable();
+            indices.dedup();
+            let mut ranges: Vec<Range<usize>> = Vec::new();
+            for &i in &indices {
+                let i = i as usize;
+                match ranges.last_mut() {
+                    Some(r) if r.end == i => r.end += 1,
+                    _ => ranges.push(i..i + 1),
+                }
+            }
+            ranges
+        })
+        .collect()
 }
 
 #[cfg(test)]

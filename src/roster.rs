@@ -44,6 +44,9 @@ impl PickRole {
             ListField::AccountAlias => self.account_alias.as_str().into(),
             ListField::DefaultRegion => self.region.as_str().into(),
             ListField::EmailAddress => self.email.as_str().into(),
+            // `list` says "Expired" for roles never fetched, as aws-sso-cli does; in the picker
+            // a column of those would hide the few roles that do have credentials.
+            ListField::Expires if self.expires == 0 => Cow::Borrowed(""),
             ListField::Expires => expires_text(self.expires, now).into(),
             ListField::ExpiresEpoch => (if self.expires > now { self.expires } else { 0 })
                 .to_string()

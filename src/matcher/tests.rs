@@ -188,3 +188,41 @@ fn restart_takes_the_new_roles_and_drops_old_injectors() {
     );
     assert_eq!(m.position_of("arn:aws:iam::000000000009:role/Old"), None);
 }
+
+#[test]
+fn highlights_of_a_multi_word_query_show_in_the_displayed_fields() {
+    let mut r = role(
+        475493290519,
+        "acme-prod-edge",
+        "DatabaseAdministrator",
+        "prod",
+    );
+    // Tags that repeat displayed values, as aws-sso-cli's default tags do.
+    r.tags.insert("AccountAlias", "acme-prod-edge");
+    r.tags.insert("AccountID", "475493290519");
+    r.tags.insert("Role", "DatabaseAdministrator");
+    r.tags.insert("Email", "aws+prod-edge@example.com");
+    let mut m = Matcher::new(
+        MatchOptions {
+            fields: vec![
+                ListField::AccountIdPad,
+                ListField::AccountAlias,
+                ListField::RoleName,
+                ListField::Profile,
+                ListField::Expires,
+            ],
+            full_text_search: true,
+            threads: Some(1),
+        },
+        Arc::new(|| {}),
+    );
+    m.injector().push(r);
+    m.set_query("prod data admin");
+    assert_eq!(settle(&mut m).matched, 1);
+    let rows = m.rows(0..1, 0);
+    let hl = &rows[0].highlights;
+    assert_eq!(hl[1], vec![5..9], "alias 'prod'");
+    assert_eq!(hl[2], vec![0..4, 8..13], "role 'Data…Admin'");
+    assert!(!hl[3].is_empty(), "profile: {hl:?}");
+    assert!(hl[0].is_empty() && hl[4].is_empty(), "{hl:?}");
+}

@@ -90,7 +90,11 @@ fn profiles_follow_profile_format_unless_explicit_and_fields_read_like_list() {
     assert_eq!(read.profile.as_str(), "explicit-read");
     assert_eq!(admin.field(ListField::AccountIdPad, 0), "000000000001");
     assert_eq!(admin.field(ListField::DefaultRegion, 0), "eu-west-1");
-    assert_eq!(admin.field(ListField::Expires, 0), "Expired");
+    // Never fetched: blank in the picker (`list` says "Expired"); fetched and lapsed: Expired.
+    assert_eq!(admin.field(ListField::Expires, 0), "");
+    let mut lapsed = admin.clone();
+    lapsed.expires = 100;
+    assert_eq!(lapsed.field(ListField::Expires, 200), "Expired");
     assert_eq!(admin.tags.get("env"), Some("prod"));
 }
 
