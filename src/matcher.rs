@@ -109,9 +109,7 @@ impl RoleInjector {
         {
             let mut keys = self.index.keys.write().unwrap_or_else(|p| p.into_inner());
             for (k, _) in role.tags.iter() {
-                if !keys.contains(k) {
-                    keys.insert(query::facet_key(k));
-                }
+                keys.insert(query::facet_key(k));
             }
         }
         if !role.profile.is_empty() {

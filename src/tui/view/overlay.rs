@@ -47,14 +47,15 @@ pub fn help(frame: &mut Frame<'_>, area: Rect, theme: &Theme, keymap: &Keymap) {
             Span::styled(action.description(), theme.help_text),
         ]));
     }
-    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let rect = centred(area, 84, h);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(boxed("Keys (any key closes)", theme))
-            .style(theme.menu),
-        rect,
+    let h = lines.len() + 2;
+    popup(
+        frame,
+        area,
+        84,
+        h,
+        "Keys (any key closes)",
+        Paragraph::new(lines),
+        theme,
     );
 }
 
@@ -79,14 +80,15 @@ pub fn menu(frame: &mut Frame<'_>, area: Rect, state: &State, selected: usize, t
             style,
         )));
     }
-    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let rect = centred(area, 64, h);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(boxed("What now?", theme))
-            .style(theme.menu),
-        rect,
+    let h = lines.len() + 2;
+    popup(
+        frame,
+        area,
+        64,
+        h,
+        "What now?",
+        Paragraph::new(lines),
+        theme,
     );
 }
 
@@ -100,14 +102,23 @@ pub fn login(frame: &mut Frame<'_>, area: Rect, lines: &[String], theme: &Theme)
         "Waiting for the browser… (Esc hides this box)",
         theme.muted,
     )));
-    let h = u16::try_from(text.len() + 4).unwrap_or(u16::MAX);
-    let rect = centred(area, area.width.saturating_sub(4).max(40), h);
+    let h = text.len() + 4;
+    let w = area.width.saturating_sub(4).max(40);
+    let body = Paragraph::new(text).wrap(Wrap { trim: false });
+    popup(frame, area, w, h, "Log in", body, theme);
+}
+
+/// A boxed `body` of `w`×`h` cells centred over whatever is below it.
+fn popup(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    w: u16,
+    h: usize,
+    title: &str,
+    body: Paragraph<'_>,
+    theme: &Theme,
+) {
+    let rect = centred(area, w, u16::try_from(h).unwrap_or(u16::MAX));
     frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(text)
-            .wrap(Wrap { trim: false })
-            .block(boxed("Log in", theme))
-            .style(theme.menu),
-        rect,
-    );
+    frame.render_widget(body.block(boxed(title, theme)).style(theme.menu), rect);
 }
