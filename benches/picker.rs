@@ -125,12 +125,14 @@ fn main() {
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         let mut frame_ms = Vec::new();
         let mut complete_ms = Vec::new();
+        let detail = std::env::var_os("PICKER_BENCH_DETAIL").is_some();
+        let mut worst: BTreeMap<(usize, usize), (f64, f64)> = BTreeMap::new();
         for round in 0..5 {
-            for q in queries {
+            for (qi, q) in queries.iter().enumerate() {
                 let mut state = State::new(settings.clone(), "Default".into(), 0);
                 matcher.set_query("");
                 while !matcher.is_idle() || matcher.tick(10).running {}
-                for c in q.chars() {
+                for (ci, c) in q.chars().enumerate() {
                     let start = Instant::now();
                     let key = match keymap.resolve(&crossterm::event::KeyEvent::from(
                         crossterm::event::KeyCode::Char(c),
@@ -167,10 +169,23 @@ fn main() {
                         }
                     }
                     if round > 0 {
+                        let complete = start.elapsed().as_secs_f64() * 1000.0;
                         frame_ms.push(frame);
-                        complete_ms.push(start.elapsed().as_secs_f64() * 1000.0);
+                        complete_ms.push(complete);
+                        let w = worst.entry((qi, ci)).or_default();
+                        w.0 = w.0.max(frame);
+                        w.1 = w.1.max(complete);
                     }
                 }
+            }
+        }
+        if detail {
+            for ((qi, ci), (f, c)) in &worst {
+                eprintln!(
+                    "{total} {:?} +{:?}: frame {f:.2} complete {c:.2}",
+                    queries[*qi],
+                    queries[*qi].chars().nth(*ci).unwrap()
+                );
             }
         }
         frame_ms.sort_by(f64::total_cmp);

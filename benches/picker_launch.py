@@ -18,6 +18,7 @@ Goals (issue #9): first frame <= 30 ms at 10,000 roles and <= 120 ms at 100,000;
 Usage: python3 benches/picker_launch.py [--sizes 10000,100000] [--runs 10]
 """
 import argparse
+import fcntl
 import json
 import os
 import pty
@@ -25,9 +26,11 @@ import re
 import select
 import shutil
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -55,33 +58,56 @@ def env_for(home):
 
 
 def one_run(exe, home, total, query="prodadm"):
-    """Spawn in a pty; return (seconds to first frame, peak RSS in MB)."""
+    """Spawn in a pty; return (seconds to the first frame, peak RSS in MB).
+
+    The first frame is the first one with a role counter (`<matched>/<total>`; the picker
+    draws a screenful of roles before the rest are in the matcher). Later frames are diffs
+    (ratatui writes only changed cells), so the pty stream cannot tell when the count is
+    complete; the in-process bench measures that.
+    """
     pid, fd = pty.fork()
     if pid == 0:
+        # A pty starts at 0x0: give it the size of a normal terminal window first.
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         os.execve(exe, [exe, "eval", "--shell", "bash"], env_for(home))
     start = time.perf_counter()
     os.set_blocking(fd, False)
     seen = b""
     first = None
-    marker = f"/{total}".encode()
+    counter = re.compile(rb"\d+/\d+")
     deadline = start + 20
     while time.perf_counter() < deadline:
-        r, _, _ = select.select([fd], [], [], 0.05)
+        r, _, _ = select.select([fd], [], [], 0.005)
         if r:
             try:
                 seen += os.read(fd, 65536)
             except OSError:
                 break
-            if first is None and marker in seen:
+            if counter.search(seen):
                 first = time.perf_counter() - start
                 break
-    # Type a query (the matcher's memory at work), then leave.
+    # Type a query (the matcher's memory at work), then leave. Keep reading the pty all
+    # along: a full pty buffer would block the picker's writes and it would never see Esc.
+    def drain(seconds):
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            r, _, _ = select.select([fd], [], [], 0.005)
+            if r:
+                try:
+                    os.read(fd, 65536)
+                except OSError:
+                    return
+
     for c in query:
         os.write(fd, c.encode())
-        time.sleep(0.01)
-    time.sleep(0.3)
+        drain(0.01)
+    drain(0.3)
     os.write(fd, b"\x1b")
-    _, status, usage = os.wait4(pid, 0)
+    while True:
+        done, _, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            break
+        drain(0.01)
     os.close(fd)
     return first, usage.ru_maxrss / 1024.0
 

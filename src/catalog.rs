@@ -68,6 +68,51 @@ pub fn profile_names<E: std::fmt::Display>(
     failed.map_or(Ok(names), Err)
 }
 
+/// [`profile_names`] through `cache.profiles` (see [`crate::cache::profile_index`]): the names
+/// come from the index when it is current for this cache.json, instance and template and
+/// names every role; otherwise they are rendered and, when `may_index` (the cache was read
+/// without problems), the index is written for next time.
+pub fn profile_names_indexed<E: std::fmt::Display>(
+    cache_path: &std::path::Path,
+    instance: &str,
+    template: &str,
+    roles: &[FlatRole<'_>],
+    render: impl Fn(&serde_json::Value) -> Result<String, E>,
+    now: i64,
+    may_index: bool,
+) -> Result<Vec<String>, CatalogError> {
+    use crate::cache::profile_index;
+    if let Some(body) = profile_index::read_current(cache_path, instance, template) {
+        // ARN → profile, borrowed from the file's text.
+        let index: Option<hashbrown::HashMap<&str, &str, foldhash::fast::RandomState>> =
+            profile_index::pairs(&body)
+                .map(|p| p.map(|(profile, arn)| (arn, profile)))
+                .collect();
+        if let Some(index) = index.filter(|i| i.len() == roles.len()) {
+            let names: Option<Vec<String>> = roles
+                .iter()
+                .map(|r| index.get(r.arn()).map(|p| (*p).to_owned()))
+                .collect();
+            if let Some(names) = names {
+                return Ok(names);
+            }
+        }
+    }
+    let names = profile_names(roles, render, now)?;
+    if may_index {
+        profile_index::write(
+            cache_path,
+            instance,
+            template,
+            names
+                .iter()
+                .map(String::as_str)
+                .zip(roles.iter().map(|r| r.arn())),
+        );
+    }
+    Ok(names)
+}
+
 /// What `aws-sso list` was asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListQuery {

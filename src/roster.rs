@@ -91,7 +91,15 @@ pub fn build(
         };
         roster.instances.push((*name).to_string());
         let flat = catalog::instance_roles(name, instance);
-        let profiles = catalog::profile_names(&flat, |v| template.render(v), now)?;
+        let profiles = catalog::profile_names_indexed(
+            cache.path(),
+            name,
+            &config.profile_format,
+            &flat,
+            |v| template.render(v),
+            now,
+            cache.problem.is_none(),
+        )?;
         let sso = Text::new(name);
         for (role, profile) in flat.iter().zip(profiles) {
             let mut tags = role.tags().clone();

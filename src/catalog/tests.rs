@@ -95,3 +95,47 @@ fn list_sorts_filters_and_renumbers() {
     // Stable sort: equal keys keep their order even when reversed.
     assert_eq!(rows, [["0", "000000000222:Admin"], ["1", "explicit"]]);
 }
+
+#[test]
+fn indexed_names_are_rendered_once_then_read_from_the_index_until_the_cache_changes() {
+    use std::cell::Cell;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.json");
+    std::fs::write(&path, "{}").unwrap();
+    let c = cache();
+    let roles = instance_roles("Default", &c.sso["Default"]);
+    let renders = Cell::new(0);
+    let counting = |v: &serde_json::Value| {
+        renders.set(renders.get() + 1);
+        render(v)
+    };
+    let tpl = "{{ .AccountIdPad }}:{{ .RoleName }}";
+    let first = profile_names_indexed(&path, "Default", tpl, &roles, counting, 0, true).unwrap();
+    assert_eq!(
+        first,
+        ["000000000222:Admin", "explicit", "000001111111:Admin"]
+    );
+    assert_eq!(renders.get(), 2, "the explicit profile is not rendered");
+    let again = profile_names_indexed(&path, "Default", tpl, &roles, counting, 0, true).unwrap();
+    assert_eq!(again, first);
+    assert_eq!(renders.get(), 2, "second call is served by the index");
+    // Another template or another instance does not use it.
+    profile_names_indexed(
+        &path,
+        "Default",
+        "{{ .RoleName }}x",
+        &roles,
+        counting,
+        0,
+        false,
+    )
+    .unwrap();
+    assert_eq!(renders.get(), 4);
+    // cache.json rewritten: the index is stale and the names are rendered again.
+    std::fs::write(&path, "{ }").unwrap();
+    profile_names_indexed(&path, "Default", tpl, &roles, counting, 0, false).unwrap();
+    assert_eq!(renders.get(), 6);
+    // A problem cache (may_index false) never writes one.
+    profile_names_indexed(&path, "Default", tpl, &roles, counting, 0, false).unwrap();
+    assert_eq!(renders.get(), 8);
+}

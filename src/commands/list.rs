@@ -78,7 +78,15 @@ pub fn run(
     let roles = catalog::instance_roles(&ctx.instance, instance);
     let profiles = if query.needs_profiles() {
         let template = ProfileFormat::compile(&ctx.config.profile_format)?;
-        catalog::profile_names(&roles, |v| template.render(v), now)?
+        catalog::profile_names_indexed(
+            &ctx.paths.cache_file,
+            &ctx.instance,
+            &ctx.config.profile_format,
+            &roles,
+            |v| template.render(v),
+            now,
+            cache.problem.is_none(),
+        )?
     } else {
         Vec::new()
     };
