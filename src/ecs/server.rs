@@ -295,7 +295,7 @@ async fn respond(
         remote = %remote,
         code = reply.status,
         method = %parts.method,
-        path = parts.uri.path(),
+        path = %parts.uri.path(),
         time = ?started.elapsed(),
         "ECS request"
     );
