@@ -2,10 +2,15 @@
 //! fallbacks, the legacy v1 flags it still meets in old `~/.aws/config` files, and one
 //! argument struct per subcommand. Parsing only: [`crate::commands`] resolves and runs.
 
+mod ecs;
 mod roles;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use ecs::{
+    EcsCommand, EcsDockerCommand, EcsLoadArgs, EcsServerArgs, EcsServerFlag, EcsUnloadArgs,
+    SetupEcsAuthArgs, SetupEcsCommand, SetupEcsSslArgs,
+};
 pub use roles::{
     ConsoleArgs, CredentialsArgs, EvalArgs, ExecArgs, ProcessArgs, RoleFlags, SetupCompletionsArgs,
     SetupProfilesArgs,
@@ -119,9 +124,12 @@ pub enum Command {
     Console(ConsoleArgs),
     /// Print how long the credentials in this shell ($AWS_SSO_SESSION_EXPIRATION) last
     Time,
-    /// Set up aws-sso: AWS CLI profiles, shell helpers and the picker key
+    /// Set up aws-sso: AWS CLI profiles, shell helpers, the picker key, the ECS server
     #[command(subcommand)]
     Setup(SetupCommand),
+    /// Serve role credentials to containers and SDKs (AWS_CONTAINER_CREDENTIALS_FULL_URI)
+    #[command(subcommand)]
+    Ecs(EcsCommand),
     /// (aws-sso-cli v1 name of `setup profiles`)
     #[command(name = "config-profiles", hide = true)]
     ConfigProfiles(SetupProfilesArgs),
@@ -143,6 +151,9 @@ pub enum SetupCommand {
     Profiles(SetupProfilesArgs),
     /// Install the picker key binding (ctrl-x ctrl-a), aws-sso-profile and aws-sso-clear
     Completions(SetupCompletionsArgs),
+    /// Configure the ECS server: bearer token (auth) and TLS certificate (ssl)
+    #[command(subcommand)]
+    Ecs(SetupEcsCommand),
 }
 
 #[derive(Debug, Clone, Default, Args)]

@@ -6,6 +6,8 @@ mod console;
 mod context;
 mod credentials;
 mod demo;
+mod ecs_client;
+mod ecs_server;
 mod eval;
 mod exec;
 mod list;
@@ -16,6 +18,7 @@ mod process;
 mod roles;
 mod session;
 mod setup_completions;
+mod setup_ecs;
 mod setup_profiles;
 mod tags;
 mod time;
@@ -29,8 +32,8 @@ use anyhow::Result;
 pub use context::Context;
 
 use crate::cli::{
-    Cli, Command, ConsoleArgs, CredentialsArgs, EvalArgs, ExecArgs, ListArgs, RoleFlags,
-    SetupCommand,
+    Cli, Command, ConsoleArgs, CredentialsArgs, EcsCommand, EvalArgs, ExecArgs, ListArgs,
+    RoleFlags, SetupCommand, SetupEcsCommand,
 };
 use crate::logging;
 use crate::tui::state::{Choice, Launch};
@@ -137,6 +140,15 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
         | Some(Command::Completions(args)) => {
             setup_completions::run(&args, &mut out)?;
         }
+        Some(Command::Setup(SetupCommand::Ecs(SetupEcsCommand::Auth(args)))) => {
+            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            setup_ecs::auth(&ctx, &args, &mut out)?;
+        }
+        Some(Command::Setup(SetupCommand::Ecs(SetupEcsCommand::Ssl(args)))) => {
+            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            setup_ecs::ssl(&ctx, &args, &mut out)?;
+        }
+        Some(Command::Ecs(cmd)) => run_ecs(&cli.global, &cli.legacy, log, cmd, &mut out)?,
         Some(Command::Demo(args)) => {
             let code = runtime()?.block_on(demo::run(&cli.global, &args, &mut out))?;
             out.flush()?;
@@ -153,6 +165,52 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `aws-sso ecs …`.
+fn run_ecs(
+    global: &crate::cli::GlobalArgs,
+    legacy: &crate::cli::LegacyArgs,
+    log: &logging::LogHandle,
+    cmd: EcsCommand,
+    out: &mut dyn Write,
+) -> Result<()> {
+    // The client commands other than `load` work without config.yaml (no token, no TLS).
+    let optional_ctx = || {
+        Context::load(global, legacy, log)
+            .inspect_err(|e| tracing::debug!("no config for the ECS client: {e:#}"))
+            .ok()
+    };
+    match cmd {
+        EcsCommand::Server(args) => {
+            let ctx = match Context::load(global, legacy, log) {
+                Ok(ctx) => Some(ctx),
+                Err(e) if args.docker => {
+                    tracing::debug!("ecs server --docker without config: {e:#}");
+                    None
+                }
+                Err(e) => return Err(e),
+            };
+            // The server runs until the process exits: its renewal provider borrows the
+            // context for 'static.
+            let ctx: Option<&'static Context> = ctx.map(|c| &*Box::leak(Box::new(c)));
+            runtime()?.block_on(ecs_server::run(ctx, &args))
+        }
+        EcsCommand::Load(args) => {
+            let ctx = Context::load(global, legacy, log)?;
+            runtime()?.block_on(ecs_client::load(&ctx, &args))
+        }
+        EcsCommand::Unload(args) => {
+            runtime()?.block_on(ecs_client::unload(optional_ctx().as_ref(), &args))
+        }
+        EcsCommand::List(flag) => {
+            runtime()?.block_on(ecs_client::list(optional_ctx().as_ref(), &flag, out))
+        }
+        EcsCommand::Profile(flag) => {
+            runtime()?.block_on(ecs_client::profile(optional_ctx().as_ref(), &flag, out))
+        }
+        EcsCommand::Docker(_) => ecs_server::docker(),
+    }
 }
 
 /// No role flags (nor, with `fallback`, the variables of an aws-sso shell), and a terminal to

@@ -108,6 +108,11 @@ impl<'a> Provider<'a> {
         }
     }
 
+    /// The SSO instance this provider fetches for.
+    pub fn instance(&self) -> &'a str {
+        self.instance
+    }
+
     pub fn store(&self) -> &Arc<SecureStore> {
         &self.store
     }

@@ -13,6 +13,8 @@
 //!   - [`store`]: the secure store (OS keyrings, encrypted file, json) behind one trait.
 //!   - [`aws`], [`auth`], [`refresh`], [`ratelimit`], [`urlaction`]: talking to AWS;
 //!     [`sync`] brings an instance's cached catalog up to date.
+//!   - [`ecs`]: the ECS credential server (slots, renewal, HTTP/TLS/unix-socket serving)
+//!     and its client.
 //!   - [`emulator`]: an IAM Identity Center / OIDC / STS emulator on 127.0.0.1 for tests and
 //!     the demo.
 //!   - [`fsutil`]: atomic, permission-aware file writes.
@@ -33,6 +35,7 @@ pub mod config;
 pub mod console;
 pub mod credentials;
 pub mod credfile;
+pub mod ecs;
 pub mod emulator;
 pub mod format;
 pub mod fsutil;

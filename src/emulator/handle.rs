@@ -63,6 +63,12 @@ impl EmulatorHandle {
         self.shared.limits.inject(op, fault, times);
     }
 
+    /// From now on every call of `op` waits `latency` (on top of the configured latency)
+    /// before it is handled: makes a slow operation to race against.
+    pub fn set_latency(&self, op: Operation, latency: Duration) {
+        self.shared.limits.set_op_latency(op, latency);
+    }
+
     /// Injected faults for `op` not yet served.
     pub fn pending_faults(&self, op: Operation) -> usize {
         self.shared.limits.pending_faults(op)

@@ -98,6 +98,8 @@ impl Bucket {
 /// Latency, rate limit and the fault queues.
 pub(crate) struct Limits {
     latency: Duration,
+    /// Extra latency of single operations, changeable while running.
+    op_latency: Mutex<HashMap<Operation, Duration>>,
     bucket: Option<Mutex<Bucket>>,
     faults: Mutex<HashMap<Operation, VecDeque<Fault>>>,
 }
@@ -113,9 +115,20 @@ impl Limits {
         });
         Self {
             latency,
+            op_latency: Mutex::default(),
             bucket,
             faults: Mutex::default(),
         }
+    }
+
+    pub fn set_op_latency(&self, op: Operation, latency: Duration) {
+        let mut map = self.op_latency.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(op, latency);
+    }
+
+    fn op_latency(&self, op: Operation) -> Duration {
+        let map = self.op_latency.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(&op).copied().unwrap_or_default()
     }
 
     pub fn inject(&self, op: Operation, fault: Fault, times: usize) {
@@ -157,8 +170,9 @@ impl Limits {
 /// Applies latency, then a queued fault for `op`, then (portal only) the rate limit.
 pub(crate) async fn gate(shared: &Shared, op: Operation) -> Result<(), ApiError> {
     let limits = &shared.limits;
-    if !limits.latency.is_zero() {
-        tokio::time::sleep(limits.latency).await;
+    let latency = limits.latency + limits.op_latency(op);
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
     }
     if let Some(fault) = limits.next_fault(op) {
         shared.log.note_fault();

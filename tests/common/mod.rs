@@ -2,6 +2,7 @@
 //! config and cache in it, and a runner that keeps the caller's environment out of the way.
 #![allow(dead_code)]
 
+pub mod ecs;
 pub mod emulated;
 pub mod tmux;
 

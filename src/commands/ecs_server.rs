@@ -1,0 +1,211 @@
+//! `aws-sso ecs server`: gather what the server needs from the secure store (bearer token,
+//! TLS certificate and key) or, in a container (`--docker`), from the hand-off file, build
+//! the renewal [`Provider`] of the selected SSO instance, optionally preload `--default`, and
+//! serve until SIGINT/SIGTERM. `ecs docker start|stop` are refused here too.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result, bail};
+
+use super::context::{Context, now};
+use super::roles;
+use super::session::{open_store, retry_settings};
+use crate::auth::TokenMode;
+use crate::cli::EcsServerArgs;
+use crate::credentials::Provider;
+use crate::ecs::auth::BearerAuth;
+use crate::ecs::renew::{ProviderRenewer, Renewal};
+use crate::ecs::server::{EcsServer, Listen, ServerOptions};
+use crate::ecs::slots::{Slot, SlotKey};
+use crate::ecs::tls;
+use crate::selection::Target;
+use crate::store::Secret;
+
+/// The secrets the server runs with.
+#[derive(Default)]
+struct Secrets {
+    token: Option<Secret>,
+    private_key: Option<Secret>,
+    cert_chain: Option<String>,
+}
+
+/// `ctx` is `None` only with `--docker` and no config.yaml: then nothing is renewed.
+pub async fn run(ctx: Option<&'static Context>, args: &EcsServerArgs) -> Result<()> {
+    let store = match ctx {
+        Some(ctx) if !args.docker => Some(Arc::new(open_store(ctx)?)),
+        _ => None,
+    };
+    let secrets = match &store {
+        Some(store) => Secrets {
+            token: store.ecs_bearer_token()?,
+            private_key: store.ecs_private_key()?,
+            cert_chain: store.ecs_cert_chain()?,
+        },
+        None => docker_handoff()?,
+    };
+
+    let auth = match (&secrets.token, args.disable_auth) {
+        (Some(token), false) => BearerAuth::required(token),
+        _ => BearerAuth::disabled(),
+    };
+    let listen = match &args.unix_socket {
+        Some(path) => Listen::Unix(path.clone()),
+        None if args.docker => Listen::Tcp(SocketAddr::from(([0, 0, 0, 0], args.port))),
+        None => Listen::Tcp(SocketAddr::new(args.bind_ip, args.port)),
+    };
+    let tls = match (&listen, &secrets.private_key, &secrets.cert_chain) {
+        _ if args.disable_ssl => None,
+        (Listen::Tcp(_), Some(key), Some(chain)) => Some(
+            tls::server_config(chain, key.expose())
+                .context("the TLS certificate from `aws-sso setup ecs ssl` is unusable (store a new one, or pass --disable-ssl)")?,
+        ),
+        _ => None,
+    };
+    let renewal = match (ctx, args.no_renew || args.docker) {
+        (Some(ctx), false) => Some(Arc::new(Renewal::new(
+            Arc::new(ProviderRenewer::new(renewal_provider(ctx, store.clone())?)),
+            args.renew_before,
+        ))),
+        _ => None,
+    };
+
+    log_security(&listen, auth.is_enabled(), tls.is_some(), renewal.is_some());
+    let server = EcsServer::bind(ServerOptions {
+        listen,
+        auth,
+        tls,
+        renewal,
+    })
+    .await?;
+
+    if let Some(profile) = &args.default_profile {
+        let ctx = ctx.context("--default needs config.yaml and an SSO login")?;
+        preload(ctx, &server, profile).await?;
+    }
+    tracing::info!("ECS server listening on {}", server.endpoint());
+    server.serve(shutdown_signal()).await;
+    Ok(())
+}
+
+/// Renewals never open a browser: a server has no one in front of it. When the SSO session
+/// can no longer be refreshed, slots keep what they have and expire.
+fn renewal_provider(
+    ctx: &'static Context,
+    store: Option<Arc<crate::store::SecureStore>>,
+) -> Result<Provider<'static>> {
+    let store = match store {
+        Some(s) => s,
+        None => Arc::new(open_store(ctx)?),
+    };
+    Ok(Provider::new(
+        &ctx.instance,
+        ctx.sso(),
+        store,
+        roles::session_factory(ctx),
+        TokenMode::NonInteractive,
+        retry_settings(ctx),
+        Box::new(std::io::sink()),
+    ))
+}
+
+fn log_security(listen: &Listen, auth: bool, tls: bool, renew: bool) {
+    let on = |b: bool| if b { "enabled" } else { "disabled" };
+    tracing::info!("HTTP Auth: {}", on(auth));
+    tracing::info!("SSL/TLS: {}", on(tls));
+    tracing::info!("Credential renewal: {}", on(renew));
+    if let Listen::Tcp(addr) = listen {
+        if !addr.ip().is_loopback() && !auth {
+            tracing::warn!(
+                "!!! The ECS server listens on {addr}, reachable from other hosts, WITHOUT authentication: anyone who can connect gets your AWS credentials. Set a token with `aws-sso setup ecs auth --generate`, or bind to 127.0.0.1 !!!"
+            );
+        } else if !addr.ip().is_loopback() && !tls {
+            tracing::warn!(
+                "The ECS server listens on {addr} without TLS: the bearer token and credentials cross the network in clear text"
+            );
+        }
+    }
+}
+
+/// Put `profile`'s credentials into the default slot before serving.
+async fn preload(ctx: &Context, server: &EcsServer, profile: &str) -> Result<()> {
+    let cache = ctx.load_cache()?;
+    let id = roles::resolve(ctx, &Target::Profile(profile.to_string()), Some(&cache))?;
+    let provider = roles::provider(ctx)?;
+    let obtained = provider.credentials(&id, false).await?;
+    roles::record(ctx, Some(cache), &provider.fetched(), Some(&id))?;
+    server.slots().put(
+        SlotKey::Default,
+        Slot {
+            profile: profile.to_string(),
+            creds: obtained.creds,
+            obtained_at: now(),
+            sso: Some(ctx.instance.clone()),
+        },
+    );
+    tracing::info!(profile, "loaded the default slot");
+    Ok(())
+}
+
+/// `~/.aws-sso/mnt/docker-ecs`, written by aws-sso-cli's `ecs docker start` for the
+/// container: read once, then deleted. Missing: no auth, no TLS.
+fn docker_handoff() -> Result<Secrets> {
+    #[derive(serde::Deserialize)]
+    struct Handoff {
+        #[serde(rename = "privateKey", default)]
+        private_key: Secret,
+        #[serde(rename = "certChain", default)]
+        cert_chain: String,
+        #[serde(rename = "bearerToken", default)]
+        bearer_token: Secret,
+    }
+    let Some(home) = std::env::var_os("HOME") else {
+        return Ok(Secrets::default());
+    };
+    let path = PathBuf::from(home).join(".aws-sso/mnt/docker-ecs");
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Secrets::default()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let _ = std::fs::remove_file(&path);
+    let h: Handoff = serde_json::from_slice(&bytes)
+        .map_err(|e| anyhow::anyhow!("{} is not valid JSON (line {})", path.display(), e.line()))?;
+    let some = |s: Secret| Some(s).filter(|s| !s.is_empty());
+    Ok(Secrets {
+        token: some(h.bearer_token),
+        private_key: some(h.private_key),
+        cert_chain: Some(h.cert_chain).filter(|c| !c.is_empty()),
+    })
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// `ecs docker start|stop`.
+pub fn docker() -> Result<()> {
+    bail!(
+        "`aws-sso ecs docker` is not supported: aws-sso has no Docker integration; run `aws-sso ecs server` on the host (containers reach it through AWS_CONTAINER_CREDENTIALS_FULL_URI) or inside your own image"
+    )
+}
