@@ -2,6 +2,7 @@
 //! This is the only place (with `main.rs`) that decides exit codes and writes to stdout.
 
 mod cache;
+pub mod complete;
 mod console;
 mod context;
 mod credentials;

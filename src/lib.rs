@@ -18,6 +18,7 @@
 //!   - [`emulator`]: an IAM Identity Center / OIDC / STS emulator on 127.0.0.1 for tests and
 //!     the demo.
 //!   - [`fsutil`]: atomic, permission-aware file writes.
+//!   - [`completion`]: the values Tab completion offers, from config.yaml and the cache only.
 //!   - [`roster`] + [`matcher`]: the picker's rows and fuzzy matching (the only place nucleo
 //!     appears); [`clipboard`]: copies that outlive the process.
 //! * Front-ends: [`cli`] (argument parsing), [`commands`] (one file per subcommand) and
@@ -31,6 +32,7 @@ pub mod catalog;
 pub mod cli;
 pub mod clipboard;
 pub mod commands;
+pub mod completion;
 pub mod config;
 pub mod console;
 pub mod credentials;

@@ -1,7 +1,16 @@
-//! The `aws-sso` binary: parse the command line and hand over to the library.
+//! The `aws-sso` binary: answer a shell's completion request (spec §8.3) or parse the
+//! command line, and hand over to the library.
 
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let comp_line = std::env::var("COMP_LINE").ok();
+    let comp_point = std::env::var("COMP_POINT").ok();
+    if let Some(req) =
+        aws_sso::commands::complete::request(&args, comp_line.as_deref(), comp_point.as_deref())
+    {
+        return aws_sso::commands::complete::answer(&req);
+    }
     aws_sso::commands::run(aws_sso::cli::Cli::parse())
 }

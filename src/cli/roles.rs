@@ -150,7 +150,7 @@ pub struct SetupProfilesArgs {
 }
 
 #[derive(Debug, Clone, Default, Args)]
-#[command(group = clap::ArgGroup::new("mode").required(true).args(["source", "install", "uninstall"]))]
+#[command(group = clap::ArgGroup::new("mode").required(true).args(["source", "install", "uninstall", "generate"]))]
 pub struct SetupCompletionsArgs {
     /// Print the helpers for `eval "$(aws-sso setup completions --source)"` (fish: `| source`)
     #[arg(long)]
@@ -161,6 +161,10 @@ pub struct SetupCompletionsArgs {
     /// Remove them again (only aws-sso's marked block is touched)
     #[arg(short = 'U', long)]
     pub uninstall: bool,
+    /// Print a static completion script for bash, zsh, fish, powershell or elvish (commands
+    /// and flags only; the installed helpers also complete profiles, ARNs, accounts, roles)
+    #[arg(long, value_name = "SHELL")]
+    pub generate: Option<String>,
     /// Shell: bash, zsh or fish [default: from $SHELL]
     #[arg(long, value_name = "SHELL")]
     pub shell: Option<String>,

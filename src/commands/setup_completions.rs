@@ -7,12 +7,17 @@ use std::io::Write;
 
 use anyhow::{Context as _, Result, anyhow};
 
+use clap::CommandFactory;
+
 use super::setup_profiles::{Confirm, binary_path, confirm_and_apply};
 use crate::cli::SetupCompletionsArgs;
 use crate::config::ConfigEnv;
 use crate::shellrc::{self, Helpers, KeySequence, RcShell, Target};
 
 pub fn run(args: &SetupCompletionsArgs, out: &mut dyn Write) -> Result<()> {
+    if let Some(name) = &args.generate {
+        return generate(name, out);
+    }
     let shell = match &args.shell {
         Some(name) => name.parse::<RcShell>()?,
         None => RcShell::detect(std::env::var("SHELL").ok().as_deref())?,
@@ -72,5 +77,15 @@ pub fn run(args: &SetupCompletionsArgs, out: &mut dyn Write) -> Result<()> {
             "{what}: please restart your shell for the changes to take effect"
         )?;
     }
+    Ok(())
+}
+
+/// clap_complete's static script for `name` (commands, flags, possible values).
+fn generate(name: &str, out: &mut dyn Write) -> Result<()> {
+    let shell: clap_complete::Shell = name.parse().map_err(|_| {
+        anyhow!("unknown shell '{name}' for --generate: use bash, zsh, fish, powershell or elvish")
+    })?;
+    let mut cmd = crate::cli::Cli::command();
+    clap_complete::generate(shell, &mut cmd, "aws-sso", out);
     Ok(())
 }

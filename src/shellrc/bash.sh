@@ -64,3 +64,7 @@ __aws_sso_picker() {
 if [[ $- == *i* ]]; then
     bind -x '"@KEY@": __aws_sso_picker'
 fi
+
+# Tab completion of aws-sso's commands, flags and values (profiles, ARNs, accounts, roles),
+# answered by aws-sso itself from its cache (COMP_LINE protocol; never asks for a password).
+complete -o default -C @EXE@ aws-sso

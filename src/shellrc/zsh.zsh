@@ -62,3 +62,11 @@ if [[ -o interactive ]]; then
     zle -N __aws_sso_picker
     bindkey '@KEY@' __aws_sso_picker
 fi
+
+# Tab completion of aws-sso's commands, flags and values (profiles, ARNs, accounts, roles),
+# answered by aws-sso itself from its cache (COMP_LINE protocol through bashcompinit).
+if [[ -o interactive ]]; then
+    (( $+functions[compdef] )) || { autoload -Uz compinit && compinit -i; }
+    (( $+functions[complete] )) || { autoload -U +X bashcompinit && bashcompinit; }
+    complete -o default -C @EXE@ aws-sso
+fi

@@ -16,3 +16,11 @@ if status is-interactive
     bind @KEY@ __aws_sso_picker
     bind -M insert @KEY@ __aws_sso_picker
 end
+
+# Tab completion of aws-sso's commands, flags and values (profiles, ARNs, accounts, roles),
+# answered by aws-sso itself from its cache (COMP_LINE protocol).
+function __aws_sso_complete
+    env COMP_LINE=(commandline -cp) @EXE@ 2>/dev/null
+end
+complete -c aws-sso -e
+complete -c aws-sso -f -a '(__aws_sso_complete)'
