@@ -92,8 +92,44 @@ pub async fn sts_client(
     aws_sdk_sts::Client::new(&shared)
 }
 
+/// `$AWS_USE_FIPS_ENDPOINT` / `$AWS_USE_DUALSTACK_ENDPOINT` with Go's boolean spellings
+/// (`1`, `t`, `true`, ...), as aws-sso-cli reads them; unset or unparsable: `None`, the SDK's
+/// own resolution (env var, `~/.aws/config`).
+pub fn endpoint_variants(var: impl Fn(&str) -> Option<String>) -> (Option<bool>, Option<bool>) {
+    let parse = |name: &str| var(name).and_then(|v| go_bool(&v));
+    (
+        parse("AWS_USE_FIPS_ENDPOINT"),
+        parse("AWS_USE_DUALSTACK_ENDPOINT"),
+    )
+}
+
+fn go_bool(v: &str) -> Option<bool> {
+    match v.trim() {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// Every client (portal, OIDC, STS) honours FIPS and dual-stack: aws-sso-cli applied them
+/// to STS and the authorize URL only, and its FAQ promised more.
 fn base_loader(region: &str, retry: RetrySettings) -> aws_config::ConfigLoader {
-    aws_config::defaults(BehaviorVersion::latest())
+    loader_with(region, retry, endpoint_variants(|k| std::env::var(k).ok()))
+}
+
+fn loader_with(
+    region: &str,
+    retry: RetrySettings,
+    (fips, dual): (Option<bool>, Option<bool>),
+) -> aws_config::ConfigLoader {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    if let Some(fips) = fips {
+        loader = loader.use_fips(fips);
+    }
+    if let Some(dual) = dual {
+        loader = loader.use_dual_stack(dual);
+    }
+    loader
         .region(Region::new(region.to_string()))
         .retry_config(retry.to_sdk())
         // Never hang on a dead endpoint: a user is waiting on every call.
@@ -138,7 +174,54 @@ pub fn signin_endpoint_from_env(region: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::signin_endpoint;
+    use super::*;
+
+    #[test]
+    fn endpoint_variants_read_go_booleans() {
+        let env = |fips: &'static str, dual: &'static str| {
+            move |k: &str| {
+                Some(match k {
+                    "AWS_USE_FIPS_ENDPOINT" => fips,
+                    _ => dual,
+                })
+                .filter(|v| !v.is_empty())
+                .map(String::from)
+            }
+        };
+        assert_eq!(
+            endpoint_variants(env("1", "True")),
+            (Some(true), Some(true))
+        );
+        assert_eq!(endpoint_variants(env("false", "")), (Some(false), None));
+        assert_eq!(endpoint_variants(env("yes", "0")), (None, Some(false)));
+    }
+
+    #[tokio::test]
+    async fn fips_and_dual_stack_reach_the_shared_config_of_every_client() {
+        use aws_sdk_sso::config::endpoint::ResolveEndpoint;
+        let shared = loader_with(
+            "us-east-1",
+            RetrySettings::default(),
+            (Some(true), Some(true)),
+        )
+        .no_credentials()
+        .load()
+        .await;
+        assert_eq!(shared.use_fips(), Some(true));
+        assert_eq!(shared.use_dual_stack(), Some(true));
+        let params = aws_sdk_sso::config::endpoint::Params::builder()
+            .region("us-east-1")
+            .use_fips(true)
+            .use_dual_stack(true)
+            .build()
+            .unwrap();
+        let ep = aws_sdk_sso::config::endpoint::DefaultResolver::new()
+            .resolve_endpoint(&params)
+            .await
+            .unwrap();
+        // Every client is built from `shared`, so each of them resolves such an endpoint.
+        assert!(ep.url().contains("fips"), "{}", ep.url());
+    }
 
     #[test]
     fn signin_endpoint_follows_partition_and_override() {

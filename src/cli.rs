@@ -130,12 +130,18 @@ pub enum Command {
     /// Serve role credentials to containers and SDKs (AWS_CONTAINER_CREDENTIALS_FULL_URI)
     #[command(subcommand)]
     Ecs(EcsCommand),
+    /// (aws-sso-cli v1 name of `setup wizard`)
+    #[command(hide = true)]
+    Config(SetupWizardArgs),
     /// (aws-sso-cli v1 name of `setup profiles`)
     #[command(name = "config-profiles", hide = true)]
     ConfigProfiles(SetupProfilesArgs),
     /// (aws-sso-cli v1 name of `setup completions`)
     #[command(hide = true)]
     Completions(SetupCompletionsArgs),
+    /// List every account and role live from IAM Identity Center, bypassing the cache
+    #[command(name = "list-sso-roles", hide = true)]
+    ListSsoRoles,
     /// Run aws-sso against a built-in demo organisation (no AWS account needed)
     Demo(DemoArgs),
     /// Serve a copy on the X11/Wayland clipboard (used by the picker)
@@ -149,11 +155,44 @@ pub enum Command {
 pub enum SetupCommand {
     /// Write a profile for every role into ~/.aws/config (credential_process = aws-sso process)
     Profiles(SetupProfilesArgs),
-    /// Install the picker key binding (ctrl-x ctrl-a), aws-sso-profile and aws-sso-clear
+    /// Install tab completion, the picker key binding (ctrl-x ctrl-a), aws-sso-profile and aws-sso-clear
     Completions(SetupCompletionsArgs),
+    /// Write config.yaml by answering a few questions (or from flags, with --yes)
+    Wizard(SetupWizardArgs),
     /// Configure the ECS server: bearer token (auth) and TLS certificate (ssl)
     #[command(subcommand)]
     Ecs(SetupEcsCommand),
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct SetupWizardArgs {
+    /// Also ask about the instance name, cache refresh, search, console duration, history and logging
+    #[arg(long)]
+    pub advanced: bool,
+    /// IAM Identity Center start URL (https://<id>.awsapps.com/start)
+    #[arg(long, value_name = "URL")]
+    pub start_url: Option<String>,
+    /// Region of IAM Identity Center
+    #[arg(long, value_name = "REGION")]
+    pub sso_region: Option<String>,
+    /// Region for AWS_DEFAULT_REGION [default: none]
+    #[arg(long, value_name = "REGION")]
+    pub default_region: Option<String>,
+    /// What to do with login and console URLs
+    #[arg(long, value_name = "ACTION")]
+    pub url_action: Option<String>,
+    /// Where secrets are kept: secret-service, keyutils, keychain, wincred, file, json [default: auto-pick]
+    #[arg(long, value_name = "STORE")]
+    pub secure_store: Option<String>,
+    /// Profile names: friendly, default (account id:role) or a template of your own
+    #[arg(long, value_name = "FORMAT")]
+    pub profile_format: Option<String>,
+    /// SSO instance name
+    #[arg(long, value_name = "NAME")]
+    pub instance: Option<String>,
+    /// Write without asking anything (the flags give the answers; --start-url and --sso-region required)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Clone, Default, Args)]

@@ -12,6 +12,7 @@ mod ecs_server;
 mod eval;
 mod exec;
 mod list;
+mod list_sso_roles;
 mod login;
 mod logout;
 mod pick;
@@ -21,6 +22,7 @@ mod session;
 mod setup_completions;
 mod setup_ecs;
 mod setup_profiles;
+mod setup_wizard;
 mod tags;
 mod time;
 mod version;
@@ -58,7 +60,29 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// Commands a person runs at a terminal that cannot work without config.yaml: on the
+/// first run they start the setup wizard instead of failing.
+fn wants_first_run_wizard(command: &Option<Command>) -> bool {
+    matches!(
+        command,
+        None | Some(
+            Command::List(_)
+                | Command::Tags(_)
+                | Command::Login(_)
+                | Command::Cache(_)
+                | Command::Eval(_)
+                | Command::Exec(_)
+                | Command::Console(_)
+                | Command::Credentials(_)
+                | Command::Setup(SetupCommand::Profiles(_))
+        )
+    )
+}
+
 fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
+    if wants_first_run_wizard(&cli.command) {
+        setup_wizard::first_run(cli.global.config.as_deref())?;
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match cli.command {
@@ -72,6 +96,10 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
             let ctx = Context::load(&cli.global, &cli.legacy, log)?;
             let cache = runtime()?.block_on(session::refresh_if_due(&ctx))?;
             tags::run(&ctx, &args, &cache, &mut out)?;
+        }
+        Some(Command::ListSsoRoles) => {
+            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            runtime()?.block_on(list_sso_roles::run(&ctx, &mut out))?;
         }
         Some(Command::Login(args)) => {
             let ctx = Context::load(&cli.global, &cli.legacy, log)?;
@@ -136,6 +164,9 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
         | Some(Command::ConfigProfiles(args)) => {
             let ctx = Context::load(&cli.global, &cli.legacy, log)?;
             runtime()?.block_on(setup_profiles::run(&ctx, &args, &mut out))?;
+        }
+        Some(Command::Setup(SetupCommand::Wizard(args))) | Some(Command::Config(args)) => {
+            setup_wizard::run(&args, cli.global.config.as_deref())?;
         }
         Some(Command::Setup(SetupCommand::Completions(args)))
         | Some(Command::Completions(args)) => {

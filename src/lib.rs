@@ -18,6 +18,7 @@
 //!   - [`emulator`]: an IAM Identity Center / OIDC / STS emulator on 127.0.0.1 for tests and
 //!     the demo.
 //!   - [`fsutil`]: atomic, permission-aware file writes.
+//!   - [`wizard`]: what the setup wizard asks, validates and writes into config.yaml.
 //!   - [`completion`]: the values Tab completion offers, from config.yaml and the cache only.
 //!   - [`roster`] + [`matcher`]: the picker's rows and fuzzy matching (the only place nucleo
 //!     appears); [`clipboard`]: copies that outlive the process.
@@ -54,3 +55,4 @@ pub mod store;
 pub mod sync;
 pub mod tui;
 pub mod urlaction;
+pub mod wizard;

@@ -231,6 +231,9 @@ fn fish_completes_through_the_installed_helpers() {
         .output()
         .unwrap();
     let text = common::ok(out);
-    assert!(text.lines().any(|l| l == "Production:ReadOnlyAccess"), "{text}");
+    assert!(
+        text.lines().any(|l| l == "Production:ReadOnlyAccess"),
+        "{text}"
+    );
     assert!(text.lines().any(|l| l.starts_with("profiles")), "{text}");
 }

@@ -227,6 +227,33 @@ pub async fn refresh_cache_with_progress(
     Ok(outcome)
 }
 
+/// Every account and role the session can reach, asked of IAM Identity Center now (the
+/// hidden `list-sso-roles`), through the same rate-limited engine as a refresh.
+pub async fn live_catalog(
+    ctx: &Context,
+    auth: &Authenticator,
+    token: AccessToken,
+    mode: TokenMode,
+) -> Result<Vec<crate::catalog::build::DiscoveredAccount>> {
+    let tokens = AuthTokens {
+        auth,
+        mode,
+        current: Mutex::new(token),
+    };
+    let bar = Bar::new();
+    let result = crate::refresh::fetch_catalog(
+        &auth.clients().portal,
+        &tokens,
+        &bar,
+        &refresh_options(ctx, None),
+    )
+    .await;
+    bar.0.finish_and_clear();
+    let (accounts, _) =
+        result.with_context(|| format!("listing roles of SSO instance '{}'", ctx.instance))?;
+    Ok(accounts)
+}
+
 /// `Updated cache: added=N, deleted=M` and the changed ARNs, as aws-sso-cli prints them.
 pub fn print_diff(out: &mut dyn Write, outcome: &SyncOutcome) -> io::Result<()> {
     let diff = &outcome.diff;

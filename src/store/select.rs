@@ -243,6 +243,25 @@ fn auto_pick(
     })
 }
 
+/// Which stores work on this machine, for the setup wizard: each of this platform's
+/// keyrings must answer a read (nothing is written, no password asked); the encrypted file
+/// and the cleartext json file always work. The error text says why a keyring does not.
+pub fn availability(options: &StoreOptions) -> Vec<(BackendKind, Result<(), String>)> {
+    let mut out = Vec::new();
+    for kind in default_auto_candidates() {
+        let result = open_backend(kind, options, Arc::new(super::password::NoPasswordSource))
+            .and_then(|b| {
+                b.prepare(Intent::Read)?;
+                b.load().map(|_| ())
+            })
+            .map_err(|e| e.to_string());
+        out.push((kind, result));
+    }
+    out.push((BackendKind::File, Ok(())));
+    out.push((BackendKind::Json, Ok(())));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
