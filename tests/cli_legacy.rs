@@ -55,3 +55,58 @@ fn list_sso_roles_without_a_session_says_how_to_log_in() {
     let e = fails(s.run(&["list-sso-roles"]));
     assert!(e.contains("Must run `aws-sso login`"), "{e}");
 }
+
+#[test]
+fn help_lists_every_aws_sso_cli_v2_command() {
+    let home = common::Home::new();
+    let top = ok(home.run(&["--help"]));
+    for c in [
+        "cache",
+        "console",
+        "credentials",
+        "ecs",
+        "eval",
+        "exec",
+        "list",
+        "login",
+        "logout",
+        "process",
+        "setup",
+        "tags",
+        "time",
+        "version",
+    ] {
+        assert!(
+            top.contains(&format!("\n  {c} ")),
+            "{c} missing from --help:\n{top}"
+        );
+    }
+    let setup = ok(home.run(&["setup", "--help"]));
+    for c in ["completions", "ecs", "profiles", "wizard"] {
+        assert!(
+            setup.contains(&format!("\n  {c} ")),
+            "setup {c} missing:\n{setup}"
+        );
+    }
+    let ecs = ok(home.run(&["ecs", "--help"]));
+    for c in ["docker", "list", "load", "profile", "server", "unload"] {
+        assert!(
+            ecs.contains(&format!("\n  {c} ")),
+            "ecs {c} missing:\n{ecs}"
+        );
+    }
+    let ssl = ok(home.run(&["setup", "ecs", "--help"]));
+    assert!(
+        ssl.contains("\n  auth ") && ssl.contains("\n  ssl "),
+        "{ssl}"
+    );
+    // v1 names are accepted (hidden).
+    for v1 in [
+        ["config", "--help"],
+        ["config-profiles", "--help"],
+        ["completions", "--help"],
+        ["flush", "--help"],
+    ] {
+        ok(home.run(&v1));
+    }
+}

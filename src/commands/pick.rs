@@ -94,6 +94,9 @@ fn session_expiry(ctx: &Context) -> Option<i64> {
 pub fn choose(ctx: &Context, launch: Launch) -> Result<Picked> {
     let cache = ctx.load_cache()?;
     let roster = build_roster(ctx, &cache)?;
+    let cache_expired = ctx.cache_expired(&cache);
+    // The roster holds all the picker needs: free the catalog before the matcher fills up.
+    drop(cache);
     let theme_name = ctx
         .global
         .theme
@@ -111,7 +114,7 @@ pub fn choose(ctx: &Context, launch: Launch) -> Result<Picked> {
         first_tag: ctx.config.first_tag.clone(),
         account_primary_tag: ctx.config.account_primary_tag.clone(),
     };
-    let refresh_on_start = ctx.cache_expired(&cache) && session_expires.is_some_and(|e| e > now());
+    let refresh_on_start = cache_expired && session_expires.is_some_and(|e| e > now());
     let input = PickerInput {
         settings,
         instance: ctx.instance.clone(),

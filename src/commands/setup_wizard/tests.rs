@@ -40,7 +40,10 @@ fn wrong_answers_are_asked_again_and_the_confirmed_file_loads() {
     );
     assert!(out.contains("'cn-north-1' is not a region of aws"), "{out}");
     // The store list says what works here.
-    assert!(out.contains("json - works (cleartext: not secure)"), "{out}");
+    assert!(
+        out.contains("json - works (cleartext: not secure)"),
+        "{out}"
+    );
     assert!(out.contains("auto - pick the first that works"), "{out}");
     let text = std::fs::read_to_string(&p.config_file).unwrap();
     let config = crate::config::Config::load_with(&p, &ConfigEnv::default()).unwrap();
