@@ -6,7 +6,7 @@
 //! until the whole file has been shown and confirmed, an existing file is backed up first,
 //! and the write is atomic (0600). Ctrl-C or end of input aborts with nothing written.
 
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::{Context as _, Result, anyhow, bail};
@@ -23,66 +23,6 @@ use crate::{catalog, fsutil};
 #[derive(Debug, thiserror::Error)]
 #[error("setup wizard aborted: nothing was written")]
 pub struct Aborted;
-
-/// The questions' input and output (stdin/stderr in real use, buffers in tests).
-pub struct Prompter<'a> {
-    pub input: &'a mut dyn BufRead,
-    pub output: &'a mut dyn Write,
-}
-
-impl Prompter<'_> {
-    /// Ask until `check` accepts; Enter takes `default` (when there is one).
-    fn ask<T>(
-        &mut self,
-        question: &str,
-        default: Option<&str>,
-        check: impl Fn(&str) -> Result<T, String>,
-    ) -> Result<T> {
-        loop {
-            match default {
-                Some(d) if !d.is_empty() => write!(self.output, "{question} [{d}]: ")?,
-                _ => write!(self.output, "{question}: ")?,
-            }
-            self.output.flush()?;
-            let mut line = String::new();
-            if self.input.read_line(&mut line)? == 0 {
-                writeln!(self.output)?;
-                return Err(Aborted.into());
-            }
-            let answer = line.trim();
-            let answer = if answer.is_empty() {
-                default.unwrap_or("")
-            } else {
-                answer
-            };
-            match check(answer) {
-                Ok(v) => return Ok(v),
-                Err(why) => writeln!(self.output, "  {why}")?,
-            }
-        }
-    }
-
-    /// Pick one of `options` (by number or by name); returns its index.
-    fn choose(&mut self, question: &str, options: &[String], default: usize) -> Result<usize> {
-        writeln!(self.output, "{question}")?;
-        for (i, o) in options.iter().enumerate() {
-            writeln!(self.output, "  {}) {o}", i + 1)?;
-        }
-        let default_text = (default + 1).to_string();
-        self.ask("Choice", Some(&default_text), |a| {
-            a.parse::<usize>()
-                .ok()
-                .filter(|n| (1..=options.len()).contains(n))
-                .map(|n| n - 1)
-                .or_else(|| {
-                    options
-                        .iter()
-                        .position(|o| o.split_whitespace().next() == Some(a))
-                })
-                .ok_or_else(|| format!("'{a}' is not one of 1-{}", options.len()))
-        })
-    }
-}
 
 /// What an existing config.yaml already says, to offer as defaults.
 #[derive(Default)]
@@ -307,14 +247,6 @@ fn interactive(
     })
 }
 
-fn yes_no(a: &str) -> Result<bool, String> {
-    match a.to_ascii_lowercase().as_str() {
-        "y" | "yes" => Ok(true),
-        "n" | "no" => Ok(false),
-        _ => Err(format!("'{a}': answer y or n")),
-    }
-}
-
 fn choose_store(p: &mut Prompter<'_>, paths: &Paths, cur: &Current) -> Result<Option<String>> {
     let options = StoreOptions::new(paths.config_dir.clone());
     let mut names: Vec<Option<String>> = Vec::new();
@@ -490,5 +422,9 @@ pub fn first_run(config_flag: Option<&Path>) -> Result<()> {
     run(&SetupWizardArgs::default(), config_flag)
 }
 
+mod prompt;
 #[cfg(test)]
 mod tests;
+
+pub use prompt::Prompter;
+use prompt::yes_no;
