@@ -190,6 +190,9 @@ pub struct SetupWizardArgs {
     /// SSO instance name
     #[arg(long, value_name = "NAME")]
     pub instance: Option<String>,
+    /// Do not check that the start URL answers (no network)
+    #[arg(long)]
+    pub offline: bool,
     /// Write without asking anything (the flags give the answers; --start-url and --sso-region required)
     #[arg(short = 'y', long)]
     pub yes: bool,

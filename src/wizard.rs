@@ -302,3 +302,35 @@ pub fn backup_path(config: &Path, now: chrono::DateTime<chrono::Local>) -> PathB
         .unwrap_or_else(|| "config".into());
     config.with_file_name(format!("{stem}.{}.yaml", now.format("%Y-%m-%d-%H:%M:%S")))
 }
+
+/// Whether the start URL answers over HTTPS (any HTTP status counts: the portal redirects
+/// browsers). A failure is only a warning for the front-end: offline, or behind a proxy, the
+/// URL may well be right. Bounded by `timeout`.
+pub async fn reachable(url: &str, timeout: std::time::Duration) -> Result<(), String> {
+    use http_body_util::Empty;
+    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_native_roots()
+        .map_err(|e| format!("no TLS root certificates ({e})"))?
+        .https_only()
+        .enable_http1()
+        .build();
+    let client: hyper_util::client::legacy::Client<_, Empty<bytes::Bytes>> =
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build(connector);
+    let request = axum::http::Request::head(url)
+        .body(Empty::new())
+        .map_err(|_| "not a valid URL".to_string())?;
+    match tokio::time::timeout(timeout, client.request(request)).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => {
+            let mut why = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                why = s.to_string();
+                source = s.source();
+            }
+            Err(why)
+        }
+        Err(_) => Err(format!("no answer within {} s", timeout.as_secs())),
+    }
+}

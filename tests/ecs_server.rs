@@ -482,4 +482,14 @@ fn bad_server_addresses_and_docker_are_clear_one_line_errors() {
         err.contains("token should not start with 'Bearer '"),
         "{err}"
     );
+    // --print shows the stored token, or says how to make one.
+    let err = fails(s.run(&["setup", "ecs", "auth", "--print"]));
+    assert!(err.contains("no ECS bearer token is stored"), "{err}");
+    let token = generate_token(&s);
+    assert_eq!(
+        ok(s.run(&["setup", "ecs", "auth", "--print"])).trim(),
+        token
+    );
+    ok(s.run(&["setup", "ecs", "auth", "--delete"]));
+    fails(s.run(&["setup", "ecs", "auth", "--print"]));
 }

@@ -44,7 +44,10 @@ fn answer(t: &Tmux, prompt: &str, text: &str) {
 #[test]
 fn a_wrong_start_url_is_asked_again_and_the_confirmed_file_is_written() {
     let home = Home::new();
-    let t = pane(&home, "@BIN@ setup wizard; echo EXIT=$?; sleep 30");
+    let t = pane(
+        &home,
+        "@BIN@ setup wizard --offline; echo EXIT=$?; sleep 30",
+    );
     answer(&t, "SSO start URL", "https://d-1234567890.awsapps.com/nope");
     t.wait_for("the error", 10, |sc| {
         sc.contains("is not an IAM Identity Center start URL")
@@ -79,7 +82,7 @@ fn a_wrong_start_url_is_asked_again_and_the_confirmed_file_is_written() {
 #[test]
 fn ctrl_c_aborts_and_writes_nothing() {
     let home = Home::new();
-    let t = pane(&home, "exec @BIN@ setup wizard");
+    let t = pane(&home, "exec @BIN@ setup wizard --offline");
     answer(
         &t,
         "SSO start URL",
@@ -100,7 +103,10 @@ fn ctrl_c_aborts_and_writes_nothing() {
     }
     assert!(!home.config_dir().join("config.yaml").exists());
     // Ctrl-D at a prompt: the same.
-    let t = pane(&home, "@BIN@ setup wizard; echo EXIT=$?; sleep 30");
+    let t = pane(
+        &home,
+        "@BIN@ setup wizard --offline; echo EXIT=$?; sleep 30",
+    );
     t.wait_for("the prompt", 10, |sc| sc.contains("SSO start URL"));
     t.keys(&["C-d"]);
     let screen = t.wait_for("the exit", 10, |sc| sc.contains("EXIT=1"));

@@ -132,7 +132,7 @@ pub enum SetupEcsCommand {
 }
 
 #[derive(Debug, Clone, Args)]
-#[command(group = clap::ArgGroup::new("mode").required(true).args(["bearer_token", "delete", "generate"]))]
+#[command(group = clap::ArgGroup::new("mode").required(true).args(["bearer_token", "generate", "delete", "print"]))]
 pub struct SetupEcsAuthArgs {
     /// Token the SDKs must send (AWS_CONTAINER_AUTHORIZATION_TOKEN="Bearer <token>")
     #[arg(short = 't', long = "bearer-token", value_name = "TOKEN")]
@@ -143,6 +143,9 @@ pub struct SetupEcsAuthArgs {
     /// Delete the stored token (the server then runs without auth)
     #[arg(short = 'd', long)]
     pub delete: bool,
+    /// Print the stored token (for AWS_CONTAINER_AUTHORIZATION_TOKEN on another machine)
+    #[arg(short = 'p', long)]
+    pub print: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -25,6 +25,16 @@ pub fn auth(ctx: &Context, args: &SetupEcsAuthArgs, out: &mut dyn Write) -> Resu
         tracing::info!("deleted the ECS server's bearer token");
         return Ok(());
     }
+    if args.print {
+        let token = store.ecs_bearer_token()?.filter(|t| !t.expose().is_empty());
+        let token = token.ok_or_else(|| {
+            anyhow::anyhow!(
+                "no ECS bearer token is stored: run `aws-sso setup ecs auth --generate` (or --bearer-token TOKEN)"
+            )
+        })?;
+        writeln!(out, "{}", token.expose())?;
+        return Ok(());
+    }
     let token = match &args.bearer_token {
         Some(t) => Secret::new(t.trim()),
         None => generate_token(),

@@ -36,12 +36,17 @@ pub fn binary_path(configured: &str) -> Result<String> {
     let exe = std::env::current_exe().context(
         "cannot tell where the aws-sso binary is: set ConfigProfilesBinaryPath in config.yaml",
     )?;
-    let exe = exe.to_string_lossy().into_owned();
-    Ok(if exe.starts_with("/nix/store/") {
+    Ok(binary_for_exe(&exe.to_string_lossy()))
+}
+
+/// The Nix rule: a binary in the Nix store is written as bare `aws-sso` (found on PATH),
+/// since the store path changes with every upgrade and would break `credential_process`.
+fn binary_for_exe(exe: &str) -> String {
+    if exe.starts_with("/nix/store/") {
         "aws-sso".to_string()
     } else {
-        exe
-    })
+        exe.to_string()
+    }
 }
 
 /// `<bin> -S "<instance>" process --arn <arn>`, the exact line aws-sso-cli writes (the binary
@@ -180,6 +185,19 @@ pub async fn run(ctx: &Context, args: &SetupProfilesArgs, out: &mut dyn Write) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nix_store_binaries_are_written_bare_and_config_wins() {
+        assert_eq!(
+            binary_for_exe("/nix/store/abc-aws-sso-2.0/bin/aws-sso"),
+            "aws-sso"
+        );
+        assert_eq!(
+            binary_for_exe("/usr/local/bin/aws-sso"),
+            "/usr/local/bin/aws-sso"
+        );
+        assert_eq!(binary_path("  /opt/aws-sso  ").unwrap(), "/opt/aws-sso");
+    }
 
     #[test]
     fn credential_process_line_matches_aws_sso_cli() {

@@ -111,11 +111,17 @@ fn interactive(
             .unwrap_or("Default".into())
     };
     let start_default = args.start_url.clone().or(cur.start_url.clone());
-    let start_url = p.ask(
-        "SSO start URL (https://<id>.awsapps.com/start)",
-        start_default.as_deref(),
-        |a| wizard::start_url(a).map_err(|e| e.to_string()),
-    )?;
+    let start_url = loop {
+        let url = p.ask(
+            "SSO start URL (https://<id>.awsapps.com/start)",
+            start_default.as_deref(),
+            |a| wizard::start_url(a).map_err(|e| e.to_string()),
+        )?;
+        let known = cur.start_url.as_deref() == Some(url.as_str());
+        if args.offline || known || reachable_or_accepted(p, &url)? {
+            break url;
+        }
+    };
     let region_default = args.sso_region.clone().or(cur.sso_region.clone());
     let partition = match region_default.as_deref() {
         Some(r) => Partition::of_region(r),
@@ -245,6 +251,20 @@ fn interactive(
         profile_format,
         advanced,
     })
+}
+
+/// True when the start URL answers, or the person keeps it anyway (offline, a proxy…).
+fn reachable_or_accepted(p: &mut Prompter<'_>, url: &str) -> Result<bool> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    match rt.block_on(wizard::reachable(url, std::time::Duration::from_secs(5))) {
+        Ok(()) => Ok(true),
+        Err(why) => {
+            writeln!(p.output, "  {url} does not answer: {why}")?;
+            p.ask("Use it anyway? (y/n)", Some("n"), yes_no)
+        }
+    }
 }
 
 fn choose_store(p: &mut Prompter<'_>, paths: &Paths, cur: &Current) -> Result<Option<String>> {

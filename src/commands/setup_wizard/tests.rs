@@ -11,6 +11,14 @@ fn paths(dir: &Path) -> Paths {
     Paths::discover(&env, None).unwrap()
 }
 
+/// Interactive, without the start-URL reachability check (no network in tests).
+fn offline() -> SetupWizardArgs {
+    SetupWizardArgs {
+        offline: true,
+        ..SetupWizardArgs::default()
+    }
+}
+
 fn talk(args: &SetupWizardArgs, paths: &Paths, answers: &str) -> (Result<()>, String) {
     let mut input = io::Cursor::new(answers.as_bytes().to_vec());
     let mut output = Vec::new();
@@ -32,7 +40,7 @@ fn wrong_answers_are_asked_again_and_the_confirmed_file_loads() {
     // bad URL, good URL, partition, bad region, region, default region, url action,
     // store (json), profile format (default), write.
     let answers = "https://example.com/nope\nhttps://d-1234567890.awsapps.com/start\n1\ncn-north-1\neu-west-1\n\nprint\njson\n2\ny\n";
-    let (r, out) = talk(&SetupWizardArgs::default(), &p, answers);
+    let (r, out) = talk(&offline(), &p, answers);
     r.unwrap();
     assert!(
         out.contains("'https://example.com/nope' is not an IAM Identity Center start URL"),
@@ -82,7 +90,7 @@ fn end_of_input_or_a_no_writes_nothing_and_keeps_the_old_file() {
     std::fs::create_dir_all(&p.config_dir).unwrap();
     std::fs::write(&p.config_file, "SSOConfig:\n  Default:\n    SSORegion: us-east-1\n    StartUrl: https://old.awsapps.com/start\n").unwrap();
     // Enter keeps every current value; then "n" at the end.
-    let (r, out) = talk(&SetupWizardArgs::default(), &p, "\n\n\n\n\n\nn\n");
+    let (r, out) = talk(&offline(), &p, "\n\n\n\n\n\nn\n");
     assert!(r.unwrap_err().is::<Aborted>(), "{out}");
     assert!(out.contains("[https://old.awsapps.com/start]"), "{out}");
     assert!(
@@ -101,7 +109,7 @@ fn rerunning_keeps_answers_as_defaults_and_backs_the_old_file_up() {
     std::fs::create_dir_all(&p.config_dir).unwrap();
     let old = "SSOConfig:\n  Default:\n    SSORegion: us-east-1\n    StartUrl: https://old.awsapps.com/start\n    Accounts:\n      \"000000000042\":\n        Name: Keep\n";
     std::fs::write(&p.config_file, old).unwrap();
-    let (r, out) = talk(&SetupWizardArgs::default(), &p, "\n\n\n\n\n\ny\n");
+    let (r, out) = talk(&offline(), &p, "\n\n\n\n\n\ny\n");
     r.unwrap();
     assert!(out.contains("Saved the old file as"), "{out}");
     let text = std::fs::read_to_string(&p.config_file).unwrap();
@@ -149,4 +157,22 @@ fn yes_takes_the_answers_from_flags_and_checks_them() {
     let config = crate::config::Config::load_with(&p, &ConfigEnv::default()).unwrap();
     assert_eq!(config.sso_config["Default"].sso_region, "us-gov-west-1");
     assert_eq!(config.profile_format, wizard::ACCOUNT_ID_FORMAT);
+}
+
+#[test]
+fn a_start_url_that_does_not_answer_is_asked_again_unless_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = paths(dir.path());
+    // Nothing listens on 127.0.0.1:443 here: the check fails at once (no network needed).
+    let answers = "https://127.0.0.1/start\nn\nhttps://127.0.0.1/start\ny\n";
+    let (r, out) = talk(&SetupWizardArgs::default(), &p, answers);
+    assert!(r.unwrap_err().is::<Aborted>(), "{out}");
+    assert_eq!(
+        out.matches("https://127.0.0.1/start does not answer")
+            .count(),
+        2,
+        "{out}"
+    );
+    assert_eq!(out.matches("SSO start URL").count(), 2, "{out}");
+    assert!(out.contains("AWS partition"), "kept the second time: {out}");
 }
