@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use crate::cache::Cache;
+use crate::cache::{Cache, profile_index};
 use crate::catalog::{self, ALL_FIELDS};
 use crate::config::Config;
 use crate::profile_format::ProfileFormat;
@@ -88,6 +88,24 @@ struct Row {
     profile: String,
 }
 
+/// The roles as a current `cache.profiles` lists them; `None` when there is none (or a line
+/// is not a role ARN).
+fn index_rows(cache_file: &Path, instance: &str, template: &str) -> Option<Vec<Row>> {
+    let body = profile_index::read_current(cache_file, instance, template)?;
+    profile_index::pairs(&body)
+        .map(|pair| {
+            let (profile, arn) = pair?;
+            let (account, role) = catalog::split_role_arn(arn)?;
+            Some(Row {
+                arn: arn.to_owned(),
+                account,
+                role: role.to_owned(),
+                profile: profile.to_owned(),
+            })
+        })
+        .collect()
+}
+
 /// Everything completion may offer, loaded once per Tab press.
 #[derive(Default)]
 pub struct Sources {
@@ -113,6 +131,12 @@ impl Sources {
         instance: &str,
         now: i64,
     ) -> Sources {
+        // Fast path: `cache.profiles` alone names every role (profile + ARN, and the ARN
+        // gives account and role name), so a Tab press need not load the catalog.
+        if let Some(rows) = index_rows(cache_file, instance, &config.profile_format) {
+            self.rows = rows;
+            return self;
+        }
         let Ok(cache) = Cache::load(cache_file) else {
             return self;
         };

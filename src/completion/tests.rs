@@ -87,3 +87,33 @@ fn fixed_lists_are_sorted_and_filtered() {
     );
     assert!(s.values(ValueKind::ListField, &none, "zzz").is_empty());
 }
+
+#[test]
+fn a_current_profile_index_answers_without_loading_the_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache.json");
+    // A cache.json with no roles at all: only the index can name any.
+    std::fs::write(&cache, r#"{"Version":4,"SSO":{}}"#).unwrap();
+    let env = crate::config::ConfigEnv {
+        home: Some(dir.path().to_path_buf()),
+        ..crate::config::ConfigEnv::default()
+    };
+    let paths = crate::config::Paths::discover(&env, None).unwrap();
+    let yaml = "SSOConfig:\n  Default:\n    SSORegion: us-east-1\n    StartUrl: https://d-1.awsapps.com/start\n";
+    let config = Config::from_yaml(yaml, &paths, &env).unwrap();
+    let arn = catalog::role_arn(42, "Admin");
+    profile_index::write(
+        &cache,
+        "Default",
+        &config.profile_format,
+        [("team:Admin", arn.as_str())].into_iter(),
+    );
+    let s = Sources::default().with_roles(&config, &cache, "Default", 0);
+    let none = Narrowing::default();
+    assert_eq!(s.values(ValueKind::Profile, &none, ""), ["team:Admin"]);
+    assert_eq!(s.values(ValueKind::Account, &none, ""), ["000000000042"]);
+    assert_eq!(s.values(ValueKind::Role, &none, ""), ["Admin"]);
+    // Another instance's (or a stale) index is not used: back to the (empty) catalog.
+    let other = Sources::default().with_roles(&config, &cache, "Other", 0);
+    assert!(other.values(ValueKind::Profile, &none, "").is_empty());
+}
