@@ -115,9 +115,7 @@ fn main() {
             Arc::new(|| {}),
         );
         let injector = matcher.injector();
-        for r in roster(total) {
-            injector.push(r);
-        }
+        injector.extend(roster(total));
         drop(injector);
         while !matcher.is_idle() {
             matcher.tick(10);
@@ -131,7 +129,9 @@ fn main() {
             for (qi, q) in queries.iter().enumerate() {
                 let mut state = State::new(settings.clone(), "Default".into(), 0);
                 matcher.set_query("");
-                while !matcher.is_idle() || matcher.tick(10).running {}
+                while !matcher.is_idle() {
+                    matcher.tick(10);
+                }
                 for (ci, c) in q.chars().enumerate() {
                     let start = Instant::now();
                     let key = match keymap.resolve(&crossterm::event::KeyEvent::from(

@@ -3,20 +3,23 @@
 //! patterns, and hands the UI only the visible window of results with highlight ranges, as
 //! our own [`MatchedRow`] type, so the matcher can change without touching the UI.
 
+mod engine;
 pub mod query;
+mod store;
 
 use std::collections::HashSet;
 use std::ops::Range;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use nucleo::pattern::{CaseMatching, Normalization};
-use nucleo::{Nucleo, Utf32String};
+use nucleo::pattern::{CaseMatching, Normalization, Pattern};
 
 use crate::cache::Text;
 use crate::catalog::ListField;
 use crate::roster::PickRole;
-use query::{Columns, Known};
+use engine::{Inbox, Job, Published, Shared, lock};
+use query::{Known, Query};
 
 /// Where the matcher is, for the counter and the spinner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -57,8 +60,8 @@ fn searchable(f: ListField) -> bool {
 }
 
 /// Matched even when not displayed. Not the ARN: it only repeats the account id and role
-/// name, and is the longest value, so it would cost a third of the matching time for nothing;
-/// a displayed Arn column is matched, and a pasted ARN or `arn:` jumps or filters anyway.
+/// name, and is the longest value; a displayed Arn column is matched, and a pasted ARN or
+/// `arn:` jumps or filters anyway.
 const ALL_SEARCHABLE: [ListField; 10] = [
     ListField::AccountIdPad,
     ListField::AccountName,
@@ -72,119 +75,75 @@ const ALL_SEARCHABLE: [ListField; 10] = [
     ListField::AccountId,
 ];
 
-/// What the injected roles make known: tag keys (for `key:value`) and profile names (for
-/// jumps), plus a count to tell when everything pushed has been matched.
+/// What the roles taken in make known: tag keys (for `key:value`) and profile names (for
+/// jumps), plus a count to tell when everything pushed has been taken in.
 #[derive(Default)]
 struct Index {
-    keys: RwLock<HashSet<String>>,
-    profiles: RwLock<HashSet<Text>>,
+    keys: Mutex<HashSet<String>>,
+    profiles: Mutex<HashSet<Text>>,
     pushed: AtomicU32,
+    /// Bumped whenever keys or profiles are added: a query typed before they arrived may
+    /// mean something else now (`env:prod` is a filter once some role has an `env` tag).
+    version: AtomicU64,
 }
 
 impl Known for Index {
     fn is_key(&self, key: &str) -> bool {
-        self.keys
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .contains(key)
+        lock(&self.keys).contains(key)
     }
     fn is_profile(&self, profile: &str) -> bool {
-        self.profiles
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .contains(profile)
+        lock(&self.profiles).contains(profile)
     }
 }
 
-/// Adds roles to the matcher; cheap to clone and send to another thread.
+/// Adds roles to the matcher; cheap to clone and send to another thread. One handed out
+/// before a [`Matcher::restart`] no longer reaches it.
 #[derive(Clone)]
 pub struct RoleInjector {
-    inner: nucleo::Injector<PickRole>,
-    text_fields: Arc<[ListField]>,
+    shared: Arc<Shared>,
     index: Arc<Index>,
+    epoch: u64,
+    /// Counts the live injectors of this epoch.
+    _alive: Arc<()>,
 }
 
 impl RoleInjector {
     pub fn push(&self, role: PickRole) {
-        {
-            let mut keys = self.index.keys.write().unwrap_or_else(|p| p.into_inner());
-            for (k, _) in role.tags.iter() {
-                keys.insert(query::facet_key(k));
-            }
-        }
-        if !role.profile.is_empty() {
-            self.index
-                .profiles
-                .write()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(role.profile);
-        }
-        let fields = Arc::clone(&self.text_fields);
-        self.inner.push(role, |role, cols| {
-            cols[0] = Utf32String::from(text_haystack(role, &fields));
-            cols[1] = Utf32String::from(facet_haystack(role));
-        });
-        self.index.pushed.fetch_add(1, Ordering::Release);
+        self.extend(std::iter::once(role));
     }
-}
 
-/// Column 0: the searchable values, one space between: the fields, then the tag values that
-/// do not just repeat one of them (aws-sso-cli's default tags copy the account id, alias,
-/// email and role name; matching them twice only costs time).
-fn text_haystack(role: &PickRole, fields: &[ListField]) -> String {
-    let texts: Vec<_> = fields.iter().map(|f| role.field(*f, 0)).collect();
-    let mut s = texts.join(" ");
-    for (_, v) in role.tags.iter() {
-        if !texts.iter().any(|t| t.as_ref() == v) {
-            s.push(' ');
-            s.push_str(v);
+    pub fn extend(&self, roles: impl IntoIterator<Item = PickRole>) {
+        let mut inbox = lock(&self.shared.inbox);
+        if inbox.epoch != self.epoch {
+            return;
         }
+        let before = inbox.pending.len();
+        inbox.pending.extend(roles);
+        let n = (inbox.pending.len() - before) as u32;
+        self.index.pushed.fetch_add(n, Ordering::Release);
+        drop(inbox);
+        self.shared.wake.notify_one();
     }
-    s
-}
-
-/// Column 1: a `␟key␞value␟` token per field alias and tag.
-fn facet_haystack(role: &PickRole) -> String {
-    let mut s = String::with_capacity(200);
-    let account = crate::catalog::pad_account(role.account_id);
-    let pairs: [(&str, &str); 11] = [
-        ("account", &account),
-        ("account", role.account_alias.as_str()),
-        ("account", role.account_name.as_str()),
-        ("alias", role.account_alias.as_str()),
-        ("name", role.account_name.as_str()),
-        ("email", role.email.as_str()),
-        ("role", role.role_name.as_str()),
-        ("profile", role.profile.as_str()),
-        ("region", role.region.as_str()),
-        ("sso", role.sso.as_str()),
-        ("arn", role.arn.as_str()),
-    ];
-    for (k, v) in pairs
-        .into_iter()
-        .chain(std::iter::once(("via", role.via.as_str())))
-    {
-        if !v.is_empty() {
-            s.push_str(&query::facet_token(k, v));
-        }
-    }
-    for (k, v) in role.tags.iter() {
-        s.push_str(&query::facet_token(k, v));
-    }
-    s
 }
 
 pub struct Matcher {
-    nucleo: Nucleo<PickRole>,
-    /// A second matcher for highlight indices of visible rows (the workers' are busy).
-    highlighter: nucleo::Matcher,
-    fields: Vec<ListField>,
-    text_fields: Arc<[ListField]>,
-    full_text_search: bool,
+    shared: Arc<Shared>,
+    worker: Option<std::thread::JoinHandle<()>>,
     index: Arc<Index>,
+    /// Held while injectors of this epoch live: the count tells when more may arrive.
+    alive: Arc<()>,
+    epoch: u64,
+    generation: u64,
+    current: Published,
+    /// For highlight indices of visible rows.
+    highlighter: nucleo::Matcher,
+    pattern: Pattern,
+    fields: Vec<ListField>,
+    full_text_search: bool,
     query: String,
-    columns: Columns,
-    running: bool,
+    parsed: Query,
+    /// `Index::version` when `query` was parsed.
+    parsed_at: u64,
 }
 
 impl Matcher {
@@ -203,118 +162,199 @@ impl Matcher {
                 text_fields.push(f);
             }
         }
+        let shared = Arc::new(Shared {
+            inbox: Mutex::new(Inbox::default()),
+            wake: Default::default(),
+            out: Mutex::new(None),
+            ready: Default::default(),
+            wanted: Default::default(),
+            notify,
+        });
+        let index = Arc::new(Index::default());
+        let worker = engine::spawn(
+            Arc::clone(&shared),
+            Arc::clone(&index),
+            text_fields.into(),
+            opts.threads,
+        )
+        .expect("cannot start the matcher thread");
         Matcher {
-            nucleo: Nucleo::new(nucleo::Config::DEFAULT, notify, opts.threads, 2),
+            shared,
+            worker: Some(worker),
+            index,
+            alive: Arc::new(()),
+            epoch: 0,
+            generation: 0,
+            current: Published {
+                generation: 0,
+                epoch: 0,
+                roles: Default::default(),
+                matches: Arc::default(),
+            },
             highlighter: nucleo::Matcher::new(nucleo::Config::DEFAULT),
+            pattern: Pattern::default(),
             fields: opts.fields,
-            text_fields: text_fields.into(),
             full_text_search: opts.full_text_search,
-            index: Arc::new(Index::default()),
             query: String::new(),
-            columns: Columns::default(),
-            running: false,
+            parsed: Query::default(),
+            parsed_at: 0,
         }
     }
 
     pub fn injector(&self) -> RoleInjector {
         RoleInjector {
-            inner: self.nucleo.injector(),
-            text_fields: Arc::clone(&self.text_fields),
+            shared: Arc::clone(&self.shared),
             index: Arc::clone(&self.index),
+            epoch: self.epoch,
+            _alive: Arc::clone(&self.alive),
         }
     }
 
     /// Start over with a new set of roles (a refresh); injectors handed out before no longer
-    /// reach this matcher. The caller pushes the first screenful at once, so nothing flickers.
+    /// reach this matcher. The old results stay on screen until the new ones are in.
     pub fn restart(&mut self) -> RoleInjector {
-        self.nucleo.restart(false);
-        self.index = Arc::new(Index::default());
+        self.epoch += 1;
+        self.alive = Arc::new(());
+        {
+            let mut inbox = lock(&self.shared.inbox);
+            inbox.epoch = self.epoch;
+            inbox.pending.clear();
+            // The engine resets on the new epoch, then runs the job.
+            self.index.pushed.store(0, Ordering::Release);
+        }
+        *lock(&self.index.keys) = HashSet::new();
+        *lock(&self.index.profiles) = HashSet::new();
         // The query may name profiles/keys of the new roles: parse it again.
         let q = std::mem::take(&mut self.query);
-        self.columns = Columns::default();
-        self.set_query(&q);
+        self.send_query(&q, true);
         self.injector()
     }
 
     pub fn set_query(&mut self, query: &str) {
-        let next = query::translate(query, self.full_text_search, self.index.as_ref());
-        for (col, (old, new)) in [
-            (&self.columns.text, &next.text),
-            (&self.columns.facets, &next.facets),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            if old != new {
-                // Typing more only narrows: nucleo then filters the previous matches.
-                let append = new.starts_with(old.as_str()) && !old.is_empty();
-                self.nucleo.pattern.reparse(
-                    col,
-                    new,
-                    CaseMatching::Smart,
-                    Normalization::Smart,
-                    append,
-                );
-            }
-        }
-        self.columns = next;
-        self.query = query.to_string();
+        self.send_query(query, false);
     }
 
+    fn send_query(&mut self, query: &str, always: bool) {
+        self.parsed_at = self.index.version.load(Ordering::Acquire);
+        let next = query::translate(query, self.full_text_search, self.index.as_ref());
+        self.query = query.to_string();
+        if next == self.parsed && !always {
+            return;
+        }
+        self.pattern = Pattern::parse(&next.text, CaseMatching::Smart, Normalization::Smart);
+        self.parsed = next;
+        self.generation += 1;
+        self.shared.wanted.store(self.generation, Ordering::Release);
+        lock(&self.shared.inbox).job = Some(Job {
+            generation: self.generation,
+            query: self.parsed.clone(),
+            pattern: self.pattern.clone(),
+        });
+        self.shared.wake.notify_one();
+    }
+
+    /// Everything asked for is in `current`, and nothing more is on its way.
+    fn complete(&self) -> bool {
+        self.current.generation == self.generation
+            && self.current.epoch == self.epoch
+            && self.current.roles.len() == self.index.pushed.load(Ordering::Acquire)
+    }
+
+    /// Take the newest results, waiting up to `timeout_ms` for complete ones.
     pub fn tick(&mut self, timeout_ms: u64) -> MatchStatus {
-        let status = self.nucleo.tick(timeout_ms);
-        self.running = status.running;
-        let snap = self.nucleo.snapshot();
+        let deadline = Instant::now() + Duration::from_millis(timeout_ms);
+        let mut changed = false;
+        let mut out = lock(&self.shared.out);
+        loop {
+            if let Some(p) = out.take() {
+                // Results of an earlier roster are not shown once the refresh is in.
+                if p.epoch == self.epoch || self.current.epoch != self.epoch {
+                    self.current = p;
+                    changed = true;
+                }
+            }
+            drop(out);
+            if self.parsed_at != self.index.version.load(Ordering::Acquire) {
+                let q = self.query.clone();
+                self.send_query(&q, false);
+            }
+            if self.complete() {
+                break;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            out = lock(&self.shared.out);
+            if out.is_none() {
+                out = self
+                    .shared
+                    .ready
+                    .wait_timeout(out, deadline - now)
+                    .unwrap_or_else(|p| p.into_inner())
+                    .0;
+            }
+        }
+        let running = !self.complete() || Arc::strong_count(&self.alive) > 1;
         MatchStatus {
-            changed: status.changed,
-            running: status.running || self.nucleo.active_injectors() > 0,
-            matched: snap.matched_item_count(),
-            total: snap.item_count(),
+            changed,
+            running,
+            matched: self.current.matches.len() as u32,
+            total: self.current.roles.len(),
         }
     }
 
     /// Nothing is running, nothing more can arrive, and every role pushed is matched.
     pub fn is_idle(&self) -> bool {
-        !self.running
-            && self.nucleo.active_injectors() == 0
-            && self.nucleo.snapshot().item_count() == self.index.pushed.load(Ordering::Acquire)
+        Arc::strong_count(&self.alive) == 1 && self.complete()
     }
 
     pub fn get(&self, position: u32) -> Option<&PickRole> {
-        self.nucleo
-            .snapshot()
-            .get_matched_item(position)
-            .map(|i| i.data)
+        let row = *self.current.matches.get(position as usize)?;
+        self.current.roles.get(row)
     }
 
     pub fn position_of(&self, arn: &str) -> Option<u32> {
-        let snap = self.nucleo.snapshot();
-        snap.matched_items(..)
-            .position(|i| i.data.arn == arn)
+        self.current
+            .matches
+            .iter()
+            .position(|&row| self.current.roles.get(row).is_some_and(|r| r.arn == arn))
             .and_then(|p| u32::try_from(p).ok())
     }
 
     /// The results in `range` (clamped to the matches), with highlights.
     pub fn rows(&mut self, range: Range<u32>, now: i64) -> Vec<MatchedRow<'_>> {
-        let snap = self.nucleo.snapshot();
-        let count = snap.matched_item_count();
+        let count = self.current.matches.len() as u32;
         let (start, end) = (range.start.min(count), range.end.min(count));
-        let pattern = snap.pattern().column_pattern(0);
         let mut out = Vec::with_capacity((end - start) as usize);
-        for (n, item) in snap.matched_items(start..end).enumerate() {
+        for position in start..end {
+            let row = self.current.matches[position as usize];
+            let Some(role) = self.current.roles.get(row) else {
+                continue;
+            };
             out.push(MatchedRow {
-                position: start + n as u32,
-                role: item.data,
+                position,
+                role,
                 highlights: highlights(
-                    item.data,
+                    role,
                     &self.fields,
-                    pattern,
+                    &self.pattern,
                     &mut self.highlighter,
                     now,
                 ),
             });
         }
         out
+    }
+}
+
+impl Drop for Matcher {
+    fn drop(&mut self) {
+        lock(&self.shared.inbox).shutdown = true;
+        self.shared.wake.notify_all();
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
     }
 }
 

@@ -97,6 +97,11 @@ impl Text {
     pub fn is_empty(&self) -> bool {
         self.0 == 0
     }
+
+    /// The handle's index: dense from 0, equal for equal strings (a key for side tables).
+    pub fn id(self) -> u32 {
+        self.0
+    }
 }
 
 impl PartialOrd for Text {
@@ -277,6 +282,11 @@ impl Tags {
         let (_, value) = v.remove(i);
         self.0 = v.into_boxed_slice();
         Some(value)
+    }
+
+    /// The `(key, value)` handles in key order.
+    pub fn pairs(&self) -> &[(Text, Text)] {
+        &self.0
     }
 
     /// `(key, value)` pairs in key order.

@@ -1,17 +1,12 @@
-//! The picker's query language, turned into the text of nucleo's two columns. Pure and
+//! The picker's query language, parsed into what the matching engine checks. Pure and
 //! independent of nucleo's types, so it is unit-tested on its own.
 //!
-//! * Column 0 (`text`) is every searchable value of a role, space separated: free terms go
-//!   there with nucleo's own syntax (fuzzy, `'exact`, `!not`, `^prefix`, `suffix$`).
-//! * Column 1 (`facets`) holds one token per field and tag, `␟key␞value␟` (unit and record
-//!   separators, which nobody types). `key:value` becomes the substring atom `'␟key␞value`,
-//!   so the value must *start* with what was typed; a jump (a whole ARN, profile name or
-//!   account id) adds the closing `␟`, so it must be the whole value.
-
-/// Starts and ends a facet token.
-pub const UNIT: char = '\u{1f}';
-/// Separates a facet's key from its value.
-pub const RECORD: char = '\u{1e}';
+//! * Free terms (`text`) keep nucleo's own syntax (fuzzy, `'exact`, `!not`, `^prefix`,
+//!   `suffix$`) and are matched against every searchable value of a role.
+//! * `key:value` terms become [`Facet`]s: the field's or tag's value must *start* with what
+//!   was typed. A jump (a whole ARN, profile name or account id pasted) is a facet that must
+//!   be the whole value. With `FullTextSearch: false`, free terms are facets without a key:
+//!   some value must start with them.
 
 /// Field names usable as `key:` besides the tag keys.
 pub const FIELD_KEYS: &[&str] = &[
@@ -31,8 +26,8 @@ pub const FIELD_KEYS: &[&str] = &[
     "arn",
 ];
 
-/// A facet key or value as it is stored and typed: whitespace becomes `_` (as aws-sso-cli
-/// does for tags), and keys are compared without case.
+/// A facet key as it is stored and typed: whitespace becomes `_` (as aws-sso-cli does for
+/// tags), and keys are compared without case.
 pub fn facet_key(key: &str) -> String {
     key.trim().to_lowercase().replace(char::is_whitespace, "_")
 }
@@ -41,20 +36,95 @@ pub fn facet_value(value: &str) -> String {
     value.trim().replace(char::is_whitespace, "_")
 }
 
-/// One facet token of the haystack.
-pub fn facet_token(key: &str, value: &str) -> String {
-    format!(
-        "{UNIT}{}{RECORD}{}{UNIT}",
-        facet_key(key),
-        facet_value(value)
-    )
+/// One `key:value` condition (or a jump, or a prefix-mode term).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facet {
+    /// `!key:value`: roles with such a value are excluded.
+    pub negated: bool,
+    /// The canonical field key or a lowercased tag key; `None`: any value.
+    pub key: Option<String>,
+    /// What was typed, whitespace as `_`.
+    pub value: String,
+    /// The value must be all of it (a jump), not just start with it.
+    pub whole: bool,
 }
 
-/// What the query asks of each column.
+impl Facet {
+    /// Smart case, as nucleo's: a value typed in lower case matches any case.
+    pub fn ignore_case(&self) -> bool {
+        !self.value.chars().any(char::is_uppercase)
+    }
+
+    /// Does `candidate` (a stored value) satisfy this facet's value? Whitespace in the
+    /// stored value compares as `_`, and it is trimmed, as [`facet_value`] would.
+    pub fn accepts(&self, candidate: &str) -> bool {
+        let ignore_case = self.ignore_case();
+        let mut have = candidate.trim().chars();
+        for want in self.value.chars() {
+            let Some(c) = have.next() else {
+                return false;
+            };
+            let c = if c.is_whitespace() { '_' } else { c };
+            let same = if ignore_case {
+                c == want || c.to_lowercase().eq(want.to_lowercase())
+            } else {
+                c == want
+            };
+            if !same {
+                return false;
+            }
+        }
+        !self.whole || have.next().is_none()
+    }
+
+    /// Every role this facet accepts is accepted by `older` too (typing on narrows).
+    fn narrows(&self, older: &Facet) -> bool {
+        !self.negated
+            && !older.negated
+            && !self.whole
+            && !older.whole
+            && self.key == older.key
+            && self.value.starts_with(older.value.as_str())
+            && self.ignore_case() == older.ignore_case()
+    }
+}
+
+/// A parsed query.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Columns {
+pub struct Query {
+    /// Free terms, nucleo pattern syntax.
     pub text: String,
-    pub facets: String,
+    pub facets: Vec<Facet>,
+}
+
+impl Query {
+    pub fn is_empty(&self) -> bool {
+        self.text.trim().is_empty() && self.facets.is_empty()
+    }
+
+    /// Every role matching `self` also matches `older`, so only `older`'s matches need
+    /// checking. Conservative: `false` whenever unsure.
+    pub fn narrows(&self, older: &Query) -> bool {
+        if older.is_empty() {
+            return false;
+        }
+        let text_ok = self.text == older.text
+            || (self.text.starts_with(older.text.as_str())
+                && !older.text.ends_with('\\')
+                && !older
+                    .text
+                    .split_whitespace()
+                    .last()
+                    .is_some_and(|t| t.starts_with('!')));
+        if !text_ok || self.facets.len() < older.facets.len() {
+            return false;
+        }
+        // The older facets all still hold (the last one may have grown), new ones only add.
+        older.facets.iter().enumerate().all(|(i, f)| {
+            let new = &self.facets[i];
+            new == f || (i + 1 == older.facets.len() && new.narrows(f))
+        })
+    }
 }
 
 /// How a whole-query jump is recognised.
@@ -84,7 +154,7 @@ fn is_role_arn(s: &str) -> bool {
 
 /// Translate what was typed. `full_text` is config's `FullTextSearch`: when false, free terms
 /// must be a prefix of some value (aws-sso-cli's prefix mode), not fuzzy.
-pub fn translate(query: &str, full_text: bool, known: &dyn Known) -> Columns {
+pub fn translate(query: &str, full_text: bool, known: &dyn Known) -> Query {
     let whole = query.trim();
     if !whole.is_empty() {
         let jump = if is_role_arn(whole) {
@@ -97,9 +167,14 @@ pub fn translate(query: &str, full_text: bool, known: &dyn Known) -> Columns {
             None
         };
         if let Some((key, value)) = jump {
-            return Columns {
+            return Query {
                 text: String::new(),
-                facets: format!("'{}", facet_token(key, value)),
+                facets: vec![Facet {
+                    negated: false,
+                    key: Some(key.to_string()),
+                    value: facet_value(value),
+                    whole: true,
+                }],
             };
         }
     }
@@ -110,35 +185,40 @@ pub fn translate(query: &str, full_text: bool, known: &dyn Known) -> Columns {
             Some(rest) => (true, rest),
             None => (false, term),
         };
-        let bang = if negated { "!" } else { "'" };
         if let Some((key, value)) = body.split_once(':')
             && !key.is_empty()
             && !value.is_empty()
         {
             let key = facet_key(key);
             if FIELD_KEYS.contains(&key.as_str()) || known.is_key(&key) {
-                facets.push(format!(
-                    "{bang}{UNIT}{}{RECORD}{}",
-                    canonical(&key),
-                    facet_value(value)
-                ));
+                facets.push(Facet {
+                    negated,
+                    key: Some(canonical(&key).to_string()),
+                    value: facet_value(value),
+                    whole: false,
+                });
                 continue;
             }
         }
         if !full_text && !body.is_empty() && !body.starts_with(['\'', '^']) && !body.ends_with('$')
         {
-            facets.push(format!("{bang}{RECORD}{body}"));
+            facets.push(Facet {
+                negated,
+                key: None,
+                value: body.to_string(),
+                whole: false,
+            });
             continue;
         }
         text.push(term.to_string());
     }
-    Columns {
+    Query {
         text: text.join(" "),
-        facets: facets.join(" "),
+        facets,
     }
 }
 
-/// Aliases of a field share one key in the haystack.
+/// Aliases of a field share one key.
 pub fn canonical(key: &str) -> &str {
     match key {
         "accountid" => "account",
@@ -163,17 +243,26 @@ mod tests {
         }
     }
 
-    fn t(q: &str) -> (String, String) {
+    fn f(negated: bool, key: Option<&str>, value: &str, whole: bool) -> Facet {
+        Facet {
+            negated,
+            key: key.map(str::to_string),
+            value: value.to_string(),
+            whole,
+        }
+    }
+
+    fn t(q: &str) -> (String, Vec<Facet>) {
         let c = translate(q, true, &K);
         (c.text, c.facets)
     }
 
     #[test]
-    fn free_terms_go_to_the_text_column_with_nucleo_syntax_intact() {
-        assert_eq!(t("  prod  adm "), ("prod adm".into(), String::new()));
+    fn free_terms_keep_nucleo_syntax_intact() {
+        assert_eq!(t("  prod  adm "), ("prod adm".into(), vec![]));
         assert_eq!(
             t("'exact !sandbox ^acme dev$"),
-            ("'exact !sandbox ^acme dev$".into(), String::new())
+            ("'exact !sandbox ^acme dev$".into(), vec![])
         );
     }
 
@@ -181,44 +270,44 @@ mod tests {
     fn key_value_tokens_become_prefix_facets_for_known_keys_only() {
         assert_eq!(
             t("env:prod adm"),
-            ("adm".into(), "'\u{1f}env\u{1e}prod".into())
+            ("adm".into(), vec![f(false, Some("env"), "prod", false)])
         );
         assert_eq!(
-            t("Role:Admin"),
-            ("".into(), "'\u{1f}role\u{1e}Admin".into())
+            t("Role:Admin").1,
+            vec![f(false, Some("role"), "Admin", false)]
         );
         assert_eq!(
-            t("AccountAlias:web"),
-            ("".into(), "'\u{1f}alias\u{1e}web".into())
+            t("AccountAlias:web").1,
+            vec![f(false, Some("alias"), "web", false)]
         );
-        assert_eq!(t("!env:prod"), ("".into(), "!\u{1f}env\u{1e}prod".into()));
+        assert_eq!(t("!env:prod").1, vec![f(true, Some("env"), "prod", false)]);
         // Not a key: stays a fuzzy term (a profile-like `123:Admin`, a trailing colon).
-        assert_eq!(
-            t("123:Admin env:"),
-            ("123:Admin env:".into(), String::new())
-        );
+        assert_eq!(t("123:Admin env:"), ("123:Admin env:".into(), vec![]));
     }
 
     #[test]
     fn whole_arns_account_ids_and_profiles_jump() {
         let arn = "arn:aws:iam::000000000042:role/Admin";
-        assert_eq!(t(arn), ("".into(), format!("'\u{1f}arn\u{1e}{arn}\u{1f}")));
         assert_eq!(
-            t(" 000000000042 "),
-            ("".into(), "'\u{1f}account\u{1e}000000000042\u{1f}".into())
+            t(arn),
+            (String::new(), vec![f(false, Some("arn"), arn, true)])
         );
         assert_eq!(
-            t("prod:Admin"),
-            ("".into(), "'\u{1f}profile\u{1e}prod:Admin\u{1f}".into())
+            t(" 000000000042 ").1,
+            vec![f(false, Some("account"), "000000000042", true)]
         );
         assert_eq!(
-            t("my profile"),
-            ("".into(), "'\u{1f}profile\u{1e}my_profile\u{1f}".into())
+            t("prod:Admin").1,
+            vec![f(false, Some("profile"), "prod:Admin", true)]
+        );
+        assert_eq!(
+            t("my profile").1,
+            vec![f(false, Some("profile"), "my_profile", true)]
         );
         // An almost-ARN is an `arn:` prefix filter, not a jump; 11 digits are plain text.
         assert_eq!(
             t("arn:aws:iam::42:role/Admin").1,
-            "'\u{1f}arn\u{1e}aws:iam::42:role/Admin"
+            vec![f(false, Some("arn"), "aws:iam::42:role/Admin", false)]
         );
         assert_eq!(t("00000000004").0, "00000000004");
     }
@@ -227,14 +316,50 @@ mod tests {
     fn prefix_mode_turns_free_terms_into_value_prefixes() {
         let c = translate("prod !dev 'x", false, &K);
         assert_eq!(c.text, "'x");
-        assert_eq!(c.facets, "'\u{1e}prod !\u{1e}dev");
+        assert_eq!(
+            c.facets,
+            vec![f(false, None, "prod", false), f(true, None, "dev", false)]
+        );
     }
 
     #[test]
-    fn facet_tokens_normalise_keys_and_whitespace() {
-        assert_eq!(
-            facet_token("Cost Center", " R&D team "),
-            "\u{1f}cost_center\u{1e}R&D_team\u{1f}"
+    fn facets_accept_value_prefixes_with_smart_case_and_whitespace_as_underscore() {
+        let v = f(false, Some("cost_center"), "R&D_t", false);
+        assert!(v.accepts(" R&D team "));
+        assert!(
+            !v.accepts("r&d team"),
+            "an upper-case letter typed: case matters"
+        );
+        assert!(f(false, None, "r&d_t", false).accepts("R&D team"));
+        assert!(
+            !f(false, None, "team", false).accepts("R&D team"),
+            "a prefix, not inside"
+        );
+        let whole = f(false, Some("profile"), "prod:Admin", true);
+        assert!(whole.accepts("prod:Admin") && !whole.accepts("prod:AdminX"));
+    }
+
+    #[test]
+    fn typing_on_narrows_but_changing_or_negating_does_not() {
+        let q = |s: &str| translate(s, true, &K);
+        assert!(q("prod").narrows(&q("pro")));
+        assert!(q("prod adm").narrows(&q("prod")));
+        assert!(q("env:prod").narrows(&q("env:pro")));
+        assert!(q("env:prod adm").narrows(&q("env:prod")));
+        assert!(q("env:prod team:x").narrows(&q("env:prod")));
+        assert!(!q("pro").narrows(&q("prod")), "deleting widens");
+        assert!(
+            !q("!sandboxes").narrows(&q("!sandbox")),
+            "a longer exclusion excludes less"
+        );
+        assert!(!q("!env:prods").narrows(&q("!env:prod")));
+        assert!(
+            !q("prod").narrows(&q("")),
+            "from nothing: match everything anyway"
+        );
+        assert!(
+            !q("env:Prod").narrows(&q("env:p")),
+            "case sensitivity switched on"
         );
     }
 }

@@ -226,3 +226,92 @@ fn highlights_of_a_multi_word_query_show_in_the_displayed_fields() {
     assert!(!hl[3].is_empty(), "profile: {hl:?}");
     assert!(hl[0].is_empty() && hl[4].is_empty(), "{hl:?}");
 }
+
+#[test]
+fn a_filter_typed_before_the_roles_arrive_applies_once_they_do() {
+    let mut m = Matcher::new(
+        MatchOptions {
+            fields: fields(),
+            full_text_search: true,
+            threads: Some(2),
+        },
+        Arc::new(|| {}),
+    );
+    // `env` is no known key yet: the query first reads as text, then as a filter.
+    m.set_query("env:prod");
+    m.injector().extend(roles());
+    let s = settle(&mut m);
+    assert_eq!(s.matched, 6, "prod and production");
+}
+
+#[test]
+fn fuzzy_terms_match_across_values_but_rank_below_a_match_inside_one() {
+    let mut m = matcher(true);
+    // "sbxadm": s-b-x in "sandbox", a-d-m in "AdministratorAccess" (no single value has it).
+    let hits = find(&mut m, "sbxadm");
+    assert_eq!(
+        hits.first().map(String::as_str),
+        Some("sandbox:AdministratorAccess")
+    );
+    // "prodadm": a match inside one value (the profile) beats one spread over values.
+    let mut r = role(50, "prodadm", "Other", "dev");
+    r.profile = Text::new("prodadm-other");
+    let inj = m.injector();
+    inj.push(r);
+    drop(inj);
+    settle(&mut m);
+    assert_eq!(
+        find(&mut m, "prodadm").first().map(String::as_str),
+        Some("prodadm-other")
+    );
+}
+
+#[test]
+fn equal_scores_keep_the_roster_order() {
+    let mut m = matcher(true);
+    let admins = find(&mut m, "'AdministratorAccess");
+    assert_eq!(
+        admins,
+        [
+            "prod-web:AdministratorAccess",
+            "prod-data:AdministratorAccess",
+            "staging:AdministratorAccess",
+            "sandbox:AdministratorAccess"
+        ]
+    );
+}
+
+#[test]
+fn typing_on_gives_what_a_fresh_matcher_gives() {
+    // The engine narrows from the previous matches and keeps term scores between
+    // keystrokes; neither may change the outcome.
+    for query in [
+        "prod adm",
+        "env:prod adm",
+        "!sandbox pow",
+        "staging:PowerUser",
+        "'Read",
+    ] {
+        let mut typing = matcher(true);
+        for end in 1..=query.len() {
+            if query.is_char_boundary(end) {
+                find(&mut typing, &query[..end]);
+            }
+        }
+        let mut fresh = matcher(true);
+        assert_eq!(find(&mut typing, query), find(&mut fresh, query), "{query}");
+    }
+}
+
+#[test]
+fn roles_streaming_in_under_a_query_join_its_results() {
+    let mut m = matcher(true);
+    assert_eq!(find(&mut m, "'ReadOnly").len(), 4);
+    let inj = m.injector();
+    inj.push(role(8, "late", "ReadOnly", "dev"));
+    inj.push(role(9, "later", "Admin", "dev"));
+    drop(inj);
+    let s = settle(&mut m);
+    assert_eq!((s.matched, s.total), (5, 14));
+    assert_eq!(m.get(4).unwrap().profile.as_str(), "late:ReadOnly");
+}

@@ -83,21 +83,10 @@ fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// Feed `roster` to the matcher: the first screenful at once, so the first frame has rows,
-/// the rest from a blocking task.
+/// Feed `roster` to the matcher. This only queues the roles: the engine takes them in on its
+/// own thread, a first screenful before the rest, so the first frame has rows.
 fn inject(injector: RoleInjector, roster: Roster) {
-    let mut roles = roster.roles.into_iter();
-    for role in roles.by_ref().take(256) {
-        injector.push(role);
-    }
-    let rest: Vec<_> = roles.collect();
-    if !rest.is_empty() {
-        tokio::task::spawn_blocking(move || {
-            for role in rest {
-                injector.push(role);
-            }
-        });
-    }
+    injector.extend(roster.roles);
 }
 
 /// Run the picker until a role is chosen or it is cancelled.

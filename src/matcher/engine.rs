@@ -1,0 +1,507 @@
+//! The matching engine: one background thread that takes in new roles and queries, scores
+//! roles on a small rayon pool with nucleo's matcher, sorts, and publishes the result for the
+//! UI thread ([`super::Matcher`]) to pick up without waiting.
+//!
+//! Why not `nucleo::Nucleo`: it scores one long haystack per role (every field and tag,
+//! ~160 characters), so each keystroke at 100,000 roles ran nucleo's optimal DP over ~16M
+//! characters. Here a term is scored once per *distinct value* ([`Segments`]: an account's
+//! alias once for all its roles) and the result kept per term while the query grows
+//! ([`Memo`]), and typing on only rechecks the previous matches ([`Query::narrows`]).
+//!
+//! Matching rules: a term (nucleo atom) matches a role when it matches one of its values;
+//! its score is the best value's. A fuzzy term no single value holds may still match across
+//! values (`prodadm` on `acme-prod` + `AdministratorAccess`): it is then matched greedily on
+//! the values joined by spaces, as one haystack. `^`/`$` anchor to a value's start and end.
+//! Results are sorted by score, then by roster order (recently used, then by account).
+
+use std::cmp::Reverse;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+use nucleo::Utf32Str;
+use nucleo::pattern::{Atom, AtomKind, Pattern};
+use rayon::prelude::*;
+
+use super::Index;
+use super::query::{self, Facet, Query};
+use super::store::{Chunks, Segments};
+use crate::catalog::{self, ListField};
+use crate::roster::PickRole;
+
+/// What the UI asks for.
+#[derive(Clone)]
+pub struct Job {
+    pub generation: u64,
+    pub query: Query,
+    /// `query.text` parsed.
+    pub pattern: Pattern,
+}
+
+/// What the engine publishes after each intake or query.
+#[derive(Clone)]
+pub struct Published {
+    pub generation: u64,
+    pub epoch: u64,
+    pub roles: Chunks,
+    /// Indices into `roles`, best first.
+    pub matches: Arc<Vec<u32>>,
+}
+
+#[derive(Default)]
+pub struct Inbox {
+    pub pending: Vec<PickRole>,
+    pub job: Option<Job>,
+    /// Bumped by a restart: the engine drops what it holds.
+    pub epoch: u64,
+    pub shutdown: bool,
+}
+
+pub struct Shared {
+    pub inbox: Mutex<Inbox>,
+    pub wake: Condvar,
+    pub out: Mutex<Option<Published>>,
+    pub ready: Condvar,
+    /// The newest generation asked for: a job older than this is abandoned.
+    pub wanted: AtomicU64,
+    pub notify: Arc<dyn Fn() + Send + Sync>,
+}
+
+/// Lock, ignoring poison: the data stays consistent (every update is a single assignment).
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Scores of one term over every distinct value: 0 not yet known, 1 no match, else score+2.
+/// Filled lazily and concurrently (the same value scored twice is harmless).
+struct Memo {
+    atom: Atom,
+    scores: Vec<AtomicU32>,
+}
+
+impl Memo {
+    fn score(
+        &self,
+        seg: u32,
+        segs: &Segments,
+        m: &mut nucleo::Matcher,
+        buf: &mut Vec<char>,
+    ) -> Option<u16> {
+        let cell = self.scores.get(seg as usize);
+        match cell.map(|c| c.load(Ordering::Relaxed)) {
+            Some(1) => return None,
+            Some(s) if s >= 2 => return Some((s - 2) as u16),
+            _ => {}
+        }
+        let hay = Utf32Str::new(segs.text(seg), buf);
+        let score = self.atom.score(hay, m);
+        if let Some(c) = cell {
+            c.store(score.map_or(1, |s| u32::from(s) + 2), Ordering::Relaxed);
+        }
+        score
+    }
+}
+
+/// The engine thread's state.
+struct Engine {
+    shared: Arc<Shared>,
+    index: Arc<Index>,
+    fields: Arc<[ListField]>,
+    pool: rayon::ThreadPool,
+    epoch: u64,
+    roles: Chunks,
+    segs: Segments,
+    memos: Vec<Memo>,
+    /// The last job completed, what it matched (score, role; best first), and over how many
+    /// roles.
+    done: Option<Job>,
+    scored: Vec<(u32, u32)>,
+    matches: Arc<Vec<u32>>,
+    matched_upto: u32,
+}
+
+const MEMOS_KEPT: usize = 8;
+const CHUNK: usize = 1024;
+const FIRST_BATCH: usize = 512;
+
+pub fn spawn(
+    shared: Arc<Shared>,
+    index: Arc<Index>,
+    fields: Arc<[ListField]>,
+    threads: Option<usize>,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    let threads = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .thread_name(|i| format!("aws-sso-match-{i}"))
+        .build()
+        .map_err(std::io::Error::other)?;
+    std::thread::Builder::new()
+        .name("aws-sso-matcher".into())
+        .spawn(move || {
+            Engine {
+                shared,
+                index,
+                fields,
+                pool,
+                epoch: 0,
+                roles: Chunks::default(),
+                segs: Segments::new(),
+                memos: Vec::new(),
+                done: None,
+                scored: Vec::new(),
+                matches: Arc::default(),
+                matched_upto: 0,
+            }
+            .run();
+        })
+}
+
+impl Engine {
+    fn run(mut self) {
+        loop {
+            let (pending, job, epoch) = {
+                let mut inbox = lock(&self.shared.inbox);
+                while inbox.pending.is_empty()
+                    && inbox.job.is_none()
+                    && !inbox.shutdown
+                    && inbox.epoch == self.epoch
+                {
+                    inbox = self
+                        .shared
+                        .wake
+                        .wait(inbox)
+                        .unwrap_or_else(|p| p.into_inner());
+                }
+                if inbox.shutdown {
+                    return;
+                }
+                // From nothing, a first screenful is published before the rest is taken in.
+                let pending = if self.roles.len() == 0 && inbox.pending.len() > FIRST_BATCH {
+                    inbox.pending.drain(..FIRST_BATCH).collect()
+                } else {
+                    std::mem::take(&mut inbox.pending)
+                };
+                (pending, inbox.job.take(), inbox.epoch)
+            };
+            if epoch != self.epoch {
+                self.reset(epoch);
+            }
+            let before = self.roles.len();
+            self.intake(pending);
+            let job = match (job, &self.done) {
+                (Some(job), _) => job,
+                (None, Some(done)) => done.clone(),
+                (None, None) => Job {
+                    generation: 0,
+                    query: Query::default(),
+                    pattern: Pattern::default(),
+                },
+            };
+            if self.search(&job, before) {
+                self.publish(job.generation);
+            }
+        }
+    }
+
+    fn reset(&mut self, epoch: u64) {
+        self.epoch = epoch;
+        self.roles = Chunks::default();
+        self.segs = Segments::new();
+        self.memos.clear();
+        self.done = None;
+        self.scored.clear();
+        self.matches = Arc::default();
+        self.matched_upto = 0;
+    }
+
+    fn intake(&mut self, pending: Vec<PickRole>) {
+        if pending.is_empty() {
+            return;
+        }
+        {
+            let mut keys = lock(&self.index.keys);
+            let mut profiles = lock(&self.index.profiles);
+            let mut seen = std::collections::HashSet::new();
+            for role in &pending {
+                for (k, _) in role.tags.iter() {
+                    if seen.insert(k) {
+                        keys.insert(query::facet_key(k));
+                    }
+                }
+                if !role.profile.is_empty() {
+                    profiles.insert(role.profile);
+                }
+            }
+        }
+        self.index.version.fetch_add(1, Ordering::Release);
+        for role in &pending {
+            self.segs.add(role, &self.fields);
+        }
+        self.roles.push(pending);
+    }
+
+    /// Bring the matches up to date for `job`; `before`: roles held before this intake.
+    /// `false`: abandoned for a newer job.
+    fn search(&mut self, job: &Job, before: u32) -> bool {
+        let n = self.roles.len();
+        let same =
+            self.matched_upto == before && self.done.as_ref().is_some_and(|d| d.query == job.query);
+        if job.query.is_empty() {
+            if !same {
+                self.scored.clear();
+            }
+            let from = self.scored.len() as u32;
+            self.scored.extend((from..n).map(|row| (0, row)));
+            self.finish(job, n);
+            return true;
+        }
+        // Which roles need scoring, and which earlier matches stand as they are.
+        let (candidates, kept): (Vec<u32>, Vec<(u32, u32)>) = if same {
+            ((before..n).collect(), std::mem::take(&mut self.scored))
+        } else if self
+            .done
+            .as_ref()
+            .is_some_and(|d| job.query.narrows(&d.query))
+        {
+            let mut c: Vec<u32> = self.scored.iter().map(|&(_, row)| row).collect();
+            c.extend(self.matched_upto..n);
+            (c, Vec::new())
+        } else {
+            ((0..n).collect(), Vec::new())
+        };
+        let memos = self.memos_for(&job.pattern);
+        let scorer = Scorer {
+            roles: &self.roles,
+            segs: &self.segs,
+            facets: &job.query.facets,
+            atoms: &job.pattern.atoms,
+            memos: &memos,
+        };
+        let wanted = &self.shared.wanted;
+        let generation = job.generation;
+        let scored: Option<Vec<Vec<(u32, u32)>>> = self.pool.install(|| {
+            candidates
+                .par_chunks(CHUNK)
+                .map(|chunk| {
+                    if wanted.load(Ordering::Acquire) > generation {
+                        return None;
+                    }
+                    Some(scorer.chunk(chunk))
+                })
+                .collect()
+        });
+        // Keep what was learnt about the terms even when abandoned: the next query shares
+        // most of them.
+        self.keep_memos(memos);
+        let Some(scored) = scored else {
+            if same {
+                self.scored = kept;
+            }
+            return false;
+        };
+        let mut all = kept;
+        all.extend(scored.into_iter().flatten());
+        self.pool
+            .install(|| all.par_sort_unstable_by_key(|&(score, row)| (Reverse(score), row)));
+        self.scored = all;
+        self.finish(job, n);
+        true
+    }
+
+    fn finish(&mut self, job: &Job, n: u32) {
+        self.done = Some(job.clone());
+        self.matched_upto = n;
+        self.matches = Arc::new(self.scored.iter().map(|&(_, row)| row).collect());
+    }
+
+    /// The memo of each atom (negative ones match as positive: the memo holds the raw match).
+    fn memos_for(&mut self, pattern: &Pattern) -> Vec<Memo> {
+        let count = self.segs.count();
+        pattern
+            .atoms
+            .iter()
+            .map(|atom| {
+                let mut key = atom.clone();
+                key.negative = false;
+                let mut memo = match self.memos.iter().position(|m| m.atom == key) {
+                    Some(i) => self.memos.swap_remove(i),
+                    None => Memo {
+                        atom: key,
+                        scores: Vec::new(),
+                    },
+                };
+                memo.scores.resize_with(count, || AtomicU32::new(0));
+                memo
+            })
+            .collect()
+    }
+
+    fn keep_memos(&mut self, used: Vec<Memo>) {
+        let mut kept = used;
+        kept.append(&mut self.memos);
+        kept.truncate(MEMOS_KEPT);
+        self.memos = kept;
+    }
+
+    fn publish(&self, generation: u64) {
+        *lock(&self.shared.out) = Some(Published {
+            generation,
+            epoch: self.epoch,
+            roles: self.roles.clone(),
+            matches: Arc::clone(&self.matches),
+        });
+        self.shared.ready.notify_all();
+        (self.shared.notify)();
+    }
+}
+
+/// Scores roles for one job.
+struct Scorer<'a> {
+    roles: &'a Chunks,
+    segs: &'a Segments,
+    facets: &'a [Facet],
+    atoms: &'a [Atom],
+    memos: &'a [Memo],
+}
+
+/// A worker thread's matcher and scratch buffers.
+struct Scratch {
+    matcher: nucleo::Matcher,
+    buf: Vec<char>,
+    joined: String,
+    joined_buf: Vec<char>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch {
+        matcher: nucleo::Matcher::new(nucleo::Config::DEFAULT),
+        buf: Vec::new(),
+        joined: String::new(),
+        joined_buf: Vec::new(),
+    });
+}
+
+impl Scorer<'_> {
+    fn chunk(&self, rows: &[u32]) -> Vec<(u32, u32)> {
+        SCRATCH.with_borrow_mut(|s| {
+            rows.iter()
+                .filter_map(|&row| self.role(row, s).map(|score| (score, row)))
+                .collect()
+        })
+    }
+
+    fn role(&self, row: u32, s: &mut Scratch) -> Option<u32> {
+        if !self.facets.is_empty() {
+            let role = self.roles.get(row)?;
+            if self
+                .facets
+                .iter()
+                .any(|f| facet_holds(f, role) == f.negated)
+            {
+                return None;
+            }
+        }
+        let segs = self.segs.of(row);
+        let mut total = 0u32;
+        for (atom, memo) in self.atoms.iter().zip(self.memos) {
+            let mut best: Option<u16> = None;
+            for &seg in segs {
+                if let Some(score) = memo.score(seg, self.segs, &mut s.matcher, &mut s.buf) {
+                    best = Some(best.map_or(score, |b| b.max(score)));
+                    if atom.negative {
+                        break;
+                    }
+                }
+            }
+            if atom.negative {
+                if best.is_some() {
+                    return None;
+                }
+                continue;
+            }
+            let score = match best {
+                Some(score) => score,
+                None if atom.kind == AtomKind::Fuzzy && segs.len() > 1 => {
+                    self.across(&memo.atom, segs, s)?
+                }
+                None => return None,
+            };
+            total += u32::from(score);
+        }
+        Some(total)
+    }
+
+    /// A fuzzy term over all the role's values joined, greedily (linear time: this runs on
+    /// every role for a query like `prodadm`).
+    fn across(&self, atom: &Atom, segs: &[u32], s: &mut Scratch) -> Option<u16> {
+        s.joined.clear();
+        for (i, &seg) in segs.iter().enumerate() {
+            if i > 0 {
+                s.joined.push(' ');
+            }
+            s.joined.push_str(self.segs.text(seg));
+        }
+        // Scoring an empty haystack sets the matcher's case and normalisation options to the
+        // atom's own (nucleo keeps them private to the atom) and returns at once.
+        let _ = atom.score(Utf32Str::Ascii(&[]), &mut s.matcher);
+        let hay = Utf32Str::new(&s.joined, &mut s.joined_buf);
+        s.matcher.fuzzy_match_greedy(hay, atom.needle_text())
+    }
+}
+
+/// Does `role` have a value that satisfies `facet` (ignoring its negation)?
+fn facet_holds(facet: &Facet, role: &PickRole) -> bool {
+    let field = |t: crate::cache::Text| facet.accepts(t.as_str());
+    match facet.key.as_deref() {
+        None => {
+            facet.accepts(&catalog::pad_account(role.account_id))
+                || [
+                    role.account_alias,
+                    role.account_name,
+                    role.email,
+                    role.role_name,
+                    role.profile,
+                    role.region,
+                    role.sso,
+                    role.arn,
+                    role.via,
+                ]
+                .into_iter()
+                .any(|t| !t.is_empty() && field(t))
+                || role.tags.iter().any(|(_, v)| facet.accepts(v))
+        }
+        Some("account") => {
+            facet.accepts(&catalog::pad_account(role.account_id))
+                || field(role.account_alias)
+                || field(role.account_name)
+        }
+        Some("alias") => field(role.account_alias),
+        Some("name") => field(role.account_name),
+        Some("email") => field(role.email),
+        Some("role") => field(role.role_name),
+        Some("profile") => field(role.profile),
+        Some("region") => field(role.region),
+        Some("sso") => field(role.sso),
+        Some("arn") => field(role.arn),
+        Some("via") => field(role.via),
+        Some(key) => role
+            .tags
+            .iter()
+            .any(|(k, v)| same_key(k, key) && facet.accepts(v)),
+    }
+}
+
+/// `query::facet_key(stored) == typed`, without allocating.
+fn same_key(stored: &str, typed: &str) -> bool {
+    let mut typed = typed.chars();
+    for c in stored.trim().chars() {
+        let c = if c.is_whitespace() { '_' } else { c };
+        for lc in c.to_lowercase() {
+            if typed.next() != Some(lc) {
+                return false;
+            }
+        }
+    }
+    typed.next().is_none()
+}
