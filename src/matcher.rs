@@ -1,10 +1,12 @@
-//! Fuzzy matching of picker roles: the only module that knows nucleo. It owns the matcher
-//! (worker threads, the item store), turns the query language of [`query`] into nucleo
-//! patterns, and hands the UI only the visible window of results with highlight ranges, as
-//! our own [`MatchedRow`] type, so the matcher can change without touching the UI.
+//! Fuzzy matching of picker roles: the only module that knows nucleo. It owns the matching
+//! engine (a background thread and its pool, [`engine`]) and the roles' store, turns the
+//! query language of [`query`] into nucleo patterns, and hands the UI only the visible window
+//! of results with highlight ranges, as our own [`MatchedRow`] type, so the matcher can
+//! change without touching the UI.
 
 mod engine;
 pub mod query;
+mod score;
 mod store;
 
 use std::collections::HashSet;
