@@ -77,12 +77,16 @@ const ALL_SEARCHABLE: [ListField; 10] = [
     ListField::AccountId,
 ];
 
+/// The hasher of the matcher's tables (filled for every role at start-up: SipHash's DoS
+/// resistance buys nothing for our own cache's strings).
+type FastHash = foldhash::fast::RandomState;
+
 /// What the roles taken in make known: tag keys (for `key:value`) and profile names (for
 /// jumps), plus a count to tell when everything pushed has been taken in.
 #[derive(Default)]
 struct Index {
     keys: Mutex<HashSet<String>>,
-    profiles: Mutex<HashSet<Text>>,
+    profiles: Mutex<HashSet<Text, FastHash>>,
     pushed: AtomicU32,
     /// Bumped whenever keys or profiles are added: a query typed before they arrived may
     /// mean something else now (`env:prod` is a filter once some role has an `env` tag).
@@ -218,14 +222,12 @@ impl Matcher {
         self.epoch += 1;
         self.alive = Arc::new(());
         {
+            // The engine resets (and empties the index) on the new epoch, then runs the job.
             let mut inbox = lock(&self.shared.inbox);
             inbox.epoch = self.epoch;
             inbox.pending.clear();
-            // The engine resets on the new epoch, then runs the job.
             self.index.pushed.store(0, Ordering::Release);
         }
-        *lock(&self.index.keys) = HashSet::new();
-        *lock(&self.index.profiles) = HashSet::new();
         // The query may name profiles/keys of the new roles: parse it again.
         let q = std::mem::take(&mut self.query);
         self.send_query(&q, true);

@@ -15,21 +15,22 @@
 //! Results are sorted by score, then by roster order (recently used, then by account).
 
 use std::cmp::Reverse;
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use nucleo::pattern::Pattern;
 use rayon::prelude::*;
 
-use super::Index;
 use super::query::{self, Query};
 use super::score::{Memo, Scorer};
 use super::store::{Chunks, Segments};
+use super::{FastHash, Index};
 use crate::catalog::ListField;
 use crate::roster::PickRole;
 
 /// What the UI asks for.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Job {
     pub generation: u64,
     pub query: Query,
@@ -85,7 +86,6 @@ struct Engine {
     /// roles.
     done: Option<Job>,
     scored: Vec<(u32, u32)>,
-    matches: Arc<Vec<u32>>,
     matched_upto: u32,
 }
 
@@ -120,7 +120,6 @@ pub fn spawn(
                 memos: Vec::new(),
                 done: None,
                 scored: Vec::new(),
-                matches: Arc::default(),
                 matched_upto: 0,
             }
             .run();
@@ -159,15 +158,7 @@ impl Engine {
             }
             let before = self.roles.len();
             self.intake(pending);
-            let job = match (job, &self.done) {
-                (Some(job), _) => job,
-                (None, Some(done)) => done.clone(),
-                (None, None) => Job {
-                    generation: 0,
-                    query: Query::default(),
-                    pattern: Pattern::default(),
-                },
-            };
+            let job = job.or_else(|| self.done.clone()).unwrap_or_default();
             if self.search(&job, before) {
                 self.publish(job.generation);
             }
@@ -181,8 +172,10 @@ impl Engine {
         self.memos.clear();
         self.done = None;
         self.scored.clear();
-        self.matches = Arc::default();
         self.matched_upto = 0;
+        // What the old roster made known goes with it (the engine is what fills the index).
+        lock(&self.index.keys).clear();
+        lock(&self.index.profiles).clear();
     }
 
     fn intake(&mut self, pending: Vec<PickRole>) {
@@ -192,7 +185,7 @@ impl Engine {
         {
             let mut keys = lock(&self.index.keys);
             let mut profiles = lock(&self.index.profiles);
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = HashSet::with_hasher(FastHash::default());
             for role in &pending {
                 for (k, _) in role.tags.iter() {
                     if seen.insert(k) {
@@ -282,7 +275,6 @@ impl Engine {
     fn finish(&mut self, job: &Job, n: u32) {
         self.done = Some(job.clone());
         self.matched_upto = n;
-        self.matches = Arc::new(self.scored.iter().map(|&(_, row)| row).collect());
     }
 
     /// The memo of each atom (negative ones match as positive: the memo holds the raw match).
@@ -319,7 +311,7 @@ impl Engine {
             generation,
             epoch: self.epoch,
             roles: self.roles.clone(),
-            matches: Arc::clone(&self.matches),
+            matches: Arc::new(self.scored.iter().map(|&(_, row)| row).collect()),
         });
         self.shared.ready.notify_all();
         (self.shared.notify)();

@@ -57,7 +57,7 @@ pub struct Segments {
     row_segs: Vec<u32>,
     row_start: Vec<u32>,
     /// Account ids as text, interned once per account.
-    accounts: HashMap<u64, (Text, Text)>,
+    accounts: HashMap<u64, (Text, Text), foldhash::fast::RandomState>,
 }
 
 impl Segments {
