@@ -26,6 +26,7 @@ mod printf;
 mod sprig;
 mod sprig_list;
 mod sprig_misc;
+mod strconv;
 mod translate;
 mod xstrings;
 
