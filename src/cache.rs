@@ -18,6 +18,7 @@ pub use format::{
     CACHE_VERSION, CacheFile, CachedAccount, CachedRole, InstanceRoles, SsoCache, parse_account_key,
 };
 pub use history::HistoryTag;
+pub use snapshot::{InstanceHead, Sink};
 pub use text::{Tags, Text};
 
 use crate::fsutil;
@@ -56,6 +57,56 @@ pub struct Cache {
     pub file: CacheFile,
     /// Set when the file on disk was unusable and this cache starts empty.
     pub problem: Option<CacheProblem>,
+    /// The cache.json this was read from or last written to (see [`Cache::resnapshot`]).
+    source: Option<snapshot::Fingerprint>,
+}
+
+/// Read the snapshot of the cache.json at `path` (when it is current) into `sink`, without
+/// parsing the JSON or building the catalog: the picker's fast start. `false`: no current
+/// snapshot (missing, stale, damaged), and whatever `sink` saw must be discarded.
+pub fn visit_snapshot(path: &Path, sink: &mut impl Sink) -> bool {
+    let Ok(meta) = fs::metadata(path) else {
+        return false;
+    };
+    let started = std::time::Instant::now();
+    let read = snapshot::visit(
+        &snapshot::path_for(path),
+        snapshot::Fingerprint::of(&meta),
+        sink,
+    );
+    tracing::debug!(
+        "read the snapshot of {} in {:.1} ms: {read}",
+        path.display(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    read
+}
+
+/// aws-sso-cli's expiry rule (spec §5.1) on the parts of a cache it needs: an old layout, a
+/// stale instance (`last_update` of the instance, `None` when it is not cached), or a config
+/// file edited after the last refresh. `cache_refresh_hours <= 0` disables the TTL and the
+/// config-mtime check.
+pub fn expired(
+    version: i64,
+    config_created_at: i64,
+    last_update: Option<i64>,
+    cache_refresh_hours: i64,
+    config_mtime: i64,
+    now: i64,
+) -> bool {
+    if version < CACHE_VERSION {
+        return true;
+    }
+    if cache_refresh_hours <= 0 {
+        return false;
+    }
+    let Some(last_update) = last_update else {
+        return true;
+    };
+    if last_update + cache_refresh_hours * 3600 < now {
+        return true;
+    }
+    config_mtime > config_created_at
 }
 
 impl Cache {
@@ -87,6 +138,7 @@ impl Cache {
                 path: path.to_path_buf(),
                 file,
                 problem: None,
+                source: Some(source),
             });
         }
         let cache = if len >= mapped::MAP_THRESHOLD {
@@ -105,7 +157,10 @@ impl Cache {
         if cache.problem.is_none() {
             store_snapshot(path, source, &cache.file);
         }
-        Ok(cache)
+        Ok(Cache {
+            source: Some(source),
+            ..cache
+        })
     }
 
     /// Parse cache bytes that came from `path`.
@@ -117,6 +172,7 @@ impl Cache {
                     path: path.to_path_buf(),
                     file,
                     problem: None,
+                    source: None,
                 };
             }
             Err(e) => CacheProblem::Corrupt(e.to_string()),
@@ -139,6 +195,7 @@ impl Cache {
                 ..Default::default()
             },
             problem: None,
+            source: None,
         }
     }
 
@@ -146,8 +203,21 @@ impl Cache {
         &self.path
     }
 
+    /// Write cache.bin again for the unchanged cache.json this was read from, to keep what
+    /// was learnt since (the rendered profile names). Nothing happens when cache.json changed
+    /// on disk in between. Call it only on a cache not modified since it was read or saved.
+    pub fn resnapshot(&self) {
+        let Some(source) = self.source else {
+            return;
+        };
+        let current = fs::metadata(&self.path).map(|m| snapshot::Fingerprint::of(&m));
+        if current.is_ok_and(|c| c == source) {
+            store_snapshot(&self.path, source, &self.file);
+        }
+    }
+
     /// Write the cache atomically with mode 0600, 2-space indented like the Go tool.
-    pub fn save(&self) -> Result<(), CacheError> {
+    pub fn save(&mut self) -> Result<(), CacheError> {
         let mut file = self.file.clone();
         file.version = CACHE_VERSION;
         let mut out = serde_json::to_vec_pretty(&file).map_err(|e| CacheError::Write {
@@ -161,7 +231,9 @@ impl Cache {
         };
         let written =
             fsutil::write_atomic(&self.path, &out, fsutil::MODE_PRIVATE).map_err(write_err)?;
-        store_snapshot(&self.path, snapshot::Fingerprint::of(&written), &file);
+        let source = snapshot::Fingerprint::of(&written);
+        store_snapshot(&self.path, source, &file);
+        self.source = Some(source);
         Ok(())
     }
 
@@ -183,19 +255,15 @@ impl Cache {
         config_mtime: i64,
         now: i64,
     ) -> bool {
-        if self.file.version < CACHE_VERSION || self.problem.is_some() {
-            return true;
-        }
-        if cache_refresh_hours <= 0 {
-            return false;
-        }
-        let Some(sso) = self.instance(instance) else {
-            return true;
-        };
-        if sso.last_update + cache_refresh_hours * 3600 < now {
-            return true;
-        }
-        config_mtime > self.file.config_created_at
+        self.problem.is_some()
+            || expired(
+                self.file.version,
+                self.file.config_created_at,
+                self.instance(instance).map(|i| i.last_update),
+                cache_refresh_hours,
+                config_mtime,
+                now,
+            )
     }
 
     /// Drop cached instances that are no longer in config.yaml.

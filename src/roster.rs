@@ -1,14 +1,14 @@
 //! The rows the picker shows and searches: every cached role of the chosen SSO instances as
 //! one compact record of interned strings, with its profile name and when it was last used,
 //! ordered recently-used first. Built from cache.json and config.yaml only (no store, no
-//! network), so the picker's first frame costs a cache load.
+//! network): straight from cache.bin when it holds the profile names ([`from_snapshot`], the
+//! picker's fast start), otherwise from the loaded catalog ([`build`], which then keeps the
+//! names in cache.bin for next time).
 
 use std::borrow::Cow;
 
-use crate::cache::{Cache, HistoryTag, Tags, Text};
+use crate::cache::{HistoryTag, Tags, Text};
 use crate::catalog::{self, CatalogError, ListField, expires_text};
-use crate::config::Config;
-use crate::profile_format::ProfileFormat;
 
 /// One role as the picker shows and searches it. Strings are interned [`Text`] (4 bytes,
 /// `Copy`), so 100,000 rows stay small and cloning the selected one is cheap.
@@ -74,71 +74,27 @@ pub enum RosterError {
     Catalog(#[from] CatalogError),
 }
 
-/// Every cached role of `instances` (in that order; missing ones are skipped): recently used
-/// first, most recent first, then by instance, account id and role name.
-pub fn build(
-    cache: &Cache,
-    config: &Config,
-    instances: &[&str],
-    now: i64,
-) -> Result<Roster, RosterError> {
-    let template = ProfileFormat::compile(&config.profile_format)
-        .map_err(|e| RosterError::Template(e.to_string()))?;
-    let mut roster = Roster::default();
-    for name in instances {
-        let Some(instance) = cache.instance(name) else {
-            continue;
-        };
-        roster.instances.push((*name).to_string());
-        let flat = catalog::instance_roles(name, instance);
-        let profiles = catalog::profile_names_indexed(
-            cache.path(),
-            name,
-            &config.profile_format,
-            &flat,
-            |v| template.render(v),
-            now,
-            cache.problem.is_none(),
-        )?;
-        let sso = Text::new(name);
-        for (role, profile) in flat.iter().zip(profiles) {
-            let mut tags = role.tags().clone();
-            let last_used = tags
-                .remove("History")
-                .and_then(|t| HistoryTag::parse(t.as_str()))
-                .map(|h| h.used_at)
-                .or_else(|| {
-                    // A History entry without its tag (written by an older version): order
-                    // it by its place in the list, after everything that has a time.
-                    instance
-                        .history
-                        .iter()
-                        .position(|a| a == role.arn())
-                        .map(|_| 0)
-                });
-            roster.roles.push(PickRole {
-                sso,
-                arn: role.role.arn,
-                account_id: role.account_id,
-                account_alias: role.account.alias,
-                account_name: role.account.name,
-                email: role.account.email_address,
-                role_name: Text::new(role.role_name),
-                profile: Text::from(profile),
-                region: Text::new(role.default_region()),
-                via: role.role.via,
-                tags,
-                expires: role.role.expires,
-                last_used,
-            });
-        }
-    }
-    // Stable: within "never used" the cache order (instance, account, role) stays.
-    roster
-        .roles
-        .sort_by_key(|r| std::cmp::Reverse(r.last_used.map(|t| t.max(1))));
-    Ok(roster)
+/// The `last_used` of a role with these tags (the `History` tag taken out of them): the
+/// tag's time, or 0 for a role only named in the instance's History list (written by an older
+/// version; it sorts after everything that has a time).
+fn take_last_used(tags: &mut Tags, in_history: impl FnOnce() -> bool) -> Option<i64> {
+    tags.remove("History")
+        .and_then(|t| HistoryTag::parse(t.as_str()))
+        .map(|h| h.used_at)
+        .or_else(|| in_history().then_some(0))
 }
+
+/// Recently used first, most recent first; stable, so within "never used" the order the
+/// roles came in (instance, account, role) stays.
+fn order(roles: &mut [PickRole]) {
+    roles.sort_by_key(|r| std::cmp::Reverse(r.last_used.map(|t| t.max(1))));
+}
+
+mod build;
+mod fast;
+
+pub use build::build;
+pub use fast::{FromSnapshot, from_snapshot};
 
 #[cfg(test)]
 mod tests;

@@ -41,6 +41,11 @@ pub struct SsoCache {
     pub history: Vec<String>,
     #[serde(rename = "Roles", default)]
     pub roles: InstanceRoles,
+    /// Not in cache.json: the `ProfileFormat` every role's [`CachedRole::rendered_profile`]
+    /// was computed with, kept in cache.bin so the picker need not render them again. A
+    /// refresh's new roles carry none, and then the instance has none.
+    #[serde(skip)]
+    pub rendered_with: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -110,6 +115,9 @@ pub struct CachedRole {
     pub tags: Tags,
     #[serde(rename = "Via", default, skip_serializing_if = "Text::is_empty")]
     pub via: Text,
+    /// Not in cache.json: the role's profile name under [`SsoCache::rendered_with`].
+    #[serde(skip)]
+    pub rendered_profile: Text,
 }
 
 fn is_zero(v: &i64) -> bool {

@@ -26,7 +26,7 @@ use crate::fsutil;
 const MAGIC: &[u8; 8] = b"awssso\x00\x01";
 
 /// Bumped whenever the layout below changes (the crate version is checked too).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Where the snapshot of `cache` lives: `cache.bin` for `cache.json`.
 pub fn path_for(cache: &Path) -> PathBuf {
@@ -76,12 +76,111 @@ pub fn store(path: &Path, source: Fingerprint, file: &CacheFile) -> io::Result<(
 /// The catalog in the snapshot at `path` if it was taken from `source`; `None` when there is
 /// no usable snapshot (missing, stale, from another build, or damaged).
 pub fn load(path: &Path, source: Fingerprint) -> Option<CacheFile> {
-    let bytes = fs::read(path).ok()?;
-    let decoded = decode(&bytes, source);
+    let mut sink = FileSink::default();
+    visit(path, source, &mut sink).then(|| sink.finish())
+}
+
+/// Read the snapshot at `path` into `sink` if it was taken from `source`. `false` when there
+/// is no usable snapshot; the sink may then have seen part of it and must be discarded.
+pub fn visit(path: &Path, source: Fingerprint, sink: &mut impl Sink) -> bool {
+    let decoded = fs::read(path)
+        .map_err(|_| "cannot be read")
+        .and_then(|bytes| decode(bytes, source, sink));
     if let Err(why) = &decoded {
         tracing::debug!("not using snapshot {}: {why}", path.display());
     }
-    decoded.ok()
+    decoded.is_ok()
+}
+
+/// One SSO instance's record, before its accounts.
+#[derive(Debug, Clone, Default)]
+pub struct InstanceHead {
+    pub name: Text,
+    pub last_update: i64,
+    pub config_hash: Text,
+    /// Most-recent-first role ARNs.
+    pub history: Vec<Text>,
+    pub sso_region: Text,
+    pub start_url: Text,
+    pub default_region: Text,
+    /// The `ProfileFormat` every role's `rendered_profile` was made with, if they were.
+    pub rendered_with: Option<Text>,
+    /// How many roles its accounts hold.
+    pub roles: usize,
+}
+
+/// What a snapshot is read into, record by record, so a reader can build what it needs
+/// (the whole [`CacheFile`], or just the picker's rows) without a catalog in between.
+pub trait Sink {
+    fn start(&mut self, version: i64, config_created_at: i64);
+    fn instance(&mut self, head: InstanceHead);
+    /// An account of the last instance, without its roles (they follow).
+    fn account(&mut self, id: u64, account: CachedAccount);
+    /// A role of the last account.
+    fn role(&mut self, name: Text, role: CachedRole);
+}
+
+/// Builds the whole catalog.
+#[derive(Default)]
+struct FileSink {
+    file: CacheFile,
+    instance: Option<(String, SsoCache)>,
+    account: Option<(u64, CachedAccount)>,
+}
+
+impl FileSink {
+    fn end_account(&mut self) {
+        if let (Some((id, account)), Some((_, sso))) = (self.account.take(), &mut self.instance) {
+            sso.roles.accounts.insert(id, account);
+        }
+    }
+
+    fn end_instance(&mut self) {
+        self.end_account();
+        if let Some((name, sso)) = self.instance.take() {
+            self.file.sso.insert(name, sso);
+        }
+    }
+
+    fn finish(mut self) -> CacheFile {
+        self.end_instance();
+        self.file
+    }
+}
+
+impl Sink for FileSink {
+    fn start(&mut self, version: i64, config_created_at: i64) {
+        self.file.version = version;
+        self.file.config_created_at = config_created_at;
+    }
+
+    fn instance(&mut self, head: InstanceHead) {
+        self.end_instance();
+        let sso = SsoCache {
+            last_update: head.last_update,
+            config_hash: head.config_hash.into(),
+            history: head.history.into_iter().map(String::from).collect(),
+            roles: InstanceRoles {
+                accounts: BTreeMap::new(),
+                sso_region: head.sso_region.into(),
+                start_url: head.start_url.into(),
+                default_region: head.default_region.into(),
+            },
+            rendered_with: head.rendered_with.map(String::from),
+        };
+        self.instance = Some((head.name.into(), sso));
+    }
+
+    fn account(&mut self, id: u64, account: CachedAccount) {
+        self.end_account();
+        self.account = Some((id, account));
+    }
+
+    fn role(&mut self, name: Text, role: CachedRole) {
+        if let Some((_, account)) = &mut self.account {
+            account.roles.insert(name, role);
+        }
+    }
 }
 
 // The layout, every integer a LEB128 varint (signed ones zigzagged), every string an index
@@ -89,9 +188,10 @@ pub fn load(path: &Path, source: Fingerprint) -> Option<CacheFile> {
 //   MAGIC, FORMAT, build version (len + bytes), fingerprint (5 ints), table size,
 //   table (len + bytes each), Version, ConfigCreatedAt, instance count, instances:
 //     name, LastUpdate, ConfigHash, History (count + strings), SSORegion, StartUrl,
-//     DefaultRegion, account count, accounts:
+//     DefaultRegion, rendered (0, or 1 + the ProfileFormat), role count, account count,
+//     accounts:
 //       id, Alias, Name, EmailAddress, DefaultRegion, tags, role count, roles:
-//         name, Arn, DefaultRegion, Expires, Profile, Via, tags
+//         name, Arn, DefaultRegion, Expires, Profile, Via, tags, rendered profile
 //   where tags = count + (key, value) pairs in key order.
 
 /// Builds the record section and the string table (each distinct string once) together.
@@ -158,6 +258,22 @@ fn encode(source: Fingerprint, file: &CacheFile) -> Vec<u8> {
         w.str(&sso.roles.sso_region);
         w.str(&sso.roles.start_url);
         w.str(&sso.roles.default_region);
+        // Rendered names are only worth keeping when every role has one.
+        match &sso.rendered_with {
+            Some(template)
+                if sso
+                    .roles
+                    .accounts
+                    .values()
+                    .flat_map(|a| a.roles.values())
+                    .all(|r| !r.rendered_profile.is_empty()) =>
+            {
+                w.uint(1);
+                w.str(template);
+            }
+            _ => w.uint(0),
+        }
+        w.uint(sso.role_count() as u64);
         w.uint(sso.roles.accounts.len() as u64);
         for (&id, a) in &sso.roles.accounts {
             w.uint(id);
@@ -175,6 +291,7 @@ fn encode(source: Fingerprint, file: &CacheFile) -> Vec<u8> {
                 w.str(r.profile.as_str());
                 w.str(r.via.as_str());
                 w.tags(&r.tags);
+                w.str(r.rendered_profile.as_str());
             }
         }
     }
@@ -245,23 +362,20 @@ impl<'a> Reader<'a> {
             .ok_or(DAMAGED)
     }
 
-    fn string(&mut self) -> Result<String, &'static str> {
-        self.text().map(String::from)
-    }
-
     fn tags(&mut self) -> Result<Tags, &'static str> {
         let n = self.count()?;
         let mut pairs = Vec::with_capacity(n);
         for _ in 0..n {
             pairs.push((self.text()?, self.text()?));
         }
-        Ok(pairs.into_iter().collect())
+        Ok(Tags::from_sorted(pairs))
     }
 }
 
-fn decode(bytes: &[u8], source: Fingerprint) -> Result<CacheFile, &'static str> {
+fn decode(bytes: Vec<u8>, source: Fingerprint, sink: &mut impl Sink) -> Result<(), &'static str> {
+    let body = bytes.strip_prefix(MAGIC).ok_or("not a cache snapshot")?;
     let mut r = Reader {
-        bytes: bytes.strip_prefix(MAGIC).ok_or("not a cache snapshot")?,
+        bytes: body,
         texts: Vec::new(),
     };
     if r.uint()? != u64::from(FORMAT) || r.bytes()? != env!("CARGO_PKG_VERSION").as_bytes() {
@@ -282,29 +396,43 @@ fn decode(bytes: &[u8], source: Fingerprint) -> Result<CacheFile, &'static str> 
     if taken_from != source {
         return Err("taken from another version of cache.json");
     }
-    // One intern per distinct string; every use after that copies an 8-byte handle.
+    // One intern per distinct string, straight from the file's bytes; every use after that
+    // copies a 4-byte handle.
     let n = r.count()?;
-    let mut strings = Vec::with_capacity(n);
+    let mut spans = Vec::with_capacity(n);
     for _ in 0..n {
-        strings.push(std::str::from_utf8(r.bytes()?).map_err(|_| DAMAGED)?);
+        let s = r.bytes()?;
+        spans.push((s.as_ptr() as usize - bytes.as_ptr() as usize, s.len()));
     }
-    r.texts = Text::intern_all(strings.into_iter());
+    let records = bytes.len() - r.bytes.len();
+    let (texts, bytes) = Text::intern_table(bytes, &spans).map_err(|_| DAMAGED)?;
+    let mut r = Reader {
+        bytes: &bytes[records..],
+        texts,
+    };
 
-    let version = r.int()?;
-    let config_created_at = r.int()?;
-    let mut sso = BTreeMap::new();
+    sink.start(r.int()?, r.int()?);
     for _ in 0..r.count()? {
-        let name = r.string()?;
-        let last_update = r.int()?;
-        let config_hash = r.string()?;
-        let history = (0..r.count()?)
-            .map(|_| r.string())
+        let mut head = InstanceHead {
+            name: r.text()?,
+            last_update: r.int()?,
+            config_hash: r.text()?,
+            ..InstanceHead::default()
+        };
+        head.history = (0..r.count()?)
+            .map(|_| r.text())
             .collect::<Result<_, _>>()?;
-        let (sso_region, start_url, default_region) = (r.string()?, r.string()?, r.string()?);
-        let mut accounts = BTreeMap::new();
+        (head.sso_region, head.start_url, head.default_region) = (r.text()?, r.text()?, r.text()?);
+        head.rendered_with = match r.uint()? {
+            0 => None,
+            1 => Some(r.text()?),
+            _ => return Err(DAMAGED),
+        };
+        head.roles = r.count()?;
+        sink.instance(head);
         for _ in 0..r.count()? {
             let id = r.uint()?;
-            let mut account = CachedAccount {
+            let account = CachedAccount {
                 alias: r.text()?,
                 name: r.text()?,
                 email_address: r.text()?,
@@ -312,6 +440,7 @@ fn decode(bytes: &[u8], source: Fingerprint) -> Result<CacheFile, &'static str> 
                 tags: r.tags()?,
                 roles: BTreeMap::new(),
             };
+            sink.account(id, account);
             for _ in 0..r.count()? {
                 let name = r.text()?;
                 let role = CachedRole {
@@ -321,33 +450,23 @@ fn decode(bytes: &[u8], source: Fingerprint) -> Result<CacheFile, &'static str> 
                     profile: r.text()?,
                     via: r.text()?,
                     tags: r.tags()?,
+                    rendered_profile: r.text()?,
                 };
-                account.roles.insert(name, role);
+                sink.role(name, role);
             }
-            accounts.insert(id, account);
         }
-        let roles = InstanceRoles {
-            accounts,
-            sso_region,
-            start_url,
-            default_region,
-        };
-        let record = SsoCache {
-            last_update,
-            config_hash,
-            history,
-            roles,
-        };
-        sso.insert(name, record);
     }
     if !r.bytes.is_empty() {
         return Err(DAMAGED);
     }
-    Ok(CacheFile {
-        version,
-        config_created_at,
-        sso,
-    })
+    Ok(())
+}
+
+/// [`decode`] into a whole catalog (tests).
+#[cfg(test)]
+fn decode_file(bytes: &[u8], source: Fingerprint) -> Result<CacheFile, &'static str> {
+    let mut sink = FileSink::default();
+    decode(bytes.to_vec(), source, &mut sink).map(|()| sink.finish())
 }
 
 #[cfg(test)]
@@ -426,7 +545,7 @@ mod tests {
         for i in MAGIC.len()..good.len() {
             let mut flipped = good.clone();
             flipped[i] ^= 0x5a;
-            let _ = decode(&flipped, fingerprint(10));
+            let _ = decode_file(&flipped, fingerprint(10));
         }
         // A string index past the table is refused as a whole.
         let empty = CacheFile {
@@ -436,7 +555,62 @@ mod tests {
         let mut bad = encode(fingerprint(10), &empty);
         assert_eq!(bad.pop(), Some(0), "the instance count ends the file");
         bad.extend([1, 5]); // one instance, named by string #5 of an empty table
-        assert_eq!(decode(&bad, fingerprint(10)), Err(DAMAGED));
+        assert_eq!(decode_file(&bad, fingerprint(10)), Err(DAMAGED));
+    }
+
+    #[test]
+    fn rendered_names_are_kept_only_when_every_role_has_one() {
+        let mut file = sample();
+        let sso = file.sso.get_mut("Default").unwrap();
+        sso.rendered_with = Some("{{ .RoleName }}".into());
+        for role in sso
+            .roles
+            .accounts
+            .values_mut()
+            .flat_map(|a| a.roles.values_mut())
+        {
+            role.rendered_profile = Text::new(&format!("p-{}", role.arn));
+        }
+        let other = file.sso.get_mut("Other").unwrap();
+        other.rendered_with = Some("{{ .RoleName }}".into());
+        let back = decode_file(&encode(fingerprint(1), &file), fingerprint(1)).unwrap();
+        assert_eq!(
+            back, file,
+            "both instances: every role (of none, for Other) has a name"
+        );
+        let sso = file.sso.get_mut("Default").unwrap();
+        let account = sso.roles.accounts.get_mut(&222).unwrap();
+        account
+            .roles
+            .get_mut(&Text::new("Admin"))
+            .unwrap()
+            .rendered_profile = Text::default();
+        let back = decode_file(&encode(fingerprint(1), &file), fingerprint(1)).unwrap();
+        assert_eq!(back.sso["Default"].rendered_with, None);
+        assert_eq!(
+            back.sso["Other"].rendered_with.as_deref(),
+            Some("{{ .RoleName }}")
+        );
+    }
+
+    #[test]
+    fn a_second_load_in_one_process_shares_the_strings_of_the_first() {
+        // The first load of a process keeps the file's bytes as its strings; a later one
+        // finds them interned already (and copies only what is new).
+        let file = sample();
+        let first = decode_file(&encode(fingerprint(1), &file), fingerprint(1)).unwrap();
+        let mut changed = file.clone();
+        changed.sso.get_mut("Other").unwrap().config_hash = "new-hash".into();
+        let second = decode_file(&encode(fingerprint(1), &changed), fingerprint(1)).unwrap();
+        assert_eq!(second, changed);
+        assert_eq!(first, file);
+        let alias = |f: &CacheFile| f.sso["Default"].roles.accounts[&222].alias;
+        assert_eq!(
+            alias(&first).id(),
+            alias(&second).id(),
+            "one handle per string"
+        );
+        assert_eq!(Text::new("beta").id(), alias(&first).id());
     }
 
     #[test]
@@ -446,6 +620,6 @@ mod tests {
         let arn = b"arn:aws:iam::000000000222:role/Admin";
         let times = bytes.windows(arn.len()).filter(|w| w == arn).count();
         assert_eq!(times, 1, "history, Arn and Via share one copy");
-        assert_eq!(decode(&bytes, fingerprint(1)), Ok(file));
+        assert_eq!(decode_file(&bytes, fingerprint(1)), Ok(file));
     }
 }

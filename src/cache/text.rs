@@ -27,9 +27,17 @@ pub struct Text(u32);
 struct Interner {
     /// Append-only and lock-free to read: `as_str` is on every comparison of a sort.
     strings: boxcar::Vec<&'static str>,
-    /// Indices into `strings`, found by the string's hash; locked only to intern.
-    table: Mutex<HashTable<u32>>,
+    /// Finds a string's index; locked to intern.
+    table: Mutex<Table>,
     hasher: foldhash::fast::RandomState,
+}
+
+/// Indices into `strings`, found by the string's hash. The first `indexed` strings are in
+/// `map`; a snapshot's table taken in whole by a fresh process is appended without being
+/// hashed ([`Text::intern_table`]) and indexed afterwards, off the start-up path.
+struct Table {
+    map: HashTable<u32>,
+    indexed: usize,
 }
 
 static INTERNER: LazyLock<Interner> = LazyLock::new(|| {
@@ -37,37 +45,91 @@ static INTERNER: LazyLock<Interner> = LazyLock::new(|| {
     strings.push("");
     let interner = Interner {
         strings,
-        table: Mutex::new(HashTable::new()),
+        table: Mutex::new(Table {
+            map: HashTable::new(),
+            indexed: 0,
+        }),
         hasher: Default::default(),
     };
-    let hash = interner.hash("");
-    // Entry 0 is the only one, so its hash is the only one a rehash could ask for.
-    interner.lock().insert_unique(hash, 0, move |_| hash);
+    drop(interner.lock()); // indexes the empty string
     interner
 });
 
 impl Interner {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashTable<u32>> {
+    /// The table, with every string appended so far indexed.
+    fn lock(&self) -> std::sync::MutexGuard<'_, Table> {
         // A panic elsewhere while holding the lock leaves the table consistent (an insert is
         // the last step), so a poisoned lock is still good to use.
-        self.table.lock().unwrap_or_else(|e| e.into_inner())
+        let mut table = self.table.lock().unwrap_or_else(|e| e.into_inner());
+        self.catch_up(&mut table);
+        table
+    }
+
+    fn catch_up(&self, table: &mut Table) {
+        let count = self.strings.count();
+        if table.indexed == count {
+            return;
+        }
+        table.map.reserve(count - table.indexed, |&i| {
+            self.hash(self.strings[i as usize])
+        });
+        for i in table.indexed..count {
+            let s = self.strings[i];
+            let hash = self.hash(s);
+            // A repeat (only a damaged table can hold one) keeps the first index for lookups.
+            if self.find(&table.map, hash, s).is_none() {
+                let i = u32::try_from(i).expect("fewer than 2^32 strings");
+                table
+                    .map
+                    .insert_unique(hash, i, |&i| self.hash(self.strings[i as usize]));
+            }
+        }
+        table.indexed = count;
     }
 
     fn hash(&self, s: &str) -> u64 {
         self.hasher.hash_one(s)
     }
 
-    fn intern(&self, table: &mut HashTable<u32>, s: &str) -> Text {
+    fn intern(&self, table: &mut Table, s: &str) -> Text {
         let hash = self.hash(s);
-        if let Some(&i) = table.find(hash, |&i| self.strings[i as usize] == s) {
+        if let Some(i) = self.find(&table.map, hash, s) {
             return Text(i);
         }
         // Interned strings live as long as the process: memory is bounded by the number of
         // *distinct* strings, which is what makes the handles `Copy` and 4 bytes.
-        let leaked: &'static str = Box::leak(Box::from(s));
-        let i = u32::try_from(self.strings.push(leaked)).expect("fewer than 2^32 strings");
-        table.insert_unique(hash, i, |&i| self.hash(self.strings[i as usize]));
+        self.insert_new(table, hash, Box::leak(Box::from(s)))
+    }
+
+    fn find(&self, map: &HashTable<u32>, hash: u64, s: &str) -> Option<u32> {
+        map.find(hash, |&i| self.strings[i as usize] == s).copied()
+    }
+
+    fn insert_new(&self, table: &mut Table, hash: u64, s: &'static str) -> Text {
+        let i = u32::try_from(self.strings.push(s)).expect("fewer than 2^32 strings");
+        table
+            .map
+            .insert_unique(hash, i, |&i| self.hash(self.strings[i as usize]));
+        table.indexed += 1;
         Text(i)
+    }
+}
+
+/// The bytes a string table was read from, once [`Text::intern_table`] has taken its strings.
+pub enum TableBytes {
+    /// Most strings were new: the buffer itself holds them now, for the rest of the process.
+    Kept(&'static [u8]),
+    /// The new strings were copied out; the buffer is the caller's again.
+    Returned(Vec<u8>),
+}
+
+impl Deref for TableBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            TableBytes::Kept(b) => b,
+            TableBytes::Returned(b) => b,
+        }
     }
 }
 
@@ -84,10 +146,88 @@ impl Text {
     pub fn intern_all<'s>(strings: impl ExactSizeIterator<Item = &'s str>) -> Vec<Text> {
         let interner = &*INTERNER;
         let mut table = interner.lock();
-        table.reserve(strings.len(), |&i| {
+        table.map.reserve(strings.len(), |&i| {
             interner.hash(interner.strings[i as usize])
         });
         strings.map(|s| interner.intern(&mut table, s)).collect()
+    }
+
+    /// Intern the strings at `spans` of `buffer` (a snapshot's table of distinct strings)
+    /// without an allocation per string; `Err` when one is not UTF-8.
+    ///
+    /// In a process that has interned nothing yet (the usual start: the snapshot is the first
+    /// thing read), `buffer` itself becomes the strings' storage and they are appended in
+    /// order, neither copied nor hashed; a background thread then indexes them, so start-up
+    /// does not wait for 100,000 hashes. Otherwise each string is looked up: the known keep
+    /// their handle, the new are copied into one allocation and `buffer` is handed back.
+    /// Either way the caller reads on from the returned bytes.
+    pub fn intern_table(
+        buffer: Vec<u8>,
+        spans: &[(usize, usize)],
+    ) -> Result<(Vec<Text>, TableBytes), std::str::Utf8Error> {
+        fn text(b: &[u8], (start, len): (usize, usize)) -> Result<&str, std::str::Utf8Error> {
+            std::str::from_utf8(&b[start..start + len])
+        }
+        let interner = &*INTERNER;
+        let mut table = interner.lock();
+        if interner.strings.count() == 1 {
+            let kept: &'static [u8] = Vec::leak(buffer);
+            interner.strings.reserve(spans.len());
+            let texts = spans
+                .iter()
+                .map(|&span| {
+                    Ok(match text(kept, span)? {
+                        "" => Text(0),
+                        s => Text(u32::try_from(interner.strings.push(s)).expect("< 2^32 strings")),
+                    })
+                })
+                .collect::<Result<_, _>>();
+            drop(table);
+            // Indexing takes the lock: whoever interns next waits for it rather than finding
+            // a string twice. Without a thread, the next `lock` does it.
+            let _ = std::thread::Builder::new()
+                .name("aws-sso-intern".into())
+                .spawn(|| drop(INTERNER.lock()));
+            return Ok((texts?, TableBytes::Kept(kept)));
+        }
+        let mut found: Vec<(&str, u64, Option<u32>)> = Vec::with_capacity(spans.len());
+        let mut new_bytes = 0;
+        for &span in spans {
+            let s = text(&buffer, span)?;
+            let hash = interner.hash(s);
+            let known = if s.is_empty() {
+                Some(0)
+            } else {
+                interner.find(&table.map, hash, s)
+            };
+            if known.is_none() {
+                new_bytes += s.len();
+            }
+            found.push((s, hash, known));
+        }
+        let mut arena = String::with_capacity(new_bytes);
+        for (s, _, known) in &found {
+            if known.is_none() {
+                arena.push_str(s);
+            }
+        }
+        let mut rest: &'static str = String::leak(arena);
+        let texts = found
+            .into_iter()
+            .map(|(s, hash, known)| {
+                if let Some(i) = known {
+                    return Text(i);
+                }
+                let (stored, after) = rest.split_at(s.len());
+                rest = after;
+                // The table may repeat a string (a damaged file): intern it once all the same.
+                match interner.find(&table.map, hash, stored) {
+                    Some(i) => Text(i),
+                    None => interner.insert_new(&mut table, hash, stored),
+                }
+            })
+            .collect();
+        Ok((texts, TableBytes::Returned(buffer)))
     }
 
     pub fn as_str(&self) -> &'static str {
@@ -306,6 +446,14 @@ impl Tags {
 }
 
 /// Sort by key and keep the *last* value of a repeated key.
+impl Tags {
+    /// Pairs already in key order with unique keys, as a snapshot stores them (taken from a
+    /// `Tags`). Out-of-order pairs (a damaged file) only make lookups miss.
+    pub fn from_sorted(pairs: Vec<(Text, Text)>) -> Tags {
+        Tags(pairs.into_boxed_slice())
+    }
+}
+
 fn normalize(mut pairs: Vec<(Text, Text)>) -> Box<[(Text, Text)]> {
     // Tags read back from a file are already in order: keep them as they are.
     if pairs.windows(2).all(|w| w[0].0 < w[1].0) {
@@ -432,6 +580,15 @@ mod tests {
             Text::intern_all(["", "t-3"].into_iter()),
             [Text::default(), handles[0][3]]
         );
+        // A table: known strings keep their handle, new ones get one, repeats share it.
+        let buffer = b"xx t-3 fresh-1 fresh-1".to_vec();
+        let (texts, _) = Text::intern_table(buffer, &[(3, 3), (7, 7), (15, 7), (0, 0)]).unwrap();
+        assert!(Text::intern_table(vec![0xff], &[(0, 1)]).is_err());
+        assert_eq!(texts[0], handles[0][3]);
+        assert_eq!(texts[1].as_str(), "fresh-1");
+        assert_eq!(texts[1], texts[2]);
+        assert_eq!(texts[1], Text::new("fresh-1"));
+        assert_eq!(texts[3], Text::default());
         assert!(
             Text::new("t-10") < Text::new("t-9"),
             "ordered as strings, not handles"

@@ -104,6 +104,7 @@ pub fn build_instance(
             start_url: info.start_url.clone(),
             default_region: info.default_region.clone(),
         },
+        rendered_with: None,
     };
     if let Some(prev) = previous {
         carry_over(prev, &mut out);
@@ -163,6 +164,7 @@ fn role_record(
         // Later pairs win, so role tags override account tags override the built-ins.
         tags: pairs.into_iter().collect(),
         via: text(|r| &r.via),
+        rendered_profile: Text::default(),
     }
 }
 

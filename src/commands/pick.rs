@@ -68,7 +68,7 @@ fn fields(ctx: &Context) -> Result<Vec<ListField>> {
         .with_context(|| format!("ListFields in {}", ctx.config_file().display()))
 }
 
-fn build_roster(ctx: &Context, cache: &crate::cache::Cache) -> Result<Roster> {
+fn build_roster(ctx: &Context, cache: &mut crate::cache::Cache) -> Result<Roster> {
     let names = instances(ctx);
     let present: Vec<&str> = names
         .iter()
@@ -76,6 +76,23 @@ fn build_roster(ctx: &Context, cache: &crate::cache::Cache) -> Result<Roster> {
         .filter(|n| cache.instance(n).is_some())
         .collect();
     Ok(roster::build(cache, &ctx.config, &present, now())?)
+}
+
+/// The picker's roles and whether the cache is due for a refresh: straight from cache.bin
+/// when it can give them, else from the loaded catalog (which makes the next start fast).
+fn load_roster(ctx: &Context) -> Result<(Roster, bool)> {
+    let names = instances(ctx);
+    let wanted: Vec<&str> = names.iter().map(String::as_str).collect();
+    let config_mtime = ctx.config.mtime().unwrap_or(0);
+    let fast = roster::from_snapshot(&ctx.paths.cache_file, &ctx.config.profile_format, &wanted);
+    if let Some(fast) = fast {
+        let expired = fast.expired(&ctx.instance, ctx.config.cache_refresh, config_mtime, now());
+        return Ok((fast.roster, expired));
+    }
+    let mut cache = ctx.load_cache()?;
+    let roster = build_roster(ctx, &mut cache)?;
+    // The roster holds all the picker needs: the catalog goes before the matcher fills up.
+    Ok((roster, ctx.cache_expired(&cache)))
 }
 
 /// The SSO session's expiry, read once from the store without asking for a password (a
@@ -92,11 +109,7 @@ fn session_expiry(ctx: &Context) -> Option<i64> {
 
 /// Show the picker and wait for a role. `Err(Cancelled)` when the person backs out.
 pub fn choose(ctx: &Context, launch: Launch) -> Result<Picked> {
-    let cache = ctx.load_cache()?;
-    let roster = build_roster(ctx, &cache)?;
-    let cache_expired = ctx.cache_expired(&cache);
-    // The roster holds all the picker needs: free the catalog before the matcher fills up.
-    drop(cache);
+    let (roster, cache_expired) = load_roster(ctx)?;
     let theme_name = ctx
         .global
         .theme
@@ -202,7 +215,7 @@ impl PickerBackend for Backend {
             )
             .await
             .map_err(|e| format!("{e:#}"))?;
-            let roster = build_roster(&ctx, &cache).map_err(|e| format!("{e:#}"))?;
+            let roster = build_roster(&ctx, &mut cache).map_err(|e| format!("{e:#}"))?;
             Ok(Refreshed {
                 roster,
                 session_expires,

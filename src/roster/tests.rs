@@ -1,6 +1,8 @@
 use std::path::{Path, PathBuf};
 
 use super::*;
+use crate::cache::Cache;
+use crate::config::Config;
 use crate::config::{ConfigEnv, Paths};
 
 fn config(extra: &str) -> Config {
@@ -47,7 +49,7 @@ fn cache() -> Cache {
 
 #[test]
 fn recently_used_roles_come_first_then_cache_order_across_instances() {
-    let r = build(&cache(), &config(""), &["Work", "Lab", "Gone"], 0).unwrap();
+    let r = build(&mut cache(), &config(""), &["Work", "Lab", "Gone"], 0).unwrap();
     let arns: Vec<&str> = r.roles.iter().map(|r| r.arn.as_str()).collect();
     assert_eq!(
         arns,
@@ -70,7 +72,7 @@ fn recently_used_roles_come_first_then_cache_order_across_instances() {
 #[test]
 fn profiles_follow_profile_format_unless_explicit_and_fields_read_like_list() {
     let r = build(
-        &cache(),
+        &mut cache(),
         &config("ProfileFormat: '{{ .AccountAlias }}/{{ .RoleName }}'\n"),
         &["Work"],
         0,
@@ -101,11 +103,102 @@ fn profiles_follow_profile_format_unless_explicit_and_fields_read_like_list() {
 #[test]
 fn a_broken_template_is_one_line_naming_profile_format() {
     let err = build(
-        &cache(),
+        &mut cache(),
         &config("ProfileFormat: '{{ .Nope'\n"),
         &["Work"],
         0,
     )
     .unwrap_err();
     assert!(err.to_string().contains("ProfileFormat"), "{err}");
+}
+
+/// cache.json of [`cache`] in a directory of its own, loaded (which writes cache.bin).
+fn cache_on_disk() -> (tempfile::TempDir, Cache) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.json");
+    let mut file = cache().file;
+    file.sso.get_mut("Work").unwrap().last_update = 1_700_000_000;
+    std::fs::write(&path, serde_json::to_vec(&file).unwrap()).unwrap();
+    let cache = Cache::load(&path).unwrap();
+    assert!(cache.problem.is_none());
+    (dir, cache)
+}
+
+const WANTED: [&str; 3] = ["Work", "Lab", "Gone"];
+
+#[test]
+fn the_snapshot_gives_the_roster_build_gives_once_it_holds_the_names() {
+    let (_dir, mut cache) = cache_on_disk();
+    let cfg = config("ProfileFormat: '{{ .AccountAlias }}/{{ .RoleName }}'\n");
+    let template = cfg.profile_format.as_str();
+    assert!(
+        from_snapshot(cache.path(), template, &WANTED).is_none(),
+        "cache.bin written by a plain load holds no profile names"
+    );
+    let built = build(&mut cache, &cfg, &WANTED, 0).unwrap();
+    let fast = from_snapshot(cache.path(), template, &WANTED).expect("names kept by build");
+    assert_eq!(fast.roster.roles, built.roles);
+    assert_eq!(fast.roster.instances, built.instances);
+    assert_eq!(fast.roster.roles[1].profile.as_str(), "one/Admin");
+    for (refresh, now) in [(0, 0), (1, 1_700_000_000 + 60), (1, 1_700_000_000 + 7200)] {
+        for instance in ["Work", "Lab", "Gone"] {
+            assert_eq!(
+                fast.expired(instance, refresh, 0, now),
+                cache.is_expired(instance, refresh, 0, now),
+                "{instance} refresh={refresh} now={now}"
+            );
+        }
+    }
+    // Another ProfileFormat: its names are not there.
+    assert!(from_snapshot(cache.path(), "{{ .RoleName }}", &WANTED).is_none());
+    // A build from what the snapshot holds gives the same roster again.
+    let mut reloaded = Cache::load(cache.path()).unwrap();
+    assert_eq!(
+        build(&mut reloaded, &cfg, &WANTED, 0).unwrap().roles,
+        built.roles
+    );
+}
+
+#[test]
+fn the_names_survive_our_own_saves_but_not_a_foreign_write_or_new_roles() {
+    let (_dir, mut cache) = cache_on_disk();
+    let cfg = config("");
+    let template = cfg.profile_format.clone();
+    build(&mut cache, &cfg, &WANTED, 0).unwrap();
+    // Credentials fetched: Expires is saved, the names stay good.
+    let arn = "arn:aws:iam::000000000001:role/Admin";
+    cache.instance_mut("Work").role_mut(arn).unwrap().expires = 4_000_000_000;
+    cache.save().unwrap();
+    let fast = from_snapshot(cache.path(), &template, &WANTED).expect("still usable");
+    let admin = fast.roster.roles.iter().find(|r| r.arn == arn).unwrap();
+    assert_eq!(admin.expires, 4_000_000_000);
+    assert_eq!(admin.profile.as_str(), "one:Admin");
+    // A refresh's new role has no name yet: the slow path again.
+    let mut added =
+        cache.instance("Lab").unwrap().roles.accounts[&3].roles[&Text::new("Play")].clone();
+    added.arn = Text::new("arn:aws:iam::000000000003:role/New");
+    added.rendered_profile = Text::default();
+    let lab = cache.instance_mut("Lab");
+    lab.roles
+        .accounts
+        .get_mut(&3)
+        .unwrap()
+        .roles
+        .insert(Text::new("New"), added);
+    cache.save().unwrap();
+    assert!(from_snapshot(cache.path(), &template, &WANTED).is_none());
+    // cache.json written by someone else (aws-sso-cli): cache.bin is not used at all.
+    build(&mut cache, &cfg, &WANTED, 0).unwrap();
+    assert!(from_snapshot(cache.path(), &template, &WANTED).is_some());
+    let json = std::fs::read(cache.path()).unwrap();
+    std::fs::write(cache.path(), [json.as_slice(), b" "].concat()).unwrap();
+    assert!(from_snapshot(cache.path(), &template, &WANTED).is_none());
+}
+
+#[test]
+fn names_that_change_with_time_are_never_kept() {
+    let (_dir, mut cache) = cache_on_disk();
+    let cfg = config("ProfileFormat: '{{ .RoleName }}-{{ .Expires }}'\n");
+    build(&mut cache, &cfg, &WANTED, 0).unwrap();
+    assert!(from_snapshot(cache.path(), &cfg.profile_format, &WANTED).is_none());
 }
