@@ -83,9 +83,7 @@ pub fn load(path: &Path, source: Fingerprint) -> Option<CacheFile> {
 /// Read the snapshot at `path` into `sink` if it was taken from `source`. `false` when there
 /// is no usable snapshot; the sink may then have seen part of it and must be discarded.
 pub fn visit(path: &Path, source: Fingerprint, sink: &mut impl Sink) -> bool {
-    let decoded = fs::read(path)
-        .map_err(|_| "cannot be read")
-        .and_then(|bytes| decode(bytes, source, sink));
+    let decoded = read_parts(path).and_then(|(head, records)| decode(head, &records, source, sink));
     if let Err(why) = &decoded {
         tracing::debug!("not using snapshot {}: {why}", path.display());
     }
@@ -185,8 +183,8 @@ impl Sink for FileSink {
 
 // The layout, every integer a LEB128 varint (signed ones zigzagged), every string an index
 // into the table:
-//   MAGIC, FORMAT, build version (len + bytes), fingerprint (5 ints), table size,
-//   table (len + bytes each), Version, ConfigCreatedAt, instance count, instances:
+//   MAGIC, FORMAT, build version (len + bytes), fingerprint (5 ints), table length in
+//   bytes, table (string count, then len + bytes each), Version, ConfigCreatedAt, instance count, instances:
 //     name, LastUpdate, ConfigHash, History (count + strings), SSORegion, StartUrl,
 //     DefaultRegion, rendered (0, or 1 + the ProfileFormat), role count, account count,
 //     accounts:
@@ -302,10 +300,13 @@ fn encode(source: Fingerprint, file: &CacheFile) -> Vec<u8> {
     for v in [f.len, f.mtime_secs, f.mtime_nanos.into(), f.dev, f.ino] {
         put_uint(&mut out, v);
     }
-    put_uint(&mut out, w.strings.len() as u64);
+    let mut table = Vec::new();
+    put_uint(&mut table, w.strings.len() as u64);
     for s in &w.strings {
-        put_bytes(&mut out, s.as_bytes());
+        put_bytes(&mut table, s.as_bytes());
     }
+    put_uint(&mut out, table.len() as u64);
+    out.extend_from_slice(&table);
     out.extend_from_slice(&w.body);
     out
 }
@@ -372,10 +373,49 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn decode(bytes: Vec<u8>, source: Fingerprint, sink: &mut impl Sink) -> Result<(), &'static str> {
-    let body = bytes.strip_prefix(MAGIC).ok_or("not a cache snapshot")?;
+/// The header up to the end of the string table, and the records after it, read into
+/// separate buffers: the first may become the strings' storage for good (see
+/// [`Text::intern_table`]), the second is gone once decoded.
+fn read_parts(path: &Path) -> Result<(Vec<u8>, Vec<u8>), &'static str> {
+    use std::io::Read;
+    let unreadable = |_| "cannot be read";
+    let mut file = fs::File::open(path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    let mut head = Vec::new();
+    (&mut file)
+        .take(1024)
+        .read_to_end(&mut head)
+        .map_err(unreadable)?;
+    let table_end = usize::try_from(header(&head)?.table_end).map_err(|_| DAMAGED)?;
+    if table_end as u64 > len {
+        return Err(DAMAGED);
+    }
+    let mut records = Vec::new();
+    if table_end <= head.len() {
+        records = head.split_off(table_end);
+    } else {
+        head.reserve_exact(table_end - head.len());
+        (&mut file)
+            .take((table_end - head.len()) as u64)
+            .read_to_end(&mut head)
+            .map_err(unreadable)?;
+    }
+    records.reserve_exact((len - table_end as u64) as usize);
+    file.read_to_end(&mut records).map_err(unreadable)?;
+    Ok((head, records))
+}
+
+/// What the header says, and where the string table ends (from the start of the file).
+struct Header {
+    source: Fingerprint,
+    /// Where the table (its count) starts.
+    table_start: usize,
+    table_end: u64,
+}
+
+fn header(bytes: &[u8]) -> Result<Header, &'static str> {
     let mut r = Reader {
-        bytes: body,
+        bytes: bytes.strip_prefix(MAGIC).ok_or("not a cache snapshot")?,
         texts: Vec::new(),
     };
     if r.uint()? != u64::from(FORMAT) || r.bytes()? != env!("CARGO_PKG_VERSION").as_bytes() {
@@ -386,28 +426,54 @@ fn decode(bytes: Vec<u8>, source: Fingerprint, sink: &mut impl Sink) -> Result<(
         *v = r.uint()?;
     }
     let [len, mtime_secs, nanos, dev, ino] = print;
-    let taken_from = Fingerprint {
+    let source = Fingerprint {
         len,
         mtime_secs,
         mtime_nanos: u32::try_from(nanos).map_err(|_| DAMAGED)?,
         dev,
         ino,
     };
-    if taken_from != source {
+    let table_len = r.uint()?;
+    let table_start = bytes.len() - r.bytes.len();
+    Ok(Header {
+        source,
+        table_start,
+        table_end: (table_start as u64).checked_add(table_len).ok_or(DAMAGED)?,
+    })
+}
+
+/// Decode a snapshot read as `head` (up to the end of the string table) and `records`.
+fn decode(
+    head: Vec<u8>,
+    records: &[u8],
+    source: Fingerprint,
+    sink: &mut impl Sink,
+) -> Result<(), &'static str> {
+    let h = header(&head)?;
+    if h.source != source {
         return Err("taken from another version of cache.json");
+    }
+    if h.table_end != head.len() as u64 {
+        return Err(DAMAGED);
     }
     // One intern per distinct string, straight from the file's bytes; every use after that
     // copies a 4-byte handle.
+    let mut r = Reader {
+        bytes: &head[h.table_start..],
+        texts: Vec::new(),
+    };
     let n = r.count()?;
     let mut spans = Vec::with_capacity(n);
     for _ in 0..n {
         let s = r.bytes()?;
-        spans.push((s.as_ptr() as usize - bytes.as_ptr() as usize, s.len()));
+        spans.push((s.as_ptr() as usize - head.as_ptr() as usize, s.len()));
     }
-    let records = bytes.len() - r.bytes.len();
-    let (texts, bytes) = Text::intern_table(bytes, &spans).map_err(|_| DAMAGED)?;
+    if !r.bytes.is_empty() {
+        return Err(DAMAGED);
+    }
+    let texts = Text::intern_table(head, &spans).map_err(|_| DAMAGED)?;
     let mut r = Reader {
-        bytes: &bytes[records..],
+        bytes: records,
         texts,
     };
 
@@ -462,11 +528,15 @@ fn decode(bytes: Vec<u8>, source: Fingerprint, sink: &mut impl Sink) -> Result<(
     Ok(())
 }
 
-/// [`decode`] into a whole catalog (tests).
+/// [`decode`] a whole file's bytes into a catalog (tests).
 #[cfg(test)]
 fn decode_file(bytes: &[u8], source: Fingerprint) -> Result<CacheFile, &'static str> {
+    let end = usize::try_from(header(bytes)?.table_end).map_err(|_| DAMAGED)?;
+    if end > bytes.len() {
+        return Err(DAMAGED);
+    }
     let mut sink = FileSink::default();
-    decode(bytes.to_vec(), source, &mut sink).map(|()| sink.finish())
+    decode(bytes[..end].to_vec(), &bytes[end..], source, &mut sink).map(|()| sink.finish())
 }
 
 #[cfg(test)]
@@ -511,6 +581,24 @@ mod tests {
             let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600);
         }
+    }
+
+    #[test]
+    fn a_table_longer_than_the_first_read_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.bin");
+        let mut file = sample();
+        let accounts = &mut file.sso.get_mut("Default").unwrap().roles.accounts;
+        for id in 0..300u64 {
+            let mut account = accounts[&222].clone();
+            account.alias = Text::new(&format!("account-number-{id}"));
+            accounts.insert(1000 + id, account);
+        }
+        store(&path, fingerprint(10), &file).unwrap();
+        let (head, records) = read_parts(&path).unwrap();
+        assert!(head.len() > 1024, "the table is read past the first 1 KiB");
+        assert!(!records.is_empty());
+        assert_eq!(load(&path, fingerprint(10)), Some(file));
     }
 
     #[test]

@@ -115,24 +115,6 @@ impl Interner {
     }
 }
 
-/// The bytes a string table was read from, once [`Text::intern_table`] has taken its strings.
-pub enum TableBytes {
-    /// Most strings were new: the buffer itself holds them now, for the rest of the process.
-    Kept(&'static [u8]),
-    /// The new strings were copied out; the buffer is the caller's again.
-    Returned(Vec<u8>),
-}
-
-impl Deref for TableBytes {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            TableBytes::Kept(b) => b,
-            TableBytes::Returned(b) => b,
-        }
-    }
-}
-
 impl Text {
     pub fn new(s: &str) -> Text {
         if s.is_empty() {
@@ -159,12 +141,11 @@ impl Text {
     /// thing read), `buffer` itself becomes the strings' storage and they are appended in
     /// order, neither copied nor hashed; a background thread then indexes them, so start-up
     /// does not wait for 100,000 hashes. Otherwise each string is looked up: the known keep
-    /// their handle, the new are copied into one allocation and `buffer` is handed back.
-    /// Either way the caller reads on from the returned bytes.
+    /// their handle, the new are copied into one allocation, and `buffer` is freed.
     pub fn intern_table(
         buffer: Vec<u8>,
         spans: &[(usize, usize)],
-    ) -> Result<(Vec<Text>, TableBytes), std::str::Utf8Error> {
+    ) -> Result<Vec<Text>, std::str::Utf8Error> {
         fn text(b: &[u8], (start, len): (usize, usize)) -> Result<&str, std::str::Utf8Error> {
             std::str::from_utf8(&b[start..start + len])
         }
@@ -188,7 +169,7 @@ impl Text {
             let _ = std::thread::Builder::new()
                 .name("aws-sso-intern".into())
                 .spawn(|| drop(INTERNER.lock()));
-            return Ok((texts?, TableBytes::Kept(kept)));
+            return texts;
         }
         let mut found: Vec<(&str, u64, Option<u32>)> = Vec::with_capacity(spans.len());
         let mut new_bytes = 0;
@@ -227,7 +208,7 @@ impl Text {
                 }
             })
             .collect();
-        Ok((texts, TableBytes::Returned(buffer)))
+        Ok(texts)
     }
 
     pub fn as_str(&self) -> &'static str {
@@ -582,7 +563,7 @@ mod tests {
         );
         // A table: known strings keep their handle, new ones get one, repeats share it.
         let buffer = b"xx t-3 fresh-1 fresh-1".to_vec();
-        let (texts, _) = Text::intern_table(buffer, &[(3, 3), (7, 7), (15, 7), (0, 0)]).unwrap();
+        let texts = Text::intern_table(buffer, &[(3, 3), (7, 7), (15, 7), (0, 0)]).unwrap();
         assert!(Text::intern_table(vec![0xff], &[(0, 1)]).is_err());
         assert_eq!(texts[0], handles[0][3]);
         assert_eq!(texts[1].as_str(), "fresh-1");

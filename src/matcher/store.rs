@@ -17,7 +17,8 @@ use crate::roster::PickRole;
 /// Append-only roles in shared chunks; cloning copies only the chunk list.
 #[derive(Clone, Default)]
 pub struct Chunks {
-    chunks: Vec<Arc<[PickRole]>>,
+    /// `Vec`s rather than `[PickRole]`s: an `Arc<[T]>` made from a `Vec` is a copy.
+    chunks: Vec<Arc<Vec<PickRole>>>,
     /// Index of each chunk's first role.
     starts: Vec<u32>,
     len: u32,
@@ -35,7 +36,7 @@ impl Chunks {
         let n = u32::try_from(roles.len()).expect("fewer than 2^32 roles");
         self.starts.push(self.len);
         self.len += n;
-        self.chunks.push(roles.into());
+        self.chunks.push(Arc::new(roles));
     }
 
     pub fn get(&self, index: u32) -> Option<&PickRole> {
