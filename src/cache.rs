@@ -313,6 +313,20 @@ impl SsoCache {
             .get_mut(role_name)
     }
 
+    /// Keep the profile name of every role under `template`, in catalog order (account id,
+    /// then role name, as [`crate::catalog::instance_roles`] lists them), for cache.bin.
+    pub fn set_rendered(&mut self, template: &str, names: impl IntoIterator<Item = Text>) {
+        let roles = self
+            .roles
+            .accounts
+            .values_mut()
+            .flat_map(|a| a.roles.values_mut());
+        for (role, name) in roles.zip(names) {
+            role.rendered_profile = name;
+        }
+        self.rendered_with = Some(template.to_string());
+    }
+
     /// Number of roles across all accounts.
     pub fn role_count(&self) -> usize {
         self.roles.accounts.values().map(|a| a.roles.len()).sum()

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::cache::{Cache, CacheError};
+use crate::cache::{Cache, CacheError, Text, profile_index};
 use crate::catalog::build::{AccountOverlay, InstanceInfo, RoleDiff, RoleOverlay, build_instance};
 use crate::catalog::{self, CatalogError};
 use crate::config::{Config, SsoConfig};
@@ -62,9 +62,14 @@ pub async fn refresh_instance(
     };
     let (mut built, diff) =
         build_instance(&info, &discovered, &overlays(sso), cache.instance(instance));
-    {
+    let names = {
         let roles = catalog::instance_roles(instance, &built);
-        catalog::profile_names(&roles, |v| template.render(v), now)?;
+        catalog::profile_names(&roles, |v| template.render(v), now)?
+    };
+    // Kept in cache.bin, so the picker's next start need not render them again.
+    if profile_index::indexable(&config.profile_format) {
+        let names = Text::intern_all(names.iter().map(String::as_str));
+        built.set_rendered(&config.profile_format, names);
     }
     built.last_update = now;
     built.config_hash = config_hash(&config.profile_format, sso);

@@ -227,3 +227,35 @@ fn default_command_refreshes_a_due_cache_without_a_browser() {
         "a background refresh must never open a browser"
     );
 }
+
+#[test]
+fn after_a_refresh_the_picker_can_start_from_cache_bin() {
+    let s = setup(org(40, 3), "");
+    ok(s.run(&["login"]));
+    let cache = s.home.config_dir().join("cache.json");
+    let template = aws_sso::config::DEFAULT_PROFILE_FORMAT;
+    // The refresh kept the profile names it checked: no catalog or rendering needed.
+    let fast = aws_sso::roster::from_snapshot(&cache, template, &["Default"])
+        .expect("cache.bin holds the profile names after a refresh");
+    assert_eq!(fast.roster.roles.len(), 120);
+    let mut arns: Vec<String> = fast
+        .roster
+        .roles
+        .iter()
+        .map(|r| r.arn.to_string())
+        .collect();
+    arns.sort();
+    assert_eq!(arns, s.all_arns());
+    // And they are the names `list` prints.
+    let listed = ok(s.run(&["list", "--csv", "Arn,Profile"]));
+    let mut want: Vec<String> = listed.lines().map(str::to_string).collect();
+    want.sort();
+    let mut got: Vec<String> = fast
+        .roster
+        .roles
+        .iter()
+        .map(|r| format!("{},{}", r.arn, r.profile))
+        .collect();
+    got.sort();
+    assert_eq!(got, want);
+}

@@ -82,17 +82,7 @@ pub fn build(
 /// taken from, so they stay true as long as it is used.
 fn remember(cache: &mut Cache, template: &str, learnt: Vec<(String, Vec<Text>)>) {
     for (name, names) in learnt {
-        let instance = cache.instance_mut(&name);
-        let roles = instance
-            .roles
-            .accounts
-            .values_mut()
-            .flat_map(|a| a.roles.values_mut());
-        // Same order as `instance_roles`: account id, then role name.
-        for (role, profile) in roles.zip(names) {
-            role.rendered_profile = profile;
-        }
-        instance.rendered_with = Some(template.to_string());
+        cache.instance_mut(&name).set_rendered(template, names);
     }
     cache.resnapshot();
 }
