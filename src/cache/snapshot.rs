@@ -12,7 +12,7 @@
 //! does not match, cannot be read or comes from another build is ignored (and rewritten after
 //! the JSON is parsed), so it can never make us show something `cache.json` does not say.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -193,14 +193,16 @@ impl Sink for FileSink {
 //   where tags = count + (key, value) pairs in key order.
 
 /// Builds the record section and the string table (each distinct string once) together.
+/// Strings are found by their interned handle (a dense index), not hashed again.
 #[derive(Default)]
-struct Writer<'a> {
+struct Writer {
     body: Vec<u8>,
-    index: HashMap<&'a str, u64>,
-    strings: Vec<&'a str>,
+    /// `Text::id` → place in `strings` + 1 (0: not there yet).
+    by_text: Vec<u32>,
+    strings: Vec<Text>,
 }
 
-impl<'a> Writer<'a> {
+impl Writer {
     fn uint(&mut self, v: u64) {
         put_uint(&mut self.body, v);
     }
@@ -209,20 +211,28 @@ impl<'a> Writer<'a> {
         self.uint(((v << 1) ^ (v >> 63)) as u64);
     }
 
-    fn str(&mut self, s: &'a str) {
-        let next = self.strings.len() as u64;
-        let id = *self.index.entry(s).or_insert(next);
-        if id == next {
-            self.strings.push(s);
+    fn text(&mut self, t: Text) {
+        let id = t.id() as usize;
+        if id >= self.by_text.len() {
+            self.by_text.resize(id + 1, 0);
         }
-        self.uint(id);
+        if self.by_text[id] == 0 {
+            self.strings.push(t);
+            self.by_text[id] = u32::try_from(self.strings.len()).expect("< 2^32 strings");
+        }
+        self.uint(u64::from(self.by_text[id] - 1));
     }
 
-    fn tags(&mut self, tags: &'a Tags) {
+    /// The few strings not held as `Text` (instance names, regions, History).
+    fn str(&mut self, s: &str) {
+        self.text(Text::new(s));
+    }
+
+    fn tags(&mut self, tags: &Tags) {
         self.uint(tags.len() as u64);
-        for (k, v) in tags.iter() {
-            self.str(k);
-            self.str(v);
+        for &(k, v) in tags.pairs() {
+            self.text(k);
+            self.text(v);
         }
     }
 }
@@ -233,6 +243,11 @@ fn put_uint(out: &mut Vec<u8>, mut v: u64) {
         v >>= 7;
     }
     out.push(v as u8);
+}
+
+/// How many bytes [`put_uint`] writes for `v`.
+fn uint_len(v: u64) -> usize {
+    (64 - v.max(1).leading_zeros() as usize).div_ceil(7)
 }
 
 fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
@@ -275,21 +290,21 @@ fn encode(source: Fingerprint, file: &CacheFile) -> Vec<u8> {
         w.uint(sso.roles.accounts.len() as u64);
         for (&id, a) in &sso.roles.accounts {
             w.uint(id);
-            w.str(a.alias.as_str());
-            w.str(a.name.as_str());
-            w.str(a.email_address.as_str());
-            w.str(a.default_region.as_str());
+            w.text(a.alias);
+            w.text(a.name);
+            w.text(a.email_address);
+            w.text(a.default_region);
             w.tags(&a.tags);
             w.uint(a.roles.len() as u64);
             for (name, r) in &a.roles {
-                w.str(name.as_str());
-                w.str(r.arn.as_str());
-                w.str(r.default_region.as_str());
+                w.text(*name);
+                w.text(r.arn);
+                w.text(r.default_region);
                 w.int(r.expires);
-                w.str(r.profile.as_str());
-                w.str(r.via.as_str());
+                w.text(r.profile);
+                w.text(r.via);
                 w.tags(&r.tags);
-                w.str(r.rendered_profile.as_str());
+                w.text(r.rendered_profile);
             }
         }
     }
@@ -300,13 +315,18 @@ fn encode(source: Fingerprint, file: &CacheFile) -> Vec<u8> {
     for v in [f.len, f.mtime_secs, f.mtime_nanos.into(), f.dev, f.ino] {
         put_uint(&mut out, v);
     }
-    let mut table = Vec::new();
-    put_uint(&mut table, w.strings.len() as u64);
+    // The table's length first, so a reader can read the table into a buffer of its own.
+    let table_len = uint_len(w.strings.len() as u64)
+        + w.strings
+            .iter()
+            .map(|s| uint_len(s.len() as u64) + s.len())
+            .sum::<usize>();
+    put_uint(&mut out, table_len as u64);
+    out.reserve_exact(table_len + w.body.len());
+    put_uint(&mut out, w.strings.len() as u64);
     for s in &w.strings {
-        put_bytes(&mut table, s.as_bytes());
+        put_bytes(&mut out, s.as_bytes());
     }
-    put_uint(&mut out, table.len() as u64);
-    out.extend_from_slice(&table);
     out.extend_from_slice(&w.body);
     out
 }
@@ -699,6 +719,24 @@ mod tests {
             "one handle per string"
         );
         assert_eq!(Text::new("beta").id(), alias(&first).id());
+    }
+
+    #[test]
+    fn varint_lengths_are_what_is_written() {
+        for v in [
+            0,
+            1,
+            127,
+            128,
+            16_383,
+            16_384,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ] {
+            let mut out = Vec::new();
+            put_uint(&mut out, v);
+            assert_eq!(uint_len(v), out.len(), "{v}");
+        }
     }
 
     #[test]
