@@ -142,6 +142,45 @@ fn escape_and_ctrl_c_cancel_with_130_and_nothing_on_stdout() {
 }
 
 #[test]
+fn the_picker_starts_from_cache_json_alone_and_from_the_snapshot_it_leaves() {
+    if !tmux::available() {
+        return;
+    }
+    let s = setup(org(), "").logged_in();
+    let cache = s.home.config_dir().join("cache.json");
+    let bin = s.home.config_dir().join("cache.bin");
+    let template = aws_sso::config::DEFAULT_PROFILE_FORMAT;
+    // As after aws-sso-cli wrote the cache: no snapshot, so the catalog is loaded and the
+    // names rendered; then the snapshot with them makes the next start the fast one.
+    std::fs::remove_file(&bin).unwrap();
+    let (_, profile) = nth_role(&s, 4);
+    std::fs::remove_file(&bin).unwrap();
+    for round in ["cold", "warm"] {
+        let _ = std::fs::remove_file(s.home.path().join("dir"));
+        let t = start(&s, "eval --shell bash", &[], 100, 24);
+        picker_up(&t, 6);
+        t.type_text(&profile);
+        t.wait_for("the typed profile alone", 10, |screen| {
+            screen.contains(" 1/6")
+        });
+        t.keys(&["Enter"]);
+        let dir = pane_dir(&s);
+        assert_eq!(t.wait_file(&dir.join("rc"), 20), "0\n", "{round}");
+        let out = std::fs::read_to_string(dir.join("out")).unwrap();
+        assert!(
+            out.contains(&format!("AWS_SSO_PROFILE={profile}"))
+                || out.contains(&format!("AWS_SSO_PROFILE='{profile}'"))
+                || out.contains(&format!("AWS_SSO_PROFILE=\"{profile}\"")),
+            "{round}: {out}"
+        );
+        assert!(
+            aws_sso::roster::from_snapshot(&cache, template, &["Default"]).is_some(),
+            "{round}: cache.bin holds the names for the next start"
+        );
+    }
+}
+
+#[test]
 fn resizing_redraws_the_layout_for_the_new_size() {
     if !tmux::available() {
         return;
