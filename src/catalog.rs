@@ -82,6 +82,16 @@ pub fn profile_names_indexed<E: std::fmt::Display>(
     may_index: bool,
 ) -> Result<Vec<String>, CatalogError> {
     use crate::cache::profile_index;
+    // Names cache.bin kept for this template (see `SsoCache::rendered_with`): no file to read.
+    if let Some(first) = roles.first()
+        && first.instance.rendered_with.as_deref() == Some(template)
+        && roles.iter().all(|r| !r.role.rendered_profile.is_empty())
+    {
+        return Ok(roles
+            .iter()
+            .map(|r| r.role.rendered_profile.to_string())
+            .collect());
+    }
     if let Some(body) = profile_index::read_current(cache_path, instance, template) {
         // ARN → profile, borrowed from the file's text.
         let index: Option<hashbrown::HashMap<&str, &str, foldhash::fast::RandomState>> =

@@ -14,13 +14,26 @@ pub const MODE_PRIVATE_DIR: u32 = 0o700;
 /// Parent directories are created (0700) when missing. Returns the metadata of the file written
 /// (read from its handle, so a concurrent writer's rename cannot swap it for theirs).
 pub fn write_atomic(path: &Path, data: &[u8], mode: u32) -> io::Result<fs::Metadata> {
+    write_atomic_with(path, mode, |w| w.write_all(data))
+}
+
+/// [`write_atomic`] for contents produced by `fill` as they are written (through a buffer),
+/// so a large file need not be held in memory first. Nothing replaces `path` when `fill`
+/// fails.
+pub fn write_atomic_with(
+    path: &Path,
+    mode: u32,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<fs::Metadata> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     create_private_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
-    tmp.write_all(data)?;
+    let tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    let mut out = io::BufWriter::with_capacity(64 * 1024, tmp);
+    fill(&mut out)?;
+    let tmp = out.into_inner().map_err(io::IntoInnerError::into_error)?;
     tmp.as_file().sync_all()?;
     set_mode(tmp.path(), mode)?;
     let file = tmp.persist(path).map_err(|e| e.error)?;
@@ -90,5 +103,19 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp-"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn a_streamed_write_that_fails_leaves_the_old_file_and_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("file");
+        write_atomic_with(&path, MODE_PRIVATE, |w| w.write_all(b"kept")).unwrap();
+        let failed = write_atomic_with(&path, MODE_PRIVATE, |w| {
+            w.write_all(b"half of it")?;
+            Err(io::Error::other("disk full"))
+        });
+        assert_eq!(failed.unwrap_err().to_string(), "disk full");
+        assert_eq!(fs::read(&path).unwrap(), b"kept");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

@@ -139,3 +139,39 @@ fn indexed_names_are_rendered_once_then_read_from_the_index_until_the_cache_chan
     profile_names_indexed(&path, "Default", tpl, &roles, counting, 0, false).unwrap();
     assert_eq!(renders.get(), 8);
 }
+
+#[test]
+fn names_kept_in_cache_bin_for_the_template_are_used_without_rendering() {
+    use std::cell::Cell;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.json");
+    std::fs::write(&path, "{}").unwrap();
+    let mut c = cache();
+    let tpl = "{{ .AccountIdPad }}:{{ .RoleName }}";
+    let kept = ["kept-1", "kept-2", "kept-3"].map(crate::cache::Text::new);
+    c.sso.get_mut("Default").unwrap().set_rendered(tpl, kept);
+    let roles = instance_roles("Default", &c.sso["Default"]);
+    let renders = Cell::new(0);
+    let counting = |v: &serde_json::Value| {
+        renders.set(renders.get() + 1);
+        render(v)
+    };
+    let names = profile_names_indexed(&path, "Default", tpl, &roles, counting, 0, false).unwrap();
+    assert_eq!(names, ["kept-1", "kept-2", "kept-3"]);
+    assert_eq!(renders.get(), 0);
+    // Another template renders.
+    let other = profile_names_indexed(
+        &path,
+        "Default",
+        "{{ .RoleName }}",
+        &roles,
+        counting,
+        0,
+        false,
+    );
+    assert_eq!(
+        other.unwrap(),
+        ["000000000222:Admin", "explicit", "000001111111:Admin"]
+    );
+    assert_eq!(renders.get(), 2);
+}
