@@ -319,3 +319,53 @@ fn plain_aws_sso_copies_the_arn_to_the_x_clipboard_from_its_menu() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), arn);
 }
+
+#[test]
+fn the_demo_opens_the_picker_and_the_chosen_role_runs_against_its_emulator() {
+    if !tmux::available() {
+        return;
+    }
+    // README's first command, from a fresh HOME: its own emulator, login and cache, then the
+    // picker; Enter, then "Print the exports" fetches the role's credentials from the emulator.
+    let home = tempfile::tempdir().unwrap();
+    let env = [
+        ("HOME".to_string(), home.path().display().to_string()),
+        ("TERM".to_string(), "xterm-256color".to_string()),
+        (
+            "PATH".to_string(),
+            std::env::var("PATH").unwrap_or_default(),
+        ),
+    ];
+    let t = Tmux::start(
+        &format!("{EXE} demo --accounts 4 --roles 3; echo \"demo exit $?\""),
+        &env,
+        120,
+        30,
+    );
+    t.wait_for("the picker over the demo organisation", 60, |screen| {
+        screen.contains(" 12/12") && screen.contains("acme-")
+    });
+    t.type_text("billing");
+    t.wait_for("the Billing roles", 10, |screen| screen.contains(" 4/12"));
+    t.keys(&["Enter"]);
+    t.wait_for("the action menu", 10, |screen| screen.contains("What now?"));
+    let item = aws_sso::tui::state::MENU
+        .iter()
+        .position(|m| *m == aws_sso::tui::state::MenuItem::Run(aws_sso::tui::state::Choice::Eval))
+        .unwrap();
+    t.type_text(&(item + 1).to_string());
+    let screen = t.wait_for("the exports and the demo's exit", 30, |screen| {
+        screen.contains("demo exit ")
+    });
+    assert!(screen.contains("demo exit 0"), "{screen}");
+    assert!(
+        screen.contains("export AWS_ACCESS_KEY_ID='ASIA"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("export AWS_SSO_ROLE_NAME='Billing'"),
+        "{screen}"
+    );
+    // The person's own HOME is untouched: the demo keeps its files in a directory of its own.
+    assert!(!home.path().join(".aws-sso").exists());
+}
