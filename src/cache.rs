@@ -59,6 +59,8 @@ pub struct Cache {
     pub problem: Option<CacheProblem>,
     /// The cache.json this was read from or last written to (see [`Cache::resnapshot`]).
     source: Option<snapshot::Fingerprint>,
+    /// Read from the JSON by [`Cache::load_deferring_snapshot`]: cache.bin is still to write.
+    snapshot_due: bool,
 }
 
 /// Read the snapshot of the cache.json at `path` (when it is current) into `sink`, without
@@ -115,6 +117,16 @@ impl Cache {
     /// The binary snapshot beside it is used when it was taken from this very file; otherwise
     /// the JSON is parsed and a fresh snapshot written for next time.
     pub fn load(path: &Path) -> Result<Cache, CacheError> {
+        Cache::load_with(path, true)
+    }
+
+    /// [`Cache::load`] that leaves writing a new cache.bin to [`Cache::resnapshot`], for a
+    /// caller about to add to it (the picker adds the profile names): one write, not two.
+    pub fn load_deferring_snapshot(path: &Path) -> Result<Cache, CacheError> {
+        Cache::load_with(path, false)
+    }
+
+    fn load_with(path: &Path, snapshot_now: bool) -> Result<Cache, CacheError> {
         let read_err = |source| CacheError::Read {
             path: path.to_path_buf(),
             source,
@@ -139,6 +151,7 @@ impl Cache {
                 file,
                 problem: None,
                 source: Some(source),
+                snapshot_due: false,
             });
         }
         let cache = if len >= mapped::MAP_THRESHOLD {
@@ -154,11 +167,13 @@ impl Cache {
             path.display(),
             started.elapsed().as_secs_f64() * 1000.0
         );
-        if cache.problem.is_none() {
+        let fine = cache.problem.is_none();
+        if fine && snapshot_now {
             store_snapshot(path, source, &cache.file);
         }
         Ok(Cache {
             source: Some(source),
+            snapshot_due: fine && !snapshot_now,
             ..cache
         })
     }
@@ -173,6 +188,7 @@ impl Cache {
                     file,
                     problem: None,
                     source: None,
+                    snapshot_due: false,
                 };
             }
             Err(e) => CacheProblem::Corrupt(e.to_string()),
@@ -196,6 +212,7 @@ impl Cache {
             },
             problem: None,
             source: None,
+            snapshot_due: false,
         }
     }
 
@@ -206,13 +223,22 @@ impl Cache {
     /// Write cache.bin again for the unchanged cache.json this was read from, to keep what
     /// was learnt since (the rendered profile names). Nothing happens when cache.json changed
     /// on disk in between. Call it only on a cache not modified since it was read or saved.
-    pub fn resnapshot(&self) {
+    pub fn resnapshot(&mut self) {
+        self.snapshot_due = false;
         let Some(source) = self.source else {
             return;
         };
         let current = fs::metadata(&self.path).map(|m| snapshot::Fingerprint::of(&m));
         if current.is_ok_and(|c| c == source) {
             store_snapshot(&self.path, source, &self.file);
+        }
+    }
+
+    /// [`Cache::resnapshot`] if [`Cache::load_deferring_snapshot`] left cache.bin to write
+    /// and nothing wrote it since.
+    pub fn resnapshot_if_due(&mut self) {
+        if self.snapshot_due {
+            self.resnapshot();
         }
     }
 
@@ -234,6 +260,7 @@ impl Cache {
         let source = snapshot::Fingerprint::of(&written);
         store_snapshot(&self.path, source, &file);
         self.source = Some(source);
+        self.snapshot_due = false;
         Ok(())
     }
 

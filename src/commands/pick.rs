@@ -89,8 +89,9 @@ fn load_roster(ctx: &Context) -> Result<(Roster, bool)> {
         let expired = fast.expired(&ctx.instance, ctx.config.cache_refresh, config_mtime, now());
         return Ok((fast.roster, expired));
     }
-    let mut cache = ctx.load_cache()?;
+    let mut cache = crate::cache::Cache::load_deferring_snapshot(&ctx.paths.cache_file)?;
     let roster = build_roster(ctx, &mut cache)?;
+    cache.resnapshot_if_due();
     // The roster holds all the picker needs: the catalog goes before the matcher fills up.
     Ok((roster, ctx.cache_expired(&cache)))
 }

@@ -202,3 +202,38 @@ fn names_that_change_with_time_are_never_kept() {
     build(&mut cache, &cfg, &WANTED, 0).unwrap();
     assert!(from_snapshot(cache.path(), &cfg.profile_format, &WANTED).is_none());
 }
+
+#[test]
+fn a_deferred_snapshot_is_written_once_with_the_names_or_on_request_without() {
+    for (template, kept) in [
+        ("", true),
+        ("ProfileFormat: '{{ .RoleName }}-{{ .Expires }}'\n", false),
+    ] {
+        let (dir, cache) = cache_on_disk();
+        let bin = dir.path().join("cache.bin");
+        std::fs::remove_file(&bin).unwrap();
+        let mut cache = Cache::load_deferring_snapshot(cache.path()).unwrap();
+        assert!(!bin.exists(), "not written by the load");
+        let cfg = config(template);
+        build(&mut cache, &cfg, &WANTED, 0).unwrap();
+        assert_eq!(
+            bin.exists(),
+            kept,
+            "written with the names when they can be kept"
+        );
+        cache.resnapshot_if_due();
+        assert!(bin.exists());
+        assert_eq!(
+            from_snapshot(cache.path(), &cfg.profile_format, &WANTED).is_some(),
+            kept
+        );
+        // And it is the snapshot of this cache.json: a plain load uses it.
+        let modified = std::fs::metadata(&bin).unwrap().modified().unwrap();
+        let again = Cache::load(cache.path()).unwrap();
+        assert_eq!(again.file.sso.len(), 2);
+        assert_eq!(
+            std::fs::metadata(&bin).unwrap().modified().unwrap(),
+            modified
+        );
+    }
+}
