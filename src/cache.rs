@@ -354,6 +354,17 @@ impl SsoCache {
         self.rendered_with = Some(template.to_string());
     }
 
+    /// The template every role has a kept profile name for, if there is one.
+    pub fn rendered_template(&self) -> Option<&str> {
+        self.rendered_with.as_deref().filter(|_| {
+            self.roles
+                .accounts
+                .values()
+                .flat_map(|a| a.roles.values())
+                .all(|r| !r.rendered_profile.is_empty())
+        })
+    }
+
     /// Number of roles across all accounts.
     pub fn role_count(&self) -> usize {
         self.roles.accounts.values().map(|a| a.roles.len()).sum()

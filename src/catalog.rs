@@ -83,9 +83,9 @@ pub fn profile_names_indexed<E: std::fmt::Display>(
 ) -> Result<Vec<String>, CatalogError> {
     use crate::cache::profile_index;
     // Names cache.bin kept for this template (see `SsoCache::rendered_with`): no file to read.
-    if let Some(first) = roles.first()
-        && first.instance.rendered_with.as_deref() == Some(template)
-        && roles.iter().all(|r| !r.role.rendered_profile.is_empty())
+    if roles
+        .first()
+        .is_some_and(|r| r.instance.rendered_template() == Some(template))
     {
         return Ok(roles
             .iter()

@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use crate::cache::{HistoryTag, Tags, Text};
+use crate::cache::{CachedAccount, CachedRole, HistoryTag, Tags, Text};
 use crate::catalog::{self, CatalogError, ListField, expires_text};
 
 /// One role as the picker shows and searches it. Strings are interned [`Text`] (4 bytes,
@@ -33,6 +33,50 @@ pub struct PickRole {
 }
 
 impl PickRole {
+    /// `role` of `account` as the picker holds it: the region the first of role, account and
+    /// instance (`instance_region`) that has one, the `History` tag turned into `last_used`
+    /// (`in_history`: whether the instance's History list names the ARN).
+    #[allow(clippy::too_many_arguments)]
+    fn from_cached(
+        sso: Text,
+        account_id: u64,
+        account: &CachedAccount,
+        role_name: Text,
+        role: CachedRole,
+        instance_region: Text,
+        profile: Text,
+        in_history: impl FnOnce(Text) -> bool,
+    ) -> PickRole {
+        let CachedRole {
+            arn,
+            default_region,
+            expires,
+            mut tags,
+            via,
+            ..
+        } = role;
+        let last_used = take_last_used(&mut tags, || in_history(arn));
+        let region = [default_region, account.default_region, instance_region]
+            .into_iter()
+            .find(|r| !r.is_empty())
+            .unwrap_or_default();
+        PickRole {
+            sso,
+            arn,
+            account_id,
+            account_alias: account.alias,
+            account_name: account.name,
+            email: account.email_address,
+            role_name,
+            profile,
+            region,
+            via,
+            tags,
+            expires,
+            last_used,
+        }
+    }
+
     /// The text `list` prints for `field` (`Id` has no meaning here and is empty).
     pub fn field(&self, field: ListField, now: i64) -> Cow<'_, str> {
         match field {

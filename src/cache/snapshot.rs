@@ -93,7 +93,8 @@ pub fn load(path: &Path, source: Fingerprint) -> Option<CacheFile> {
 /// Read the snapshot at `path` into `sink` if it was taken from `source`. `false` when there
 /// is no usable snapshot; the sink may then have seen part of it and must be discarded.
 pub fn visit(path: &Path, source: Fingerprint, sink: &mut impl Sink) -> bool {
-    let decoded = read_parts(path).and_then(|(head, records)| decode(head, &records, source, sink));
+    let decoded =
+        read_parts(path).and_then(|(h, head, records)| decode(&h, head, &records, source, sink));
     if let Err(why) = &decoded {
         tracing::debug!("not using snapshot {}: {why}", path.display());
     }
@@ -200,19 +201,12 @@ fn records(file: &CacheFile) -> Writer {
         w.str(&sso.roles.start_url);
         w.str(&sso.roles.default_region);
         // Rendered names are only worth keeping when every role has one.
-        match &sso.rendered_with {
-            Some(template)
-                if sso
-                    .roles
-                    .accounts
-                    .values()
-                    .flat_map(|a| a.roles.values())
-                    .all(|r| !r.rendered_profile.is_empty()) =>
-            {
+        match sso.rendered_template() {
+            Some(template) => {
                 w.uint(1);
                 w.str(template);
             }
-            _ => w.uint(0),
+            None => w.uint(0),
         }
         w.uint(sso.role_count() as u64);
         w.uint(sso.roles.accounts.len() as u64);
@@ -331,7 +325,7 @@ impl<'a> Reader<'a> {
 /// The header up to the end of the string table, and the records after it, read into
 /// separate buffers: the first may become the strings' storage for good (see
 /// [`Text::intern_table`]), the second is gone once decoded.
-fn read_parts(path: &Path) -> Result<(Vec<u8>, Vec<u8>), &'static str> {
+fn read_parts(path: &Path) -> Result<(Header, Vec<u8>, Vec<u8>), &'static str> {
     use std::io::Read;
     let unreadable = |_| "cannot be read";
     let mut file = fs::File::open(path).map_err(unreadable)?;
@@ -341,7 +335,8 @@ fn read_parts(path: &Path) -> Result<(Vec<u8>, Vec<u8>), &'static str> {
         .take(1024)
         .read_to_end(&mut head)
         .map_err(unreadable)?;
-    let table_end = usize::try_from(header(&head)?.table_end).map_err(|_| DAMAGED)?;
+    let h = header(&head)?;
+    let table_end = usize::try_from(h.table_end).map_err(|_| DAMAGED)?;
     if table_end as u64 > len {
         return Err(DAMAGED);
     }
@@ -357,7 +352,7 @@ fn read_parts(path: &Path) -> Result<(Vec<u8>, Vec<u8>), &'static str> {
     }
     records.reserve_exact((len - table_end as u64) as usize);
     file.read_to_end(&mut records).map_err(unreadable)?;
-    Ok((head, records))
+    Ok((h, head, records))
 }
 
 /// What the header says, and where the string table ends (from the start of the file).
@@ -397,14 +392,15 @@ fn header(bytes: &[u8]) -> Result<Header, &'static str> {
     })
 }
 
-/// Decode a snapshot read as `head` (up to the end of the string table) and `records`.
+/// Decode a snapshot read as `head` (up to the end of the string table, its header `h`) and
+/// `records`.
 fn decode(
+    h: &Header,
     head: Vec<u8>,
     records: &[u8],
     source: Fingerprint,
     sink: &mut impl Sink,
 ) -> Result<(), &'static str> {
-    let h = header(&head)?;
     if h.source != source {
         return Err("taken from another version of cache.json");
     }
@@ -486,12 +482,13 @@ fn decode(
 /// [`decode`] a whole file's bytes into a catalog (tests).
 #[cfg(test)]
 fn decode_file(bytes: &[u8], source: Fingerprint) -> Result<CacheFile, &'static str> {
-    let end = usize::try_from(header(bytes)?.table_end).map_err(|_| DAMAGED)?;
+    let h = header(bytes)?;
+    let end = usize::try_from(h.table_end).map_err(|_| DAMAGED)?;
     if end > bytes.len() {
         return Err(DAMAGED);
     }
     let mut sink = FileSink::default();
-    decode(bytes[..end].to_vec(), &bytes[end..], source, &mut sink).map(|()| sink.finish())
+    decode(&h, bytes[..end].to_vec(), &bytes[end..], source, &mut sink).map(|()| sink.finish())
 }
 
 #[cfg(test)]

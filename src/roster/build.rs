@@ -2,7 +2,7 @@
 //! they are there, else from `cache.profiles` or by rendering `ProfileFormat`; names that had
 //! to be found are kept in cache.bin so the next start can take [`super::from_snapshot`].
 
-use super::{PickRole, Roster, RosterError, order, take_last_used};
+use super::{PickRole, Roster, RosterError, order};
 use crate::cache::profile_index;
 use crate::cache::{Cache, Text};
 use crate::catalog;
@@ -29,9 +29,7 @@ pub fn build(
         };
         roster.instances.push((*name).to_string());
         let flat = catalog::instance_roles(name, instance);
-        let rendered = instance.rendered_with.as_deref() == Some(source.as_str())
-            && flat.iter().all(|r| !r.role.rendered_profile.is_empty());
-        let profiles: Vec<Text> = if rendered {
+        let profiles: Vec<Text> = if instance.rendered_template() == Some(source.as_str()) {
             flat.iter().map(|r| r.role.rendered_profile).collect()
         } else {
             let names = catalog::profile_names_indexed(
@@ -48,26 +46,18 @@ pub fn build(
             names
         };
         let sso = Text::new(name);
+        let region = Text::new(&instance.roles.default_region);
         for (role, profile) in flat.iter().zip(profiles) {
-            let mut tags = role.tags().clone();
-            let last_used = take_last_used(&mut tags, || {
-                instance.history.iter().any(|a| a == role.arn())
-            });
-            roster.roles.push(PickRole {
+            roster.roles.push(PickRole::from_cached(
                 sso,
-                arn: role.role.arn,
-                account_id: role.account_id,
-                account_alias: role.account.alias,
-                account_name: role.account.name,
-                email: role.account.email_address,
-                role_name: Text::new(role.role_name),
+                role.account_id,
+                role.account,
+                Text::new(role.role_name),
+                role.role.clone(),
+                region,
                 profile,
-                region: Text::new(role.default_region()),
-                via: role.role.via,
-                tags,
-                expires: role.role.expires,
-                last_used,
-            });
+                |arn| instance.history.iter().any(|a| *a == arn),
+            ));
         }
     }
     order(&mut roster.roles);

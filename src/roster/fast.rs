@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::{PickRole, Roster, order, take_last_used};
+use super::{PickRole, Roster, order};
 use crate::cache::{self, CachedAccount, CachedRole, InstanceHead, Sink, Text};
 
 /// A roster read from cache.bin, with what the expiry rule needs to know of the cache.
@@ -140,38 +140,16 @@ impl Sink for RosterSink<'_> {
         let Some((_, roles)) = &mut self.found[current.slot] else {
             return;
         };
-        let CachedRole {
-            arn,
-            default_region,
-            expires,
-            profile: _,
-            mut tags,
-            via,
-            rendered_profile,
-        } = role;
-        let last_used = take_last_used(&mut tags, || current.history.contains(&arn));
-        let region = [
-            default_region,
-            account.default_region,
+        let profile = role.rendered_profile;
+        roles.push(PickRole::from_cached(
+            current.sso,
+            *account_id,
+            account,
+            name,
+            role,
             current.default_region,
-        ]
-        .into_iter()
-        .find(|r| !r.is_empty())
-        .unwrap_or_default();
-        roles.push(PickRole {
-            sso: current.sso,
-            arn,
-            account_id: *account_id,
-            account_alias: account.alias,
-            account_name: account.name,
-            email: account.email_address,
-            role_name: name,
-            profile: rendered_profile,
-            region,
-            via,
-            tags,
-            expires,
-            last_used,
-        });
+            profile,
+            |arn| current.history.contains(&arn),
+        ));
     }
 }
