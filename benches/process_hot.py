@@ -87,11 +87,11 @@ def main():
         env = dict(os.environ, XDG_DATA_HOME=os.path.join(home, "data"),
                    XDG_RUNTIME_DIR=os.path.join(home, "run"))
         os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700)
-        subprocess.run(["cargo", "build", "--release", "--quiet", "--bins"], cwd=ROOT, check=True)
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--workspace", "--bins"], cwd=ROOT, check=True)
         sys.exit(subprocess.run(["dbus-run-session", "--", "sh", "-c", script], env=env).returncode)
 
     if not args.inner:
-        subprocess.run(["cargo", "build", "--release", "--quiet", "--bins"], cwd=ROOT, check=True)
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--workspace", "--bins"], cwd=ROOT, check=True)
     binary = os.path.join(ROOT, "target", "release", "aws-sso")
     emulator = os.path.join(ROOT, "target", "release", "aws-sso-emulator")
     emu = subprocess.Popen([emulator, "--accounts", "20", "--roles", "5"], stdout=subprocess.PIPE,

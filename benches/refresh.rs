@@ -14,8 +14,8 @@
 use std::time::Duration;
 
 use aws_sso::aws::{RetrySettings, SsoClients};
-use aws_sso::emulator::{Emulator, EmulatorConfig, Operation, Org, RateLimit};
 use aws_sso::refresh::{FixedToken, NoProgress, RefreshOptions, RefreshStats, fetch_catalog};
+use aws_sso_emulator::{Emulator, EmulatorConfig, Operation, Org, RateLimit};
 
 /// One benchmark scenario.
 #[derive(Debug, Clone)]

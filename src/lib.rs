@@ -15,8 +15,6 @@
 //!     [`sync`] brings an instance's cached catalog up to date.
 //!   - [`ecs`]: the ECS credential server (slots, renewal, HTTP/TLS/unix-socket serving)
 //!     and its client.
-//!   - [`emulator`]: an IAM Identity Center / OIDC / STS emulator on 127.0.0.1 for tests and
-//!     the demo.
 //!   - [`fsutil`]: atomic, permission-aware file writes.
 //!   - [`wizard`]: what the setup wizard asks, validates and writes into config.yaml.
 //!   - [`completion`]: the values Tab completion offers, from config.yaml and the cache only.
@@ -39,7 +37,6 @@ pub mod console;
 pub mod credentials;
 pub mod credfile;
 pub mod ecs;
-pub mod emulator;
 pub mod format;
 pub mod fsutil;
 pub mod logging;

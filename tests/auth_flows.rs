@@ -14,9 +14,9 @@ use aws_sso::auth::{
 };
 use aws_sso::aws::{RetrySettings, SsoClients};
 use aws_sso::config::{AuthWorkflow, UrlAction};
-use aws_sso::emulator::{Emulator, EmulatorConfig, Fault, Operation, RefreshTokenPolicy};
 use aws_sso::store::json::JsonBackend;
 use aws_sso::store::{RoleCredentials, SecureStore, StoreLock};
+use aws_sso_emulator::{Emulator, EmulatorConfig, Fault, Operation, RefreshTokenPolicy};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 const INSTANCE: &str = "Default";

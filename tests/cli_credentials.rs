@@ -4,7 +4,7 @@
 
 mod common;
 
-use aws_sso::emulator::{EmulatorConfig, Operation, Org};
+use aws_sso_emulator::{EmulatorConfig, Operation, Org};
 use common::emulated::{Setup, setup};
 use common::{Home, fails, ok, stderr, stdout};
 use serde_json::Value;

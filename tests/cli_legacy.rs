@@ -3,7 +3,7 @@
 
 mod common;
 
-use aws_sso::emulator::{EmulatorConfig, Operation, Org};
+use aws_sso_emulator::{EmulatorConfig, Operation, Org};
 use common::emulated::setup;
 use common::{fails, ok};
 

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use aws_sso::emulator::{BackgroundEmulator, EmulatorConfig, Fault, Operation, Org, RateLimit};
+use aws_sso_emulator::{BackgroundEmulator, EmulatorConfig, Fault, Operation, Org, RateLimit};
 use common::{Home, fails, ok, stderr};
 
 struct Setup {

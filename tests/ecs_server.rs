@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use aws_sso::emulator::{EmulatorConfig, Operation, Org};
+use aws_sso_emulator::{EmulatorConfig, Operation, Org};
 use common::ecs::{EcsServer, boto3_caller, curl, http};
 use common::emulated::{Setup, setup};
 use common::{fails, ok};

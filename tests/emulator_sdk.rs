@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use aws_sdk_ssooidc::operation::create_token::{CreateTokenError, CreateTokenOutput};
 use aws_sdk_ssooidc::operation::start_device_authorization::StartDeviceAuthorizationOutput;
 use aws_sdk_sts::error::ProvideErrorMetadata as _;
-use aws_sso::emulator::{
+use aws_sso_emulator::{
     Emulator, EmulatorConfig, ErrorStyle, Fault, Operation, Org, RateLimit, RefreshTokenPolicy,
 };
 use base64::Engine as _;
@@ -938,28 +938,4 @@ fn background_emulator_serves_synchronous_callers() {
     drop(emu);
     let refused = TcpStream::connect(url.strip_prefix("http://").unwrap()).is_err();
     assert!(refused, "stopped on drop");
-}
-
-#[test]
-fn the_binary_prints_its_url_first() {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_aws-sso-emulator"))
-        .args(["--port", "0", "--accounts", "3", "--roles", "2"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn aws-sso-emulator");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .expect("first line");
-    let url = first
-        .trim()
-        .strip_prefix("listening on ")
-        .map(str::to_owned);
-    let reply = url.as_deref().map(|u| http_get(u, "/assignment/accounts"));
-    child.kill().expect("stop the emulator");
-    let _ = child.wait();
-    let url = url.unwrap_or_else(|| panic!("unexpected first line {first:?}"));
-    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    assert_eq!(reply.map(|r| r.status), Some(401));
 }

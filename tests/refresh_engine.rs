@@ -11,12 +11,12 @@ mod bench;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use aws_sso::emulator::{Account, Emulator, EmulatorConfig, Fault, Operation, Org, RateLimit};
 use aws_sso::ratelimit::RetryPolicy;
 use aws_sso::refresh::{
     DiscoveredAccount, FixedToken, NoProgress, Progress, RefreshError, RefreshOptions,
     RefreshStats, TokenSource, fetch_catalog,
 };
+use aws_sso_emulator::{Account, Emulator, EmulatorConfig, Fault, Operation, Org, RateLimit};
 use futures::future::BoxFuture;
 
 /// A token source backed by the emulator's device flow; counts renewals.

@@ -6,7 +6,7 @@ mod common;
 
 use std::process::{Child, Command, Stdio};
 
-use aws_sso::emulator::{EmulatorConfig, Org};
+use aws_sso_emulator::{EmulatorConfig, Org};
 use common::emulated::{Setup, setup};
 use common::ok;
 use common::tmux::{self, Tmux};

@@ -21,8 +21,8 @@ use crate::auth::{
 use crate::aws::SsoClients;
 use crate::cli::{DemoArgs, GlobalArgs, ListArgs};
 use crate::config::{Config, ConfigEnv, Paths, UrlAction};
-use crate::emulator::{Emulator, EmulatorConfig, Org};
 use crate::refresh::RefreshOptions;
+use aws_sso_emulator::{Emulator, EmulatorConfig, Org};
 
 const DEMO_CONFIG: &str = "\
 SSOConfig:

@@ -3,7 +3,7 @@
 
 use std::process::Output;
 
-use aws_sso::emulator::{BackgroundEmulator, EmulatorConfig, Operation};
+use aws_sso_emulator::{BackgroundEmulator, EmulatorConfig, Operation};
 
 use super::{Home, ok};
 

@@ -1,12 +1,14 @@
 //! An IAM Identity Center emulator on 127.0.0.1 for the tests, the conformance script and
 //! `aws-sso demo`: the SSO portal API, SSO OIDC (device code, authorization code + PKCE,
 //! refresh), the browser steps (`/authorize`, `/device`), STS (AssumeRole,
-//! GetCallerIdentity) and console federation (`/federation`), all on one port, speaking the
-//! wire protocols of research/testing.md §1–§2 so the real AWS SDKs and botocore accept it.
+//! GetCallerIdentity) and console federation (`/federation`), all on one port. It speaks the
+//! services' own wire protocols (rest-json for the portal and OIDC, the query protocol with
+//! XML replies for STS) closely enough that the real AWS SDKs and botocore accept every reply:
+//! `tests/boto3.rs` holds it to that.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use aws_sso::emulator::{Emulator, EmulatorConfig, Org};
+//! use aws_sso_emulator::{Emulator, EmulatorConfig, Org};
 //! let emu = Emulator::start(EmulatorConfig { org: Org::synthetic(250, 3, 7), ..Default::default() }).await?;
 //! let endpoint = emu.url(); // "http://127.0.0.1:PORT": endpoint for sso, sso-oidc and sts
 //! # drop(endpoint); Ok(()) }

@@ -1,12 +1,12 @@
 //! `aws-sso-emulator`: runs the IAM Identity Center / OIDC / STS emulator
-//! ([`aws_sso::emulator`]) on 127.0.0.1 until Ctrl-C. The first stdout line is
+//! ([`aws_sso_emulator`]) on 127.0.0.1 until Ctrl-C. The first stdout line is
 //! `listening on http://127.0.0.1:PORT`, so scripts can read the URL and go.
 
 use std::io::Write as _;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use aws_sso::emulator::{Emulator, EmulatorConfig, ErrorStyle, Org, RateLimit, RefreshTokenPolicy};
+use aws_sso_emulator::{Emulator, EmulatorConfig, ErrorStyle, Org, RateLimit, RefreshTokenPolicy};
 use clap::Parser;
 
 /// IAM Identity Center emulator (SSO portal, SSO OIDC, STS, console federation) on 127.0.0.1.
@@ -76,7 +76,7 @@ async fn main() -> anyhow::Result<()> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("aws_sso::emulator=debug")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("aws_sso_emulator=debug")),
         )
         .init();
     let a = Args::parse();

@@ -1,6 +1,7 @@
 //! What stands between a request and its handler: the per-call latency, queued fault
 //! injections, and the token-bucket rate limit on the SSO portal API (the part of Identity
-//! Center that answers 429 `TooManyRequestsException` under load; research/performance.md §1).
+//! Center that answers 429 `TooManyRequestsException` under load: about 20 requests a second
+//! per account, with a small burst).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;

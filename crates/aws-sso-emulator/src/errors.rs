@@ -8,7 +8,9 @@ use axum::response::{IntoResponse, Response};
 
 use super::log::Family;
 
-/// How rest-json errors name their shape on the wire (research/testing.md §1.3).
+/// How rest-json errors name their shape on the wire. Clients read the shape from the
+/// `x-amzn-ErrorType` header first, then from a `__type` or `code` field of the body, so both
+/// styles must parse the same in every SDK.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ErrorStyle {
     /// `x-amzn-ErrorType: <Shape>` header; body `{"message":..}` (portal) or the OAuth style

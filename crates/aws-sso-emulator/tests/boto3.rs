@@ -6,7 +6,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use aws_sso::emulator::{Emulator, EmulatorConfig, ErrorStyle, Operation, Org, RateLimit};
+use aws_sso_emulator::{Emulator, EmulatorConfig, ErrorStyle, Operation, Org, RateLimit};
 
 const SCRIPT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
