@@ -321,7 +321,7 @@ fn store_snapshot(cache: &Path, source: snapshot::Fingerprint, file: &CacheFile)
 impl SsoCache {
     /// Find a cached role by ARN.
     pub fn role(&self, arn: &str) -> Option<(&u64, &CachedAccount, &CachedRole)> {
-        let (account_id, role_name) = crate::catalog::split_role_arn(arn)?;
+        let (account_id, role_name) = crate::role::split_role_arn(arn)?;
         let account = self.roles.accounts.get(&account_id)?;
         let role = account.roles.get(role_name)?;
         Some((
@@ -332,7 +332,7 @@ impl SsoCache {
     }
 
     pub fn role_mut(&mut self, arn: &str) -> Option<&mut CachedRole> {
-        let (account_id, role_name) = crate::catalog::split_role_arn(arn)?;
+        let (account_id, role_name) = crate::role::split_role_arn(arn)?;
         self.roles
             .accounts
             .get_mut(&account_id)?

@@ -2,7 +2,6 @@
 //! computed profile names and the `list` query (fields, sort, prefix filter). Building the
 //! catalog from IAM Identity Center answers plus config overlays lives in [`build`].
 
-pub mod arn;
 pub mod build;
 mod fields;
 mod flat;
@@ -10,7 +9,6 @@ mod flat;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-pub use arn::{pad_account, parse_account_id, parse_role_ref, role_arn, split_role_arn};
 pub use fields::{ALL_FIELDS, ListField, UnknownField};
 pub use flat::{FlatRole, expires_text, instance_roles, remaining_text};
 

@@ -95,7 +95,7 @@ fn index_rows(cache_file: &Path, instance: &str, template: &str) -> Option<Vec<R
     profile_index::pairs(&body)
         .map(|pair| {
             let (profile, arn) = pair?;
-            let (account, role) = catalog::split_role_arn(arn)?;
+            let (account, role) = crate::role::split_role_arn(arn)?;
             Some(Row {
                 arn: arn.to_owned(),
                 account,
@@ -189,7 +189,7 @@ impl Sources {
                 .rows
                 .iter()
                 .filter(|r| narrowing.role.as_deref().is_none_or(|n| n == r.role))
-                .map(|r| catalog::pad_account(r.account))
+                .map(|r| crate::role::pad_account(r.account))
                 .collect(),
             ValueKind::Role => self
                 .rows

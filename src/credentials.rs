@@ -22,7 +22,7 @@ use futures::future::BoxFuture;
 use crate::auth::{AuthError, Authenticator, TokenMode};
 use crate::aws::RetrySettings;
 use crate::config::{AccountId, SsoConfig};
-use crate::selection::RoleId;
+use crate::role::RoleId;
 use crate::store::{RoleCredentials, SecureStore, StoreError};
 
 /// Cached credentials are used only while they have more than this many seconds left.
@@ -156,7 +156,7 @@ impl<'a> Provider<'a> {
         else {
             return Ok(None);
         };
-        match crate::catalog::split_role_arn(via.trim()) {
+        match crate::role::split_role_arn(via.trim()) {
             Some((a, r)) => Ok(Some(RoleId::new(a, r))),
             None => Err(CredentialsError::BadVia {
                 arn: role.arn(),

@@ -8,6 +8,7 @@
 //!   - [`profile_format`]: `ProfileFormat` templates (aws-sso-cli's Go-template dialect,
 //!     rendered with handlebars).
 //!   - [`catalog`]: SSO instances → accounts → roles, tags and config overlays.
+//!   - [`role`]: role identity: [`role::RoleId`], role ARNs, account ids.
 //!   - [`cache`]: `cache.json` (aws-sso-cli Version 4 layout), expiry and history.
 //!   - [`format`]: tables and CSV exactly as aws-sso-cli lays them out.
 //!   - [`store`]: the secure store (OS keyrings, encrypted file, json) behind one trait.
@@ -44,6 +45,7 @@ pub mod matcher;
 pub mod profile_format;
 pub mod ratelimit;
 pub mod refresh;
+pub mod role;
 pub mod roster;
 pub mod selection;
 pub mod shell;

@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 
 use crate::cache::{CachedAccount, CachedRole, HistoryTag, Tags, Text};
-use crate::catalog::{self, CatalogError, ListField, expires_text};
+use crate::catalog::{CatalogError, ListField, expires_text};
 
 /// One role as the picker shows and searches it. Strings are interned [`Text`] (4 bytes,
 /// `Copy`), so 100,000 rows stay small and cloning the selected one is cheap.
@@ -83,7 +83,7 @@ impl PickRole {
             ListField::Id => Cow::Borrowed(""),
             ListField::Arn => self.arn.as_str().into(),
             ListField::AccountId => self.account_id.to_string().into(),
-            ListField::AccountIdPad => catalog::pad_account(self.account_id).into(),
+            ListField::AccountIdPad => crate::role::pad_account(self.account_id).into(),
             ListField::AccountName => self.account_name.as_str().into(),
             ListField::AccountAlias => self.account_alias.as_str().into(),
             ListField::DefaultRegion => self.region.as_str().into(),

@@ -10,6 +10,7 @@
 use crate::cache::SsoCache;
 use crate::catalog::{self, FlatRole};
 use crate::profile_format::ProfileFormat;
+use crate::role::RoleId;
 
 /// The role flags as given (after any environment fallback the command allows).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,43 +19,6 @@ pub struct RoleQuery {
     pub arn: Option<String>,
     pub account: Option<String>,
     pub role: Option<String>,
-}
-
-/// A role named by account and role name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RoleId {
-    pub account_id: u64,
-    pub role_name: String,
-}
-
-impl RoleId {
-    pub fn new(account_id: u64, role_name: impl Into<String>) -> RoleId {
-        RoleId {
-            account_id,
-            role_name: role_name.into(),
-        }
-    }
-
-    /// Parse a role ARN (`arn:<partition>:iam::<acct>:role/<name>`) or the short
-    /// `<acct>:<role>` form.
-    pub fn parse(text: &str) -> Option<RoleId> {
-        catalog::parse_role_ref(text.trim()).map(|(a, r)| RoleId::new(a, r))
-    }
-
-    /// `arn:aws:iam::<12 digits>:role/<name>`.
-    pub fn arn(&self) -> String {
-        catalog::role_arn(self.account_id, &self.role_name)
-    }
-
-    pub fn account_pad(&self) -> String {
-        catalog::pad_account(self.account_id)
-    }
-}
-
-impl std::fmt::Display for RoleId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.arn())
-    }
 }
 
 /// What the flags point at, before looking anything up.
@@ -128,11 +92,11 @@ impl RoleQuery {
 /// notation YAML sometimes produces (`1.2e+10`).
 pub fn parse_account(text: &str) -> Option<u64> {
     let t = text.trim();
-    if let Some(id) = catalog::parse_account_id(t) {
+    if let Some(id) = crate::role::parse_account_id(t) {
         return Some(id);
     }
     let f: f64 = t.parse().ok()?;
-    (f.fract() == 0.0 && (0.0..=catalog::arn::MAX_ACCOUNT_ID as f64).contains(&f))
+    (f.fract() == 0.0 && (0.0..=crate::role::MAX_ACCOUNT_ID as f64).contains(&f))
         .then_some(f as u64)
 }
 

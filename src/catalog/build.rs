@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::arn::{pad_account, role_arn};
 use crate::cache::{CachedAccount, CachedRole, InstanceRoles, SsoCache, Text};
+use crate::role::{pad_account, role_arn};
 
 /// An account and the roles the user may assume in it, as ListAccounts/ListAccountRoles said.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::arn;
 use crate::cache::{CachedAccount, CachedRole, SsoCache, Tags};
+use crate::role;
 
 /// One role of one SSO instance, borrowed from the cache.
 #[derive(Debug, Clone, Copy)]
@@ -22,7 +22,7 @@ impl<'a> FlatRole<'a> {
         &self.role.arn
     }
     pub fn account_id_pad(&self) -> String {
-        arn::pad_account(self.account_id)
+        role::pad_account(self.account_id)
     }
     /// The account name AWS reports (aws-sso-cli's "AccountAlias").
     pub fn account_alias(&self) -> &'a str {

@@ -107,7 +107,7 @@ fn note(walk: &mut Walk, id: &str, value: &str) {
     match id {
         "sso" => walk.sso = Some(value.to_owned()),
         "config" => walk.config = Some(value.to_owned()),
-        "account" => walk.narrowing.account = crate::catalog::parse_account_id(value),
+        "account" => walk.narrowing.account = crate::role::parse_account_id(value),
         "role" => walk.narrowing.role = Some(value.to_owned()),
         _ => {}
     }

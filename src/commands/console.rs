@@ -11,7 +11,8 @@ use super::context::Context;
 use super::roles::{self, EnvFallback};
 use crate::cli::ConsoleArgs;
 use crate::console::{self, Destination};
-use crate::selection::{RoleId, Target};
+use crate::role::RoleId;
+use crate::selection::Target;
 use crate::store::RoleCredentials;
 use crate::urlaction::{self, Container, Outcome, UrlAction, UrlContext};
 
@@ -34,10 +35,7 @@ pub fn role_of_caller(arn: &str) -> Option<RoleId> {
     let (account, resource) = rest.split_once(':')?;
     let mut parts = resource.strip_prefix("assumed-role/")?.split('/');
     let role = parts.next().filter(|r| !r.is_empty())?;
-    Some(RoleId::new(
-        crate::catalog::parse_account_id(account)?,
-        role,
-    ))
+    Some(RoleId::new(crate::role::parse_account_id(account)?, role))
 }
 
 async fn caller_role(ctx: &Context, creds: &RoleCredentials) -> Result<RoleId> {

@@ -8,8 +8,8 @@ use anyhow::Result;
 use super::context::Context;
 use super::session::{authenticator, interruptible, live_catalog, open_store};
 use crate::auth::TokenMode;
-use crate::catalog::pad_account;
 use crate::format;
+use crate::role::pad_account;
 
 pub async fn run(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let store = open_store(ctx)?;

@@ -17,7 +17,8 @@ use crate::cli::RoleFlags;
 use crate::credentials::exports::RoleInfo;
 use crate::credentials::{Provider, SessionFactory};
 use crate::profile_format::ProfileFormat;
-use crate::selection::{self, RoleId, RoleQuery, Target};
+use crate::role::RoleId;
+use crate::selection::{self, RoleQuery, Target};
 use crate::store::SecureStore;
 
 /// Whether unset role flags may come from `$AWS_SSO_ROLE_ARN`, `$AWS_SSO_ACCOUNT_ID` /

@@ -7,8 +7,9 @@ use anyhow::{Result, anyhow};
 
 use super::context::{Context, no_cached_roles};
 use crate::cache::Cache;
-use crate::catalog::{self, parse_account_id};
+use crate::catalog;
 use crate::cli::TagsArgs;
+use crate::role::parse_account_id;
 
 pub fn run(ctx: &Context, args: &TagsArgs, cache: &Cache, out: &mut dyn Write) -> Result<()> {
     let account = match &args.account {

@@ -4,7 +4,7 @@ use super::*;
 
 fn sources() -> Sources {
     let row = |account: u64, role: &str, profile: &str| Row {
-        arn: catalog::role_arn(account, role),
+        arn: crate::role::role_arn(account, role),
         account,
         role: role.into(),
         profile: profile.into(),
@@ -101,7 +101,7 @@ fn a_current_profile_index_answers_without_loading_the_catalog() {
     let paths = crate::config::Paths::discover(&env, None).unwrap();
     let yaml = "SSOConfig:\n  Default:\n    SSORegion: us-east-1\n    StartUrl: https://d-1.awsapps.com/start\n";
     let config = Config::from_yaml(yaml, &paths, &env).unwrap();
-    let arn = catalog::role_arn(42, "Admin");
+    let arn = crate::role::role_arn(42, "Admin");
     profile_index::write(
         &cache,
         "Default",

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Local, SecondsFormat, Utc};
 
-use crate::selection::RoleId;
+use crate::role::RoleId;
 use crate::store::RoleCredentials;
 
 /// The region-related variables of the calling environment.

@@ -12,7 +12,7 @@ use super::{CredentialsError, Obtained, Provider, blocking, now_unix, reusable};
 use crate::auth::error::{SdkFailure, classify};
 use crate::auth::{AccessToken, AuthError};
 use crate::config::AccountId;
-use crate::selection::RoleId;
+use crate::role::RoleId;
 use crate::store::{ExclusiveStore, RoleCredentials, SecureStore};
 
 /// STS limits `RoleSessionName` to 64 characters of `[\w+=,.@-]`.

@@ -32,7 +32,7 @@ impl CredentialsReply {
         CredentialsReply {
             access_key_id: creds.access_key_id.clone(),
             expiration: rfc3339_local(creds.expires_at_secs()),
-            role_arn: crate::catalog::role_arn(creds.account_id, &creds.role_name),
+            role_arn: crate::role::role_arn(creds.account_id, &creds.role_name),
             secret_access_key: creds.secret_access_key.clone(),
             token: creds.session_token.clone(),
         }

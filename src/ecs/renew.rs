@@ -18,7 +18,7 @@ use futures::future::BoxFuture;
 
 use super::slots::{Slot, SlotCell, Slots};
 use crate::credentials::{Provider, now_unix};
-use crate::selection::RoleId;
+use crate::role::RoleId;
 use crate::store::RoleCredentials;
 
 /// Default of `ecs server --renew-before`.

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::*;
 use crate::ecs::renew::Renewer;
-use crate::selection::RoleId;
+use crate::role::RoleId;
 use crate::store::{RoleCredentials, Secret};
 
 fn creds(key: &str, expires_in: i64) -> RoleCredentials {

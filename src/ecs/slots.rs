@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use crate::selection::RoleId;
+use crate::role::RoleId;
 use crate::store::RoleCredentials;
 
 /// Which slot.

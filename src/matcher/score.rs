@@ -9,7 +9,6 @@ use nucleo::pattern::{Atom, AtomKind};
 
 use super::query::Facet;
 use super::store::{Chunks, Segments};
-use crate::catalog;
 use crate::roster::PickRole;
 
 /// Scores of one term over every distinct value: 0 not yet known, 1 no match, else score+2.
@@ -141,7 +140,7 @@ fn facet_holds(facet: &Facet, role: &PickRole) -> bool {
     let field = |t: crate::cache::Text| facet.accepts(t.as_str());
     match facet.key.as_deref() {
         None => {
-            facet.accepts(&catalog::pad_account(role.account_id))
+            facet.accepts(&crate::role::pad_account(role.account_id))
                 || [
                     role.account_alias,
                     role.account_name,
@@ -158,7 +157,7 @@ fn facet_holds(facet: &Facet, role: &PickRole) -> bool {
                 || role.tags.iter().any(|(_, v)| facet.accepts(v))
         }
         Some("account") => {
-            facet.accepts(&catalog::pad_account(role.account_id))
+            facet.accepts(&crate::role::pad_account(role.account_id))
                 || field(role.account_alias)
                 || field(role.account_name)
         }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::cache::Text;
-use crate::catalog::{self, ListField};
+use crate::catalog::ListField;
 use crate::roster::PickRole;
 
 /// Append-only roles in shared chunks; cloning copies only the chunk list.
@@ -111,7 +111,7 @@ impl Segments {
                 ListField::AccountIdPad | ListField::AccountId => {
                     let (pad, plain) = *self.accounts.entry(role.account_id).or_insert_with(|| {
                         (
-                            Text::new(&catalog::pad_account(role.account_id)),
+                            Text::new(&crate::role::pad_account(role.account_id)),
                             Text::new(&role.account_id.to_string()),
                         )
                     });

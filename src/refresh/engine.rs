@@ -16,8 +16,8 @@ use tokio::time::Instant;
 use super::call::{Caller, Counters, Target};
 use super::token::TokenCell;
 use super::{DiscoveredAccount, Progress, RefreshError, RefreshOptions, RefreshStats, TokenSource};
-use crate::catalog::parse_account_id;
 use crate::ratelimit::RateLimiter;
+use crate::role::parse_account_id;
 
 /// The API's maximum page size (larger values are refused: aws-sso-cli#1342).
 const PAGE_SIZE: i32 = 100;
@@ -130,7 +130,7 @@ impl Engine<'_, '_> {
                 }
                 let account = Listed {
                     id,
-                    id_text: crate::catalog::pad_account(id),
+                    id_text: crate::role::pad_account(id),
                     name: info.account_name().unwrap_or_default().to_owned(),
                     email: info.email_address().unwrap_or_default().to_owned(),
                 };

@@ -1,5 +1,6 @@
-//! Role ARNs and account ids as aws-sso-cli spells them: ARNs always carry the account
-//! zero-padded to 12 digits; account ids are read base-10 with leading zeros allowed.
+//! Role identity, in one place: [`RoleId`] (an account and a role name), role ARNs and
+//! account ids as aws-sso-cli spells them. ARNs always carry the account zero-padded to 12
+//! digits; account ids are read base-10 with leading zeros allowed.
 
 /// Highest valid AWS account id.
 pub const MAX_ACCOUNT_ID: u64 = 999_999_999_999;
@@ -48,6 +49,43 @@ pub fn parse_role_ref(text: &str) -> Option<(u64, String)> {
         return None;
     }
     Some((parse_account_id(account)?, role.to_string()))
+}
+
+/// A role named by account and role name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RoleId {
+    pub account_id: u64,
+    pub role_name: String,
+}
+
+impl RoleId {
+    pub fn new(account_id: u64, role_name: impl Into<String>) -> RoleId {
+        RoleId {
+            account_id,
+            role_name: role_name.into(),
+        }
+    }
+
+    /// Parse a role ARN (`arn:<partition>:iam::<acct>:role/<name>`) or the short
+    /// `<acct>:<role>` form.
+    pub fn parse(text: &str) -> Option<RoleId> {
+        parse_role_ref(text.trim()).map(|(a, r)| RoleId::new(a, r))
+    }
+
+    /// `arn:aws:iam::<12 digits>:role/<name>`.
+    pub fn arn(&self) -> String {
+        role_arn(self.account_id, &self.role_name)
+    }
+
+    pub fn account_pad(&self) -> String {
+        pad_account(self.account_id)
+    }
+}
+
+impl std::fmt::Display for RoleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.arn())
+    }
 }
 
 #[cfg(test)]
