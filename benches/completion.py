@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Benchmark: one Tab press, i.e. the real release binary answering a `COMP_LINE` request
-(spec §8.3) the way bash's `complete -C aws-sso aws-sso` runs it, over a synthetic cache.
+(docs/shell.md) the way bash's `complete -C aws-sso aws-sso` runs it, over a synthetic cache.
 
 For each size it writes cache.json (the generator of list_100k.py) into a throw-away HOME
 with the encrypted file store configured (completion must never open it), warms the derived

@@ -1,5 +1,5 @@
 //! Logging a person in to IAM Identity Center (SSO OIDC) and keeping the session alive
-//! (spec §4.2–§4.6). One [`Authenticator`] per SSO instance:
+//! (docs/auth.md). One [`Authenticator`] per SSO instance:
 //!
 //! * [`Authenticator::access_token`]: the entry point of every command that needs a token.
 //!   Valid token → returned; expired → renewed silently with the refresh token; otherwise

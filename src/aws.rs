@@ -143,7 +143,7 @@ fn loader_with(
 
 /// The AWS console federation endpoint (`getSigninToken`, `login`) for an Identity Center
 /// region: `$AWS_ENDPOINT_URL_SIGNIN` when set (tests, the demo, emulators), otherwise
-/// `https://<region>.signin.<partition domain>/federation` (spec §7).
+/// `https://<region>.signin.<partition domain>/federation` (docs/console.md, "Sign-in token").
 pub fn signin_endpoint(region: &str, endpoint_override: Option<&str>) -> String {
     if let Some(url) = endpoint_override.map(str::trim).filter(|u| !u.is_empty()) {
         return format!("{}/federation", url.trim_end_matches('/'));

@@ -84,7 +84,7 @@ pub fn visit_snapshot(path: &Path, sink: &mut impl Sink) -> bool {
     read
 }
 
-/// aws-sso-cli's expiry rule (spec §5.1) on the parts of a cache it needs: an old layout, a
+/// aws-sso-cli's expiry rule (docs/formats.md, "Expiry rule") on the parts of a cache it needs: an old layout, a
 /// stale instance (`last_update` of the instance, `None` when it is not cached), or a config
 /// file edited after the last refresh. `cache_refresh_hours <= 0` disables the TTL and the
 /// config-mtime check.
@@ -272,7 +272,7 @@ impl Cache {
         self.file.sso.entry(name.to_string()).or_default()
     }
 
-    /// aws-sso-cli's expiry rule (spec §5.1): an old layout, a stale instance, or a config file
+    /// aws-sso-cli's expiry rule: an old layout, a stale instance, or a config file
     /// edited after the last refresh. `cache_refresh_hours <= 0` disables the TTL and the
     /// config-mtime check.
     pub fn is_expired(

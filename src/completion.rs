@@ -1,4 +1,4 @@
-//! The values shell completion offers for flags (spec §8.3): profile names, role ARNs,
+//! The values shell completion offers for flags (docs/shell.md, "Candidates"): profile names, role ARNs,
 //! account ids, role names, SSO instance names, URL actions, regions and list fields. Read
 //! from config.yaml and the role cache only: completion never opens the secure store (no
 //! password prompt from a file store on Tab) and never touches the network. A missing or

@@ -1,4 +1,4 @@
-//! The AWS Management Console sign-in URL (spec §7): trade role credentials for a
+//! The AWS Management Console sign-in URL (docs/console.md): trade role credentials for a
 //! federation `SigninToken` (`getSigninToken`), then build the `login` URL that opens the
 //! console, optionally deep-linked to a service (`--service s3`) or a console path
 //! (`--path /cloudwatch/home#logs`), in every partition.

@@ -1,10 +1,10 @@
-//! Role credentials (spec §4.7): reused from the secure store while they have more than a
+//! Role credentials (docs/auth.md, "Role credentials"): reused from the secure store while they have more than a
 //! minute left, otherwise fetched with `sso:GetRoleCredentials`, or for a role with `Via`
 //! through `sts:AssumeRole` on top of the source role's credentials (role chaining), and saved.
 //!
 //! * [`Provider`]: the one entry point every credential command (and later the picker and the
 //!   ECS server) uses.
-//! * [`exports`]: the environment variables of `eval` / `exec` and the region rules (§2.4, §3.8).
+//! * [`exports`]: the environment variables of `eval` / `exec` and the region rules.
 //! * `fetch`: the AWS calls, single-flighted through the store lock.
 //!
 //! Cost model: a valid cached credential costs one secure-store read and nothing else: no SDK

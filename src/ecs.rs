@@ -1,4 +1,4 @@
-//! The ECS credential server (spec §6): role credentials for the AWS SDKs' container
+//! The ECS credential server (docs/ecs-protocol.md): role credentials for the AWS SDKs' container
 //! credential provider (`AWS_CONTAINER_CREDENTIALS_FULL_URI` +
 //! `AWS_CONTAINER_AUTHORIZATION_TOKEN`), and the client the `ecs load|unload|list|profile`
 //! commands use to talk to it.

@@ -1,4 +1,4 @@
-//! The `aws-sso` binary: answer a shell's completion request (spec §8.3) or parse the
+//! The `aws-sso` binary: answer a shell's `COMP_LINE` completion request (docs/shell.md) or parse the
 //! command line, and hand over to the library.
 
 use clap::Parser;

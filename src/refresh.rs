@@ -1,5 +1,5 @@
 //! The role-cache refresh engine: enumerates every account and role the signed-in user can
-//! reach in IAM Identity Center (spec §5.2 steps 2–4), fast and without 429 failures for
+//! reach in IAM Identity Center (docs/formats.md, "Refresh"), fast and without 429 failures for
 //! organisations of thousands of accounts.
 //!
 //! * `ListAccounts` pages (100 per page) are fetched one after another — each needs the

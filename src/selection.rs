@@ -1,5 +1,5 @@
 //! Which role a command is about: the `--profile` / `--arn` / `--account` + `--role` flags,
-//! their environment fallbacks and aws-sso-cli's priority rules (spec §1.3), shared by every
+//! their environment fallbacks and aws-sso-cli's priority rules (docs/formats.md, "Selecting a role"), shared by every
 //! credential command and later by the picker.
 //!
 //! Resolution happens in two steps so the hot path stays cheap: [`RoleQuery::target`] turns the

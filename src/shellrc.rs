@@ -1,4 +1,4 @@
-//! The shell helpers behind `aws-sso setup completions` (spec §8.2): the picker's key binding
+//! The shell helpers behind `aws-sso setup completions` (docs/shell.md, "The helpers"): the picker's key binding
 //! (a widget that opens the picker on the terminal and applies the chosen role's exports to
 //! the *current* shell), `aws-sso-profile` with profile-name completion, and `aws-sso-clear`,
 //! for bash, zsh and fish. This module owns the scripts (templates under `shellrc/`), where

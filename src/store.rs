@@ -1,5 +1,5 @@
 //! The secure store: where SSO client registrations, OIDC access/refresh tokens and STS role
-//! credentials live (`SecureStore` setting, spec §2.2, §3.3, §3.4).
+//! credentials live (the `SecureStore` setting; docs/formats.md, "The secure store").
 //!
 //! * [`document`]: the logical content and aws-sso-cli's two JSON shapes.
 //! * [`backend`]: the [`Backend`] trait (opaque bytes in, bytes out) and [`BackendKind`].

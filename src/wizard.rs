@@ -1,4 +1,4 @@
-//! The setup wizard's knowledge (spec §2.8), without any prompting: partitions and their
+//! The setup wizard's knowledge (docs/formats.md, "The setup wizard"), without any prompting: partitions and their
 //! regions, validation of each answer, and the config.yaml it writes. The front-end
 //! (`commands::setup_wizard`) asks; this module decides what is valid and what the file says.
 //!

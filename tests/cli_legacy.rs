@@ -1,4 +1,4 @@
-//! The last aws-sso-cli commands and aliases (spec §1): the hidden live `list-sso-roles`,
+//! The last aws-sso-cli commands and aliases (docs/formats.md, "aws-sso-cli v1 names"): the hidden live `list-sso-roles`,
 //! and v1 command names kept as hidden aliases.
 
 mod common;

@@ -1,5 +1,5 @@
 //! Tab completion as shells drive it: the `COMP_LINE` protocol of `complete -C aws-sso
-//! aws-sso` (spec §8.3) on the real binary, in real bash and zsh through tmux, and the
+//! aws-sso` (docs/shell.md) on the real binary, in real bash and zsh through tmux, and the
 //! clap-generated scripts. The config uses the encrypted file store with no password
 //! anywhere: completion must answer from the cache and never prompt.
 

@@ -1,4 +1,4 @@
-//! The device-authorization flow (spec §4.4; the default on SSH/WSL hosts): show the user
+//! The device-authorization flow (the default on SSH/WSL hosts; docs/auth.md, "Device-code flow"): show the user
 //! code, open the verification URL, poll `CreateToken` until the person approves.
 
 use std::io::Write;

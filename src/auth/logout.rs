@@ -1,4 +1,4 @@
-//! Ending a session (spec §1.4 `logout`, §4.6): forget live role credentials and the token
+//! Ending a session (docs/auth.md, "Logout and forced login"): forget live role credentials and the token
 //! locally first, then tell IAM Identity Center. The remote call is best effort: the local
 //! session is gone whatever it answers.
 

@@ -1,4 +1,4 @@
-//! The authorization-code flow with PKCE (spec §4.5, the default workflow): bind the loopback
+//! The authorization-code flow with PKCE (the default workflow; docs/auth.md, "Authorization code with PKCE"): bind the loopback
 //! listener, open `/authorize` in the browser, receive the code on the redirect, and trade it
 //! (with the verifier) for a token.
 

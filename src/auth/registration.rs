@@ -1,4 +1,4 @@
-//! The OIDC client registration (spec §4.3): reused from the secure store while its secret
+//! The OIDC client registration (docs/auth.md, "Client registration"): reused from the secure store while its secret
 //! has more than an hour left and it was made for the current workflow; otherwise deleted and
 //! replaced. Each workflow registers exactly its own grant types, never both (#1359), and the
 //! grant types are recorded in the store because AWS does not echo them.

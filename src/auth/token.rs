@@ -1,4 +1,4 @@
-//! The SSO access token: the validity check every command runs (spec §4.2), silent renewal
+//! The SSO access token: the validity check every command runs (docs/auth.md, "Token validity check"), silent renewal
 //! with the refresh token, and saving a `CreateToken` reply.
 
 use std::fmt;

@@ -1,6 +1,6 @@
 //! Build an instance's cached catalog from what IAM Identity Center reported plus the
 //! config.yaml overlays (names, regions, tags, explicit profiles, `Via` role chaining),
-//! carrying over cached credential expiry and history (spec §5.2 steps 5–9).
+//! carrying over cached credential expiry and history (docs/formats.md, "Refresh").
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,5 +1,5 @@
 //! The fields `aws-sso list` can show, sort and filter by, with aws-sso-cli's names, value
-//! formatting and ordering rules (spec §1.4 `list`).
+//! formatting and ordering rules (docs/formats.md, "`list`").
 
 use std::borrow::Cow;
 use std::cmp::Ordering;

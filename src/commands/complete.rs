@@ -1,4 +1,4 @@
-//! Tab completion through the `COMP_LINE` protocol (spec §8.3), which aws-sso-cli users
+//! Tab completion through the `COMP_LINE` protocol (docs/shell.md, "The COMP_LINE protocol"), which aws-sso-cli users
 //! have in their rc files as `complete -C aws-sso aws-sso`: when bash (or zsh's bashcompinit,
 //! or our fish hook) runs the binary with `COMP_LINE` set, it prints the candidates for the
 //! word under the cursor, one per line, and exits before any normal parsing.

@@ -1,4 +1,4 @@
-//! `aws-sso console`: open the AWS Management Console as a role (spec §7), chosen by the role
+//! `aws-sso console`: open the AWS Management Console as a role (docs/console.md), chosen by the role
 //! flags, the variables of an aws-sso shell, credentials already in the environment
 //! (`$AWS_ACCESS_KEY_ID` + secret + session token: the caller is asked of STS), or a cached
 //! `$AWS_PROFILE`; deep links with `--service` / `--path`; every URL action.

@@ -1,4 +1,4 @@
-//! `aws-sso credentials`: role credentials in `~/.aws/credentials` format (spec §3.6), on
+//! `aws-sso credentials`: role credentials in `~/.aws/credentials` format (docs/formats.md, "`credentials` output"), on
 //! stdout or merged into a file (`--file`, `$AWS_SHARED_CREDENTIALS_FILE`): the named
 //! profiles' sections are replaced, everything else in the file is kept byte for byte, and
 //! the file is written atomically with mode 0600.

@@ -1,4 +1,4 @@
-//! `aws-sso ecs load|unload|list|profile`: the client side of the ECS server (spec §6.3).
+//! `aws-sso ecs load|unload|list|profile`: the client side of the ECS server (docs/ecs-protocol.md, "Client side").
 //! The bearer token and the server's certificate come from the local secure store; `load`
 //! resolves the role like `exec`, fetches its credentials and records History.
 

@@ -1,6 +1,6 @@
-//! `aws-sso eval`: shell statements that export a role's credentials (spec §3.8), for
+//! `aws-sso eval`: shell statements that export a role's credentials (docs/formats.md, "`eval` and `exec` variables"), for
 //! `eval "$(aws-sso eval -p NAME)"`, in the dialect of `--shell` or `$SHELL`; `--clear`
-//! unsets them again without touching the store or the network (§3.9).
+//! unsets them again without touching the store or the network.
 
 use std::io::Write;
 

@@ -1,5 +1,5 @@
 //! `aws-sso exec`: run a command (default: the user's shell) with a role's credentials in
-//! its environment (spec §3.8). On Unix aws-sso *becomes* the command (execve), so signals
+//! its environment (the variables of `eval`). On Unix aws-sso *becomes* the command (execve), so signals
 //! reach it directly and its exit status is the exit status, whatever it is (aws-sso-cli
 //! turned every failure into 1). Elsewhere the child is waited for and its code returned.
 

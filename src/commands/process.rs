@@ -1,5 +1,5 @@
 //! `aws-sso process`: credentials for the AWS CLI/SDK `credential_process` setting, as
-//! credential_process Version 1 JSON with no trailing newline (spec §3.7).
+//! credential_process Version 1 JSON with no trailing newline (docs/formats.md, "`credential_process` output").
 //!
 //! This runs on every `aws` call, so it reads only what it needs: config.yaml and the secure
 //! store for `--arn` (what `setup profiles` writes); cache.json only to resolve a `--profile`

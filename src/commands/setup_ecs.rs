@@ -1,5 +1,5 @@
 //! `aws-sso setup ecs auth|ssl`: the ECS server's bearer token and TLS certificate + key in
-//! the secure store (spec §1.4, §3.3 `EcsBearerToken`, `EcsPrivateKey`, `EcsCertChain`).
+//! the secure store's `EcsBearerToken`, `EcsPrivateKey` and `EcsCertChain`.
 //! Beyond aws-sso-cli: `auth --generate` makes a random token, and `ssl` checks that the key
 //! belongs to the certificate before storing either.
 

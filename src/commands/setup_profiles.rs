@@ -1,6 +1,6 @@
 //! `aws-sso setup profiles` (and v1's `config-profiles`, and AutoConfigCheck after `cache`):
 //! keep one marked block per SSO instance in `~/.aws/config` with a profile for every cached
-//! role whose `credential_process` calls `aws-sso process --arn` (spec §3.5). The block is
+//! role whose `credential_process` calls `aws-sso process --arn` (docs/formats.md, "The ~/.aws/config block"). The block is
 //! rendered and spliced by [`crate::awsconfig`], which keeps the rest of the file byte for
 //! byte; this file decides what goes in it and asks before writing.
 

@@ -1,5 +1,6 @@
-//! The environment a role's credentials become in `eval` and `exec` (spec §3.8), the region
-//! rules (§2.4) and what `eval --clear` removes (§3.9). Pure functions of their inputs: the
+//! The environment a role's credentials become in `eval` and `exec`, the region
+//! rules and what `eval --clear` removes (docs/formats.md: "`eval` and `exec` variables",
+//! "Region resolution", "`eval --clear`"). Pure functions of their inputs: the
 //! caller passes the relevant environment variables in.
 
 use chrono::{DateTime, Local, SecondsFormat, Utc};
@@ -30,7 +31,7 @@ impl RegionEnv {
     }
 }
 
-/// Which region to export (§2.4): none with `--no-region`; none when the user manages the
+/// Which region to export: none with `--no-region`; none when the user manages the
 /// region themselves (`$AWS_DEFAULT_REGION`/`$AWS_REGION` set to something aws-sso did not
 /// set) unless `overwrite` (`-O`); otherwise the most specific configured one.
 pub fn choose_region(
@@ -124,7 +125,7 @@ pub fn role_env(role: &RoleId, creds: &RoleCredentials, info: &RoleInfo) -> Vec<
     vars
 }
 
-/// The variables `eval --clear` unsets, in aws-sso-cli's order (§3.9). Region variables are
+/// The variables `eval --clear` unsets, in aws-sso-cli's order. Region variables are
 /// removed only where they still hold what aws-sso set (`$AWS_SSO_DEFAULT_REGION`), so a
 /// region the user exported is never lost.
 pub fn clear_vars(no_region: bool, env: &RegionEnv, env_var_tags: &[String]) -> Vec<String> {

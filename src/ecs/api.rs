@@ -1,4 +1,4 @@
-//! The ECS server's wire format (spec §6.2): the JSON documents it sends and accepts, in
+//! The ECS server's wire format (docs/ecs-protocol.md, "HTTP API"): the JSON documents it sends and accepts, in
 //! aws-sso-cli's key names and order, and [`Reply`], a status plus a JSON body ending in `\n`.
 
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! The bearer-token check of every route but `/healthcheck*` (spec §6.2). The header must be
+//! The bearer-token check of every route but `/healthcheck*` (docs/ecs-protocol.md, "Authentication"). The header must be
 //! exactly `Bearer <token>`. Both sides are hashed before the constant-time comparison, so
 //! neither the token's content nor its length shows in the timing.
 //!

@@ -1,4 +1,4 @@
-//! The client of `ecs load|unload|list|profile` (spec §6.3): one HTTP/1.1 request per call to
+//! The client of `ecs load|unload|list|profile` (docs/ecs-protocol.md, "Client side"): one HTTP/1.1 request per call to
 //! `HOST:PORT` (HTTPS when the secure store holds the server's certificate, trusting the
 //! system roots plus that certificate) or to `unix:PATH`, with the bearer token if one is set.
 

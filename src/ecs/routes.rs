@@ -1,4 +1,4 @@
-//! The HTTP API of spec §6.2 as one function of method, path, `Authorization` header and
+//! The ECS server's HTTP API (docs/ecs-protocol.md, "Routes") as one function of method, path, `Authorization` header and
 //! body: [`Api::handle`]. No sockets here, so every status code is unit-tested.
 //!
 //! Where aws-sso-cli differs from its own docs this follows the docs: `DELETE /slot` empties

@@ -1,4 +1,4 @@
-//! TLS for the ECS server and its clients (spec §6.1, §6.3): PEM certificate chains and
+//! TLS for the ECS server and its clients (docs/ecs-protocol.md): PEM certificate chains and
 //! private keys (as `setup ecs ssl` stores them) turned into rustls configurations, and the
 //! checks `setup ecs ssl` runs before storing anything. Errors never quote key material.
 

@@ -1,4 +1,4 @@
-//! The logical content of the secure store (spec §3.3) and its two on-disk shapes.
+//! The logical content of the secure store (docs/formats.md, "The secure store") and its two on-disk shapes.
 //!
 //! * [`Shape::Keyring`]: what every keyring-style backend (and our encrypted file) stores: one
 //!   compact JSON document with aws-sso-cli's prefixed keys (`client-data:<SSO>`,
@@ -56,7 +56,8 @@ pub struct RegisterClientData {
 }
 
 impl RegisterClientData {
-    /// The grant types this registration is good for; none stored means device code (§3.3).
+    /// The grant types this registration is good for; none stored means device code only
+    /// (registrations aws-sso-cli made before it learnt PKCE).
     pub fn effective_grant_types(&self) -> Vec<String> {
         if self.grant_types.is_empty() {
             vec![LEGACY_GRANT_TYPE.to_owned()]

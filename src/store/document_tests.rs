@@ -1,8 +1,8 @@
-//! Tests of the document shapes against fixtures written from spec §3.3.
+//! Tests of the document shapes against fixtures in aws-sso-cli's own layouts.
 
 use super::*;
 
-/// The keyring shape exactly as spec §3.3 shows it, compacted (Go field order).
+/// The keyring shape as aws-sso-cli writes it: compact JSON, Go field order.
 const KEYRING_FIXTURE: &str = concat!(
     r#"{"RegisterClientData":{"client-data:Default":{"authorizationEndpoint":"http://127.0.0.1:4000/authorize","#,
     r#""clientId":"cid-1","clientIdIssuedAt":1735689600,"clientSecret":"csecret-1","clientSecretExpiresAt":1743465600,"#,
