@@ -14,14 +14,12 @@ use aws_sso::catalog::ListField;
 use aws_sso::matcher::{MatchOptions, Matcher};
 use aws_sso::roster::PickRole;
 use aws_sso::tui::keymap::{KeyResult, Keymap};
-use aws_sso::tui::layout;
 use aws_sso::tui::state::{Effect, Launch, Msg, Settings, State};
 use aws_sso::tui::theme::Theme;
 use aws_sso::tui::update::update;
 use aws_sso::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::layout::Rect;
 
 const ROLES: [&str; 10] = [
     "AdministratorAccess",
@@ -128,6 +126,7 @@ fn main() {
         for round in 0..5 {
             for (qi, q) in queries.iter().enumerate() {
                 let mut state = State::new(settings.clone(), "Default".into(), 0);
+                state.size = (120, 40);
                 matcher.set_query("");
                 while !matcher.is_idle() {
                     matcher.tick(10);
@@ -148,15 +147,17 @@ fn main() {
                                     matcher.set_query(&text);
                                     pending.push(Msg::Matched(matcher.tick(8)));
                                 }
-                                Effect::Select(pos) => state.selected = matcher.get(pos).cloned(),
+                                Effect::Select(pos) => {
+                                    pending.push(Msg::Selected(matcher.get(pos).cloned()))
+                                }
                                 _ => {}
                             }
                         }
                     }
-                    let areas = layout::areas(Rect::new(0, 0, 120, 40), state.panes);
-                    state.list_height = areas.list_rows();
-                    let rows =
-                        matcher.rows(state.offset..state.offset + u32::from(state.list_height), 0);
+                    let rows = matcher.rows(
+                        state.offset..state.offset + u32::from(state.list_height()),
+                        0,
+                    );
                     terminal
                         .draw(|f| view::draw(f, &state, &rows, &fields, &theme, &keymap))
                         .unwrap();

@@ -89,6 +89,196 @@ fn inject(injector: RoleInjector, roster: Roster) {
     injector.extend(roster.roles);
 }
 
+/// What the effect runner needs of the screen besides drawing: the terminal can be handed
+/// back to the shell (Ctrl-Z) and take raw bytes (an OSC 52 copy). A headless test passes
+/// one that records the calls.
+pub(crate) trait Screen {
+    fn suspend(&mut self) -> Result<()>;
+    fn write_raw(&mut self, bytes: &[u8]) -> Result<()>;
+}
+
+impl Screen for Tty {
+    fn suspend(&mut self) -> Result<()> {
+        Ok(Tty::suspend(self)?)
+    }
+    fn write_raw(&mut self, bytes: &[u8]) -> Result<()> {
+        Ok(Tty::write_raw(self, bytes)?)
+    }
+}
+
+/// The effect runner: the only code that turns [`Effect`]s into work (the matcher, the
+/// backend, the screen) and work's results back into [`Msg`]s. It never writes to [`State`];
+/// every change goes through [`update`], so the loop below only moves messages, and a test
+/// can drive the whole picker without a terminal.
+pub(crate) struct Driver {
+    matcher: Matcher,
+    backend: Arc<dyn PickerBackend>,
+    bg_tx: mpsc::UnboundedSender<Bg>,
+    bg_rx: mpsc::UnboundedReceiver<Bg>,
+    notify: Arc<Notify>,
+    queue: VecDeque<Msg>,
+    /// The role to select again once a refreshed roster is matched.
+    restore_arn: Option<String>,
+}
+
+impl Driver {
+    pub(crate) fn new(
+        fields: Vec<ListField>,
+        full_text_search: bool,
+        roster: Roster,
+        backend: Arc<dyn PickerBackend>,
+    ) -> Driver {
+        let notify = Arc::new(Notify::new());
+        let waker = Arc::clone(&notify);
+        let matcher = Matcher::new(
+            MatchOptions {
+                fields,
+                full_text_search,
+                threads: None,
+            },
+            Arc::new(move || waker.notify_one()),
+        );
+        let (bg_tx, bg_rx) = mpsc::unbounded_channel::<Bg>();
+        let mut driver = Driver {
+            matcher,
+            backend,
+            bg_tx,
+            bg_rx,
+            notify,
+            queue: VecDeque::new(),
+            restore_arn: None,
+        };
+        driver.push(Msg::Recent(recent(&roster, 20)));
+        inject(driver.matcher.injector(), roster);
+        driver
+    }
+
+    pub(crate) fn push(&mut self, msg: Msg) {
+        self.queue.push_back(msg);
+    }
+
+    /// Run every queued message through `update` and carry out its effects, until nothing is
+    /// left; `Some` when the picker is done.
+    pub(crate) fn drain(
+        &mut self,
+        state: &mut State,
+        screen: &mut dyn Screen,
+    ) -> Result<Option<Outcome>> {
+        while let Some(msg) = self.queue.pop_front() {
+            for effect in update(state, msg) {
+                if let Some(outcome) = self.run(effect, screen)? {
+                    return Ok(Some(outcome));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn run(&mut self, effect: Effect, screen: &mut dyn Screen) -> Result<Option<Outcome>> {
+        match effect {
+            Effect::Query(q) => {
+                self.matcher.set_query(&q);
+                // Up to a few ms for the workers, so most keystrokes draw complete results;
+                // slower ones draw what is there and finish on the notify.
+                let status = self.matcher.tick(8);
+                self.push(Msg::Matched(status));
+            }
+            Effect::Select(pos) => {
+                let role = self.matcher.get(pos).cloned();
+                self.push(Msg::Selected(role));
+            }
+            Effect::Refresh => self.spawn_refresh(),
+            Effect::Login => {
+                let (line_tx, mut line_rx) = mpsc::unbounded_channel::<String>();
+                let tx = self.bg_tx.clone();
+                tokio::spawn(async move {
+                    while let Some(line) = line_rx.recv().await {
+                        let _ = tx.send(Bg::Msg(Msg::LoginLine(line)));
+                    }
+                });
+                let fut = self.backend.login(line_tx);
+                let tx = self.bg_tx.clone();
+                tokio::spawn(async move {
+                    let _ = tx.send(Bg::Msg(Msg::LoginDone(fut.await)));
+                });
+            }
+            Effect::Copy(role, what) => {
+                let fut = self.backend.copy(role, what);
+                let tx = self.bg_tx.clone();
+                tokio::spawn(async move {
+                    let _ = tx.send(Bg::Copied(what, fut.await));
+                });
+            }
+            Effect::Suspend => {
+                screen.suspend()?;
+                self.push(Msg::Resumed);
+            }
+            Effect::Exit(outcome) => return Ok(Some(outcome)),
+        }
+        Ok(None)
+    }
+
+    fn spawn_refresh(&self) {
+        let fut = self.backend.refresh();
+        let tx = self.bg_tx.clone();
+        tokio::spawn(async move {
+            let _ = tx.send(Bg::Refreshed(fut.await));
+        });
+    }
+
+    /// A background task finished: its result becomes messages.
+    fn finished(&mut self, bg: Bg, state: &State, screen: &mut dyn Screen) -> Result<()> {
+        match bg {
+            Bg::Refreshed(Ok(refreshed)) => {
+                self.restore_arn = state.selected.as_ref().map(|r| r.arn.to_string());
+                self.push(Msg::Recent(recent(&refreshed.roster, 20)));
+                inject(self.matcher.restart(), refreshed.roster);
+                self.push(Msg::RefreshDone(Ok((
+                    refreshed.session_expires,
+                    refreshed.summary,
+                ))));
+            }
+            Bg::Refreshed(Err(e)) => self.push(Msg::RefreshDone(Err(e))),
+            Bg::Copied(what, result) => {
+                if let Ok(Delivered::Osc52(seq)) = &result {
+                    // No display: the terminal itself takes the text.
+                    screen.write_raw(seq.as_bytes())?;
+                }
+                self.push(Msg::Copied(result.map(|_| what.label().to_string())));
+            }
+            Bg::Msg(msg) => self.push(msg),
+        }
+        Ok(())
+    }
+
+    /// The matcher has news: publish it, and once a refreshed roster is fully matched, put
+    /// the cursor back on the role that was selected before.
+    fn matcher_woke(&mut self) {
+        let status = self.matcher.tick(0);
+        self.push(Msg::Matched(status));
+        if let Some(arn) = self.restore_arn.as_deref()
+            && self.matcher.is_idle()
+        {
+            if let Some(pos) = self.matcher.position_of(arn) {
+                self.push(Msg::Reselect(pos));
+            }
+            self.restore_arn = None;
+        }
+    }
+
+    /// Wait for the next background result or matcher wake-up and queue what it says (for
+    /// tests: the loop below waits for these and the terminal together).
+    #[cfg(test)]
+    pub(crate) async fn next_background(&mut self, state: &State, screen: &mut dyn Screen) {
+        tokio::select! {
+            Some(bg) = self.bg_rx.recv() => {
+                let _ = self.finished(bg, state, screen);
+            }
+            _ = self.notify.notified() => self.matcher_woke(),
+        }
+    }
+}
+
 /// Run the picker until a role is chosen or it is cancelled.
 pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<Outcome> {
     let PickerInput {
@@ -102,87 +292,30 @@ pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<
         refresh_on_start,
     } = input;
     let fields = display_fields(&settings);
-    let notify = Arc::new(Notify::new());
-    let waker = Arc::clone(&notify);
-    let mut matcher = Matcher::new(
-        MatchOptions {
-            fields: fields.clone(),
-            full_text_search,
-            threads: None,
-        },
-        Arc::new(move || waker.notify_one()),
-    );
+    let mut driver = Driver::new(fields.clone(), full_text_search, roster, backend);
     let mut state = State::new(settings, instance, now());
-    state.session_expires = session_expires;
-    state.recent = recent(&roster, 20);
-    inject(matcher.injector(), roster);
-
-    let (bg_tx, mut bg_rx) = mpsc::unbounded_channel::<Bg>();
     let mut tty = Tty::open()?;
     let size = tty.terminal.size()?;
-    let mut queue: VecDeque<Msg> = VecDeque::new();
-    queue.push_back(Msg::Resize(size.width, size.height));
-    queue.push_back(Msg::Matched(matcher.tick(5)));
+    driver.push(Msg::SessionExpires(session_expires));
+    driver.push(Msg::Resize(size.width, size.height));
+    let first = driver.matcher.tick(5);
+    driver.push(Msg::Matched(first));
     if refresh_on_start {
-        queue.push_back(Msg::RefreshStarted);
-        spawn_refresh(&backend, &bg_tx);
+        driver.push(Msg::RefreshStarted);
+        driver.spawn_refresh();
     }
     let mut events = EventStream::new();
     let mut clock = tokio::time::interval(Duration::from_secs(1));
     let mut terminate = terminate_signal()?;
-    let mut restore_arn: Option<String> = None;
 
     loop {
-        while let Some(msg) = queue.pop_front() {
-            let effects = update(&mut state, msg);
-            for effect in effects {
-                match effect {
-                    Effect::Query(q) => {
-                        matcher.set_query(&q);
-                        // Up to a few ms for the workers, so most keystrokes draw complete
-                        // results; slower ones draw what is there and finish on the notify.
-                        queue.push_back(Msg::Matched(matcher.tick(8)));
-                    }
-                    Effect::Select(pos) => {
-                        let role = matcher.get(pos).cloned();
-                        state.selected = role;
-                    }
-                    Effect::Refresh => spawn_refresh(&backend, &bg_tx),
-                    Effect::Login => {
-                        let (line_tx, mut line_rx) = mpsc::unbounded_channel::<String>();
-                        let tx = bg_tx.clone();
-                        tokio::spawn(async move {
-                            while let Some(line) = line_rx.recv().await {
-                                let _ = tx.send(Bg::Msg(Msg::LoginLine(line)));
-                            }
-                        });
-                        let fut = backend.login(line_tx);
-                        let tx = bg_tx.clone();
-                        tokio::spawn(async move {
-                            let _ = tx.send(Bg::Msg(Msg::LoginDone(fut.await)));
-                        });
-                    }
-                    Effect::Copy(role, what) => {
-                        let fut = backend.copy(role, what);
-                        let tx = bg_tx.clone();
-                        tokio::spawn(async move {
-                            let _ = tx.send(Bg::Copied(what, fut.await));
-                        });
-                    }
-                    Effect::Suspend => {
-                        tty.suspend()?;
-                        state.dirty = true;
-                    }
-                    Effect::Exit(outcome) => return Ok(outcome),
-                }
-            }
+        if let Some(outcome) = driver.drain(&mut state, &mut tty)? {
+            return Ok(outcome);
         }
         if state.dirty {
-            let areas = layout::areas(tty.terminal.get_frame().area(), state.panes);
-            state.list_height = areas.list_rows();
             let start = state.offset;
-            let end = start.saturating_add(u32::from(state.list_height));
-            let rows = matcher.rows(start..end, state.now);
+            let end = start.saturating_add(u32::from(state.list_height()));
+            let rows = driver.matcher.rows(start..end, state.now);
             tty.terminal
                 .draw(|f| view::draw(f, &state, &rows, &fields, &theme, &keymap))?;
             state.dirty = false;
@@ -194,52 +327,17 @@ pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<
             event = events.next() => match event {
                 Some(Ok(event)) => {
                     if let Some(msg) = translate(event, &keymap, &state) {
-                        queue.push_back(msg);
+                        driver.push(msg);
                     }
                 }
                 Some(Err(e)) => return Err(e.into()),
                 None => return Ok(Outcome::Cancelled),
             },
-            Some(bg) = bg_rx.recv() => match bg {
-                Bg::Refreshed(Ok(refreshed)) => {
-                    restore_arn = state.selected.as_ref().map(|r| r.arn.to_string());
-                    state.recent = recent(&refreshed.roster, 20);
-                    inject(matcher.restart(), refreshed.roster);
-                    queue.push_back(Msg::RefreshDone(Ok((refreshed.session_expires, refreshed.summary))));
-                }
-                Bg::Refreshed(Err(e)) => queue.push_back(Msg::RefreshDone(Err(e))),
-                Bg::Copied(what, result) => {
-                    if let Ok(Delivered::Osc52(seq)) = &result {
-                        // No display: the terminal itself takes the text.
-                        tty.write_raw(seq.as_bytes())?;
-                    }
-                    queue.push_back(Msg::Copied(result.map(|_| what.label().to_string())));
-                }
-                Bg::Msg(msg) => queue.push_back(msg),
-            },
-            _ = notify.notified() => {
-                let status = matcher.tick(0);
-                queue.push_back(Msg::Matched(status));
-                if let Some(arn) = restore_arn.as_deref()
-                    && matcher.is_idle()
-                {
-                    if let Some(pos) = matcher.position_of(arn) {
-                        queue.push_back(Msg::Reselect(pos));
-                    }
-                    restore_arn = None;
-                }
-            },
-            _ = clock.tick() => queue.push_back(Msg::Tick(now())),
+            Some(bg) = driver.bg_rx.recv() => driver.finished(bg, &state, &mut tty)?,
+            _ = driver.notify.notified() => driver.matcher_woke(),
+            _ = clock.tick() => driver.push(Msg::Tick(now())),
         }
     }
-}
-
-fn spawn_refresh(backend: &Arc<dyn PickerBackend>, tx: &mpsc::UnboundedSender<Bg>) {
-    let fut = backend.refresh();
-    let tx = tx.clone();
-    tokio::spawn(async move {
-        let _ = tx.send(Bg::Refreshed(fut.await));
-    });
 }
 
 /// A terminal event as a message for `update` (mouse positions mapped with the layout).
@@ -302,3 +400,6 @@ impl Terminate {
         let _ = tokio::signal::ctrl_c().await;
     }
 }
+
+#[cfg(test)]
+mod tests;

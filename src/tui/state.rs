@@ -151,10 +151,8 @@ pub struct State {
     /// The selected position among the matches, and the first one on screen.
     pub cursor: u32,
     pub offset: u32,
-    /// Rows the list shows (set from the layout before each frame).
-    pub list_height: u16,
     pub matches: MatchStatus,
-    /// The role at `cursor`, kept by the loop from the matcher.
+    /// The role at `cursor`, as the matcher last reported it (`Msg::Selected`).
     pub selected: Option<PickRole>,
     pub panes: Panes,
     pub overlay: Overlay,
@@ -178,7 +176,6 @@ impl State {
             input: LineInput::default(),
             cursor: 0,
             offset: 0,
-            list_height: 10,
             matches: MatchStatus {
                 changed: false,
                 running: false,
@@ -198,6 +195,13 @@ impl State {
             size: (80, 24),
             dirty: true,
         }
+    }
+
+    /// Rows of roles the list shows at this size with these panes: the layout `view` draws
+    /// with, so paging and scrolling agree with the screen.
+    pub fn list_height(&self) -> u16 {
+        let area = ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1);
+        super::layout::areas(area, self.panes).list_rows()
     }
 
     /// The query the matcher gets: the instance scope (a field filter) plus what was typed.
@@ -239,6 +243,8 @@ pub enum Msg {
     LoginDone(Result<i64, String>),
     Copied(Result<String, String>),
     SessionExpires(Option<i64>),
+    /// The picker is back on the screen after a suspend (Ctrl-Z, then `fg`): draw it again.
+    Resumed,
 }
 
 /// What the loop must do after an update (the only way `update` reaches the world).

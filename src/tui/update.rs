@@ -140,6 +140,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.session_expires = expires;
             Vec::new()
         }
+        Msg::Resumed => Vec::new(),
     }
 }
 
@@ -185,7 +186,7 @@ fn query_changed(state: &mut State) -> Vec<Effect> {
 }
 
 fn clamp_offset(state: &mut State) {
-    let height = u32::from(state.list_height.max(1));
+    let height = u32::from(state.list_height().max(1));
     if state.cursor < state.offset {
         state.offset = state.cursor;
     } else if state.cursor >= state.offset + height {
@@ -207,7 +208,7 @@ fn move_to(state: &mut State, target: i64) -> Vec<Effect> {
 }
 
 fn page(state: &State) -> i64 {
-    i64::from(state.list_height.max(2) - 1)
+    i64::from(state.list_height().max(2) - 1)
 }
 
 fn act(state: &mut State, action: Action) -> Vec<Effect> {

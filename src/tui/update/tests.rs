@@ -38,7 +38,8 @@ fn settings(launch: Launch) -> Settings {
 /// A state showing `matched` of 100 roles, the first selected.
 fn state(launch: Launch, matched: u32) -> State {
     let mut s = State::new(settings(launch), "Default".into(), 1_000);
-    s.list_height = 10;
+    // 80x13: no room for panes, so the list shows 10 rows under its header.
+    s.size = (80, 13);
     update(&mut s, Msg::Matched(status(matched)));
     s.selected = (matched > 0).then(|| role(1));
     s
