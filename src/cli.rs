@@ -162,6 +162,15 @@ pub enum SetupCommand {
     /// Configure the ECS server: bearer token (auth) and TLS certificate (ssl)
     #[command(subcommand)]
     Ecs(SetupEcsCommand),
+    /// Print the manual page (roff), or write one page per command into --dir
+    Man(SetupManArgs),
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct SetupManArgs {
+    /// Write aws-sso.1 and a page per subcommand (aws-sso-login.1, …) into this directory
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, Args)]

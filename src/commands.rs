@@ -21,6 +21,7 @@ mod roles;
 mod session;
 mod setup_completions;
 mod setup_ecs;
+mod setup_man;
 mod setup_profiles;
 mod setup_wizard;
 mod tags;
@@ -172,6 +173,7 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
         | Some(Command::Completions(args)) => {
             setup_completions::run(&args, &mut out)?;
         }
+        Some(Command::Setup(SetupCommand::Man(args))) => setup_man::run(&args, &mut out)?,
         Some(Command::Setup(SetupCommand::Ecs(SetupEcsCommand::Auth(args)))) => {
             let ctx = Context::load(&cli.global, &cli.legacy, log)?;
             setup_ecs::auth(&ctx, &args, &mut out)?;
