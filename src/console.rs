@@ -8,8 +8,7 @@
 
 use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt as _, Empty};
+use http_body_util::BodyExt as _;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::store::RoleCredentials;
@@ -198,15 +197,7 @@ async fn http_get(url: &str, label: &str) -> Result<(u16, String), ConsoleError>
         endpoint: label.to_string(),
         detail,
     };
-    let connector = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_native_roots()
-        .map_err(|e| unreachable(format!("no TLS root certificates ({e})")))?
-        .https_or_http()
-        .enable_http1()
-        .build();
-    let client: hyper_util::client::legacy::Client<_, Empty<Bytes>> =
-        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-            .build(connector);
+    let client = crate::http::client(true).map_err(unreachable)?;
     let uri: axum::http::Uri = url
         .parse()
         .map_err(|_| unreachable("the endpoint is not a valid URL".into()))?;

@@ -16,7 +16,7 @@
 //!     [`sync`] brings an instance's cached catalog up to date.
 //!   - [`ecs`]: the ECS credential server (slots, renewal, HTTP/TLS/unix-socket serving)
 //!     and its client.
-//!   - [`fsutil`]: atomic, permission-aware file writes.
+//!   - [`fsutil`]: atomic, permission-aware file writes; [`http`]: the HTTP client builder.
 //!   - [`wizard`]: what the setup wizard asks, validates and writes into config.yaml.
 //!   - [`completion`]: the values Tab completion offers, from config.yaml and the cache only.
 //!   - [`roster`] + [`matcher`]: the picker's rows and fuzzy matching (the only place nucleo
@@ -40,6 +40,7 @@ pub mod credfile;
 pub mod ecs;
 pub mod format;
 pub mod fsutil;
+pub mod http;
 pub mod logging;
 pub mod matcher;
 pub mod profile_format;

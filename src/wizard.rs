@@ -307,18 +307,9 @@ pub fn backup_path(config: &Path, now: chrono::DateTime<chrono::Local>) -> PathB
 /// browsers). A failure is only a warning for the front-end: offline, or behind a proxy, the
 /// URL may well be right. Bounded by `timeout`.
 pub async fn reachable(url: &str, timeout: std::time::Duration) -> Result<(), String> {
-    use http_body_util::Empty;
-    let connector = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_native_roots()
-        .map_err(|e| format!("no TLS root certificates ({e})"))?
-        .https_only()
-        .enable_http1()
-        .build();
-    let client: hyper_util::client::legacy::Client<_, Empty<bytes::Bytes>> =
-        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-            .build(connector);
+    let client = crate::http::client(false)?;
     let request = axum::http::Request::head(url)
-        .body(Empty::new())
+        .body(http_body_util::Empty::new())
         .map_err(|_| "not a valid URL".to_string())?;
     match tokio::time::timeout(timeout, client.request(request)).await {
         Ok(Ok(_)) => Ok(()),
