@@ -122,6 +122,7 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
         }
         Some(Command::Eval(mut args)) => {
             let mut ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            ctx.use_process_deadline()?;
             if !args.refresh && wants_picker(&args.role, EnvFallback::No) {
                 pick_into(&mut ctx, &mut args.role, Launch::Eval)?;
             }
@@ -135,7 +136,8 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
             return runtime()?.block_on(exec::run(&ctx, &args));
         }
         Some(Command::Process(args)) => {
-            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            let mut ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            ctx.use_process_deadline()?;
             // The hot path: no runtime at all when the credentials are cached.
             process::run(&ctx, &args, &mut out)?;
         }
@@ -266,6 +268,7 @@ fn run_picked(ctx: &mut Context, out: &mut dyn Write) -> Result<ExitCode> {
     let rt = runtime()?;
     match picked.choice {
         Choice::Eval => {
+            ctx.use_process_deadline()?;
             let args = EvalArgs {
                 role: picked.flags,
                 ..EvalArgs::default()
