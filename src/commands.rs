@@ -50,14 +50,36 @@ pub fn run(cli: Cli) -> ExitCode {
     match dispatch(cli, &log) {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
-        // Backing out of the picker: like Ctrl-C in a shell, quietly.
-        Err(err) if err.is::<pick::Cancelled>() => ExitCode::from(130),
+        // Ctrl-C, or backing out of the picker: 130 as a shell reports it, quietly.
+        Err(err) if is_interrupt(&err) => ExitCode::from(130),
         Err(err) => {
-            // One line: the error and its causes, joined.
-            let _ = writeln!(io::stderr(), "aws-sso: {err:#}");
+            let _ = writeln!(io::stderr(), "aws-sso: {}", message(&err));
             ExitCode::FAILURE
         }
     }
+}
+
+fn is_interrupt(err: &anyhow::Error) -> bool {
+    err.chain()
+        .any(|c| c.is::<pick::Cancelled>() || c.is::<session::Interrupted>())
+}
+
+/// The error and its causes on one line, each said once: many errors already quote their
+/// cause (`cannot read X: permission denied`), and repeating it after another colon only
+/// makes the line longer.
+fn message(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        if part.is_empty() || text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 /// Commands a person runs at a terminal that cannot work without config.yaml: on the

@@ -67,12 +67,17 @@ pub fn auth_settings(ctx: &Context) -> AuthSettings {
     settings
 }
 
+/// Ctrl-C ended the command: it exits quietly with status 130, as a shell reports it.
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted")]
+pub struct Interrupted;
+
 /// Race `fut` with Ctrl-C so an interrupted login or refresh exits at once (the OS drops
-/// any store lock with the process).
+/// any store lock with the process) with [`Interrupted`].
 pub async fn interruptible<T>(fut: impl Future<Output = Result<T>>) -> Result<T> {
     tokio::select! {
         r = fut => r,
-        _ = tokio::signal::ctrl_c() => anyhow::bail!("interrupted"),
+        _ = tokio::signal::ctrl_c() => Err(Interrupted.into()),
     }
 }
 
