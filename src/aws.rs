@@ -2,6 +2,11 @@
 //! (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC`,
 //! `AWS_ENDPOINT_URL_STS`) work as in every AWS SDK. That is how tests, the demo and users
 //! reach an emulator. The portal and OIDC APIs are unsigned (`no_credentials`).
+//!
+//! Every operation has an overall deadline (retries included), and a refused connection or
+//! an unknown host fails at once instead of being retried ([`failure`]).
+
+pub mod failure;
 
 use std::time::Duration;
 
@@ -9,11 +14,19 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
-/// Retry settings from config.yaml (`MaxRetry`, `MaxBackoff` seconds).
+use failure::FailFast;
+
+/// The deadline of one AWS operation, all attempts included, unless configured otherwise
+/// (`ApiTimeout`).
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
+
+/// Retry settings from config.yaml (`MaxRetry`, `MaxBackoff` seconds) and the overall
+/// deadline of one operation (`ApiTimeout`, `ProcessTimeout`, `$AWS_SSO_TIMEOUT`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetrySettings {
     pub max_attempts: u32,
     pub max_backoff_secs: u64,
+    pub deadline: Duration,
 }
 
 impl Default for RetrySettings {
@@ -21,6 +34,7 @@ impl Default for RetrySettings {
         RetrySettings {
             max_attempts: 10,
             max_backoff_secs: 5,
+            deadline: DEFAULT_DEADLINE,
         }
     }
 }
@@ -30,6 +44,17 @@ impl RetrySettings {
         RetryConfig::standard()
             .with_max_attempts(self.max_attempts.max(1))
             .with_max_backoff(Duration::from_secs(self.max_backoff_secs.max(1)))
+    }
+
+    /// A slow endpoint gets one deadline for the whole operation, so `MaxRetry` attempts of
+    /// 30 s each can never add up to minutes; connecting and single attempts get less.
+    fn timeouts(self) -> TimeoutConfig {
+        let deadline = self.deadline.max(Duration::from_secs(1));
+        TimeoutConfig::builder()
+            .connect_timeout(deadline.min(Duration::from_secs(10)))
+            .operation_attempt_timeout(deadline.min(Duration::from_secs(30)))
+            .operation_timeout(deadline)
+            .build()
     }
 }
 
@@ -46,9 +71,15 @@ pub struct SsoClients {
 impl SsoClients {
     pub async fn new(sso_region: &str, retry: RetrySettings) -> SsoClients {
         let shared = base_loader(sso_region, retry).no_credentials().load().await;
+        SsoClients::from_shared(shared)
+    }
+
+    fn from_shared(shared: SdkConfig) -> SsoClients {
+        let portal = aws_sdk_sso::config::Builder::from(&shared).retry_classifier(FailFast);
+        let oidc = aws_sdk_ssooidc::config::Builder::from(&shared).retry_classifier(FailFast);
         SsoClients {
-            portal: aws_sdk_sso::Client::new(&shared),
-            oidc: aws_sdk_ssooidc::Client::new(&shared),
+            portal: aws_sdk_sso::Client::from_conf(portal.build()),
+            oidc: aws_sdk_ssooidc::Client::from_conf(oidc.build()),
             shared,
         }
     }
@@ -66,11 +97,7 @@ impl SsoClients {
             .no_credentials()
             .load()
             .await;
-        SsoClients {
-            portal: aws_sdk_sso::Client::new(&shared),
-            oidc: aws_sdk_ssooidc::Client::new(&shared),
-            shared,
-        }
+        SsoClients::from_shared(shared)
     }
 
     /// The shared configuration the clients were built from (region, endpoints, retries).
@@ -89,7 +116,23 @@ pub async fn sts_client(
         .credentials_provider(credentials)
         .load()
         .await;
-    aws_sdk_sts::Client::new(&shared)
+    let config = aws_sdk_sts::config::Builder::from(&shared).retry_classifier(FailFast);
+    aws_sdk_sts::Client::from_conf(config.build())
+}
+
+/// The STS endpoint in use for `region` (for messages): `$AWS_ENDPOINT_URL_STS`, else
+/// `$AWS_ENDPOINT_URL`, else the regional endpoint.
+pub fn sts_endpoint(region: &str) -> String {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    if let Some(url) = var("AWS_ENDPOINT_URL_STS").or_else(|| var("AWS_ENDPOINT_URL")) {
+        return url.trim().trim_end_matches('/').to_string();
+    }
+    let suffix = if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    };
+    format!("https://sts.{region}.{suffix}")
 }
 
 /// `$AWS_USE_FIPS_ENDPOINT` / `$AWS_USE_DUALSTACK_ENDPOINT` with Go's boolean spellings
@@ -133,12 +176,7 @@ fn loader_with(
         .region(Region::new(region.to_string()))
         .retry_config(retry.to_sdk())
         // Never hang on a dead endpoint: a user is waiting on every call.
-        .timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(10))
-                .operation_attempt_timeout(Duration::from_secs(30))
-                .build(),
-        )
+        .timeout_config(retry.timeouts())
 }
 
 /// The AWS console federation endpoint (`getSigninToken`, `login`) for an Identity Center

@@ -51,14 +51,36 @@ pub fn run(cli: Cli) -> ExitCode {
     match dispatch(cli, &log) {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
-        // Backing out of the picker: like Ctrl-C in a shell, quietly.
-        Err(err) if err.is::<pick::Cancelled>() => ExitCode::from(130),
+        // Ctrl-C, or backing out of the picker: 130 as a shell reports it, quietly.
+        Err(err) if is_interrupt(&err) => ExitCode::from(130),
         Err(err) => {
-            // One line: the error and its causes, joined.
-            let _ = writeln!(io::stderr(), "aws-sso: {err:#}");
+            let _ = writeln!(io::stderr(), "aws-sso: {}", message(&err));
             ExitCode::FAILURE
         }
     }
+}
+
+fn is_interrupt(err: &anyhow::Error) -> bool {
+    err.chain()
+        .any(|c| c.is::<pick::Cancelled>() || c.is::<session::Interrupted>())
+}
+
+/// The error and its causes on one line, each said once: many errors already quote their
+/// cause (`cannot read X: permission denied`), and repeating it after another colon only
+/// makes the line longer.
+fn message(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        if part.is_empty() || text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 /// Commands a person runs at a terminal that cannot work without config.yaml: on the
@@ -123,6 +145,7 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
         }
         Some(Command::Eval(mut args)) => {
             let mut ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            ctx.use_process_deadline()?;
             if !args.refresh && wants_picker(&args.role, EnvFallback::No) {
                 pick_into(&mut ctx, &mut args.role, Launch::Eval)?;
             }
@@ -136,7 +159,8 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
             return runtime()?.block_on(exec::run(&ctx, &args));
         }
         Some(Command::Process(args)) => {
-            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            let mut ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            ctx.use_process_deadline()?;
             // The hot path: no runtime at all when the credentials are cached.
             process::run(&ctx, &args, &mut out)?;
         }
@@ -268,6 +292,7 @@ fn run_picked(ctx: &mut Context, out: &mut dyn Write) -> Result<ExitCode> {
     let rt = runtime()?;
     match picked.choice {
         Choice::Eval => {
+            ctx.use_process_deadline()?;
             let args = EvalArgs {
                 role: picked.flags,
                 ..EvalArgs::default()

@@ -34,9 +34,10 @@ pub use error::{ConfigError, Location};
 pub use govalue::{go_float, go_value_string};
 pub use paths::{ConfigEnv, Paths, expand_tilde};
 pub use schema::{
-    AccountId, Config, DEFAULT_ACCOUNT_PRIMARY_TAG, DEFAULT_LIST_FIELDS, DEFAULT_PROFILE_FORMAT,
-    DEFAULT_REGION, DEFAULT_SECRET_SERVICE_COLLECTION, DEFAULT_SSO_NAME, EMPTY_PROFILE_FORMAT,
-    OnePassword, SsoAccount, SsoConfig, SsoRole,
+    AccountId, Config, DEFAULT_ACCOUNT_PRIMARY_TAG, DEFAULT_API_TIMEOUT, DEFAULT_LIST_FIELDS,
+    DEFAULT_PROCESS_TIMEOUT, DEFAULT_PROFILE_FORMAT, DEFAULT_REGION,
+    DEFAULT_SECRET_SERVICE_COLLECTION, DEFAULT_SSO_NAME, EMPTY_PROFILE_FORMAT, OnePassword,
+    SsoAccount, SsoConfig, SsoRole,
 };
 
 impl Config {

@@ -50,9 +50,9 @@ pub struct RefreshOptions {
     /// Calls the client may send back to back after an idle spell. Kept below the server's
     /// burst so the opening salvo does not earn a 429 (and its `Retry-After` pause).
     pub burst: u32,
-    /// Backoff for retries (`base`, `cap`); `max_attempts` bounds attempts per call for
-    /// transient failures (5xx, timeouts, resets). Throttled calls retry until the budget is
-    /// spent; `budget` here is ignored in favour of [`RefreshOptions::budget`].
+    /// Backoff for retries (`base`, `cap`); `max_attempts` and `budget` (the deadline of one
+    /// call) bound the retries of transient failures (5xx, timeouts, resets). Throttled calls
+    /// retry until the refresh's [`RefreshOptions::budget`] is spent.
     pub retry: RetryPolicy,
     /// Full limiter tuning, replacing the one derived from `initial_rate` and `burst` (see
     /// [`RefreshOptions::limiter_config`]). For experiments and the benchmark.
@@ -61,6 +61,8 @@ pub struct RefreshOptions {
     /// [`RefreshError::TokenRejected`] (a server that rejects every fresh token would otherwise
     /// loop).
     pub max_renewals: u32,
+    /// The portal endpoint the client talks to, for messages (empty: not named).
+    pub endpoint: String,
 }
 
 impl Default for RefreshOptions {
@@ -78,6 +80,7 @@ impl Default for RefreshOptions {
             },
             rate_limit: None,
             max_renewals: 3,
+            endpoint: String::new(),
         }
     }
 }
@@ -203,6 +206,15 @@ pub enum RefreshError {
         "IAM Identity Center rejected the access token again after {renewals} renewal(s); run `aws-sso login` and retry"
     )]
     TokenRejected { renewals: u32 },
+    /// No answer from the portal (refused, unknown host, deadline passed).
+    #[error("cannot reach IAM Identity Center{endpoint} ({operation}): {detail}: {advice}")]
+    Unreachable {
+        operation: &'static str,
+        /// ` at <url>`, or empty when the caller did not say.
+        endpoint: String,
+        detail: String,
+        advice: String,
+    },
     #[error("ListAccounts failed: {detail}")]
     ListAccounts { detail: String },
     #[error("ListAccountRoles failed for account {account} ({name}): {detail}")]

@@ -25,6 +25,7 @@ pub mod lock;
 pub mod password;
 pub mod secret;
 pub mod select;
+mod unusable;
 
 use std::sync::{Mutex, MutexGuard};
 

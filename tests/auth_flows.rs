@@ -322,15 +322,17 @@ async fn pkce_login_is_hands_free_and_fast() {
 }
 
 #[tokio::test]
-async fn pkce_redirect_with_a_forged_state_is_rejected() {
-    let r = rig(
+async fn pkce_redirect_with_a_forged_state_is_refused_and_never_redeemed() {
+    let r = rig_with(
         EmulatorConfig::default(),
         AuthWorkflow::Pkce,
-        Browser::ForgeState,
+        Some(Browser::ForgeState),
+        |s| s.pkce_timeout = Duration::from_secs(2),
     )
     .await;
     let err = r.login(LoginOptions::default()).await.0.unwrap_err();
-    assert!(matches!(err, AuthError::StateMismatch), "{err}");
+    // Refused (400) and ignored: the login waits for its own redirect until it times out.
+    assert!(matches!(err, AuthError::LoginTimedOut { secs: 2 }), "{err}");
     assert_eq!(r.first_page().await.0, 400);
     assert_eq!(
         r.calls(Operation::CreateToken),

@@ -68,6 +68,27 @@ fn fails_fast<T>(what: &str, f: impl FnOnce() -> Result<T, StoreError>) -> Strin
     msg
 }
 
+/// [`fails_fast`] for auto-pick, whose error may take three short lines (tried, why, fix).
+fn auto_pick_fails_fast<T>(what: &str, f: impl FnOnce() -> Result<T, StoreError>) -> String {
+    let start = Instant::now();
+    let result = f();
+    let took = start.elapsed();
+    let msg = match result {
+        Ok(_) => panic!("{what}: expected an error"),
+        Err(e) => e.to_string(),
+    };
+    assert!(took < FAST, "{what} took {took:?} (must fail fast): {msg}");
+    assert!(
+        msg.lines().count() <= 3,
+        "{what}: at most three lines: {msg}"
+    );
+    assert!(
+        msg.lines().all(|l| l.chars().count() <= 120),
+        "{what}: short lines expected: {msg}"
+    );
+    msg
+}
+
 /// 2100-01-01: fixed so values compare equal across processes.
 const FAR_FUTURE_MS: i64 = 4_102_444_800_000;
 
@@ -238,7 +259,7 @@ fn child_locked() {
     // Auto-pick must not choose the locked keyring, and must say why it passed it over.
     // (Only the Secret Service is tried: outside `keyctl session` the kernel keyring of a
     // container may half-work and keep a stray key.)
-    let msg = fails_fast("auto-pick with a locked keyring", || {
+    let msg = auto_pick_fails_fast("auto-pick with a locked keyring", || {
         auto_pick_secret_service_only()
     });
     assert!(
@@ -277,7 +298,7 @@ fn child_no_bus() {
         msg.contains("Secret Service not reachable (DBUS_SESSION_BUS_ADDRESS unset)"),
         "{msg}"
     );
-    let msg = fails_fast(
+    let msg = auto_pick_fails_fast(
         "auto-pick without bus or password",
         auto_pick_secret_service_only,
     );

@@ -3,7 +3,9 @@
 //! errors are reduced to their error code, the service's message and the endpoint, and text
 //! that arrives from a browser redirect is shortened and stripped to printable ASCII first.
 
-use aws_sdk_ssooidc::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_ssooidc::error::{ProvideErrorMetadata, SdkError};
+
+use crate::aws::failure::{Transport, advice, innermost};
 
 use crate::store::StoreError;
 
@@ -19,10 +21,12 @@ pub enum AuthError {
     Store(#[from] StoreError),
 
     /// No HTTP answer from IAM Identity Center (DNS, TCP, TLS, timeout).
-    #[error(
-        "cannot reach IAM Identity Center at {endpoint}: {detail}: check the network, SSORegion and AWS_ENDPOINT_URL_SSO*"
-    )]
-    Unreachable { endpoint: String, detail: String },
+    #[error("cannot reach IAM Identity Center at {endpoint}: {detail}: {advice}")]
+    Unreachable {
+        endpoint: String,
+        detail: String,
+        advice: String,
+    },
 
     /// An answer that is not what the API promises (wrong endpoint, proxy page, missing field).
     #[error(
@@ -57,12 +61,6 @@ pub enum AuthError {
         "no login redirect arrived within {secs}s: run aws-sso login again (on remote hosts use AuthWorkflow: device_code)"
     )]
     LoginTimedOut { secs: u64 },
-
-    /// PKCE: the redirect's `state` is not the one this login sent.
-    #[error(
-        "the login redirect does not belong to this login attempt (state mismatch; a stale browser tab?): run aws-sso login again"
-    )]
-    StateMismatch,
 
     /// PKCE: the redirect carried an OAuth error other than `access_denied`.
     #[error("the browser returned the login error '{error}': run aws-sso login again")]
@@ -117,21 +115,32 @@ where
             }
         }
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
+            let failure = Transport::of(err).unwrap_or(Transport::Other(String::new()));
             SdkFailure::Other(AuthError::Unreachable {
                 endpoint: endpoint.to_owned(),
-                detail: clean(&DisplayErrorContext(err).to_string(), 300),
+                detail: failure.to_string(),
+                advice: advice(&failure, "SSORegion and AWS_ENDPOINT_URL_SSO*"),
             })
         }
         SdkError::ResponseError(_) => SdkFailure::Other(AuthError::BadResponse {
             operation,
             endpoint: endpoint.to_owned(),
-            detail: clean(&DisplayErrorContext(err).to_string(), 300),
+            detail: clean(&cause(err), 300),
         }),
         _ => SdkFailure::Other(AuthError::Internal(format!(
             "building the {operation} request: {}",
-            clean(&DisplayErrorContext(err).to_string(), 300)
+            clean(&cause(err), 300)
         ))),
     }
+}
+
+/// The innermost cause of an SDK error, never its debug rendering.
+fn cause<E, R>(err: &SdkError<E, R>) -> String
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    std::error::Error::source(err).map_or_else(|| err.to_string(), innermost)
 }
 
 /// An SDK error as an [`AuthError`], with no special meaning given to any code.

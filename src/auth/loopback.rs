@@ -3,7 +3,9 @@
 //! port (#1441). A deliberately tiny HTTP/1 server: it reads one request head per connection,
 //! answers `GET /?code=…&state=…`, and serves connections concurrently (browsers open
 //! speculative connections that never send a request) without spawning tasks, so dropping
-//! the future — Ctrl-C — closes everything at once.
+//! the future — Ctrl-C — closes everything at once. Only a request carrying this login's
+//! `state` ends the wait: anything else (another path, a wrong or missing state) is answered
+//! and ignored, so no other local process can abort a login.
 
 use std::time::Duration;
 
@@ -153,7 +155,17 @@ fn judge(head: &[u8], expected_state: &str) -> (&'static str, String, Verdict) {
         .as_ref()
         .is_some_and(|s| bool::from(s.as_bytes().ct_eq(expected_state.as_bytes())));
     if !state_ok {
-        return fail(AuthError::StateMismatch);
+        // Not our redirect: a stale browser tab, or another local process poking the port.
+        // Answering it must not end the login, or any process on this machine could abort
+        // every login; the real redirect may still come.
+        tracing::debug!("loopback: ignored a request without this login's state");
+        return (
+            "400 Bad Request",
+            error_page(
+                "This request does not belong to the login aws-sso is waiting for (its state does not match). aws-sso keeps waiting for the right one.",
+            ),
+            Verdict::Ignored,
+        );
     }
     match (error, code) {
         (Some(e), _) if e == "access_denied" => fail(AuthError::LoginDenied),
@@ -192,12 +204,15 @@ mod tests {
     fn judges_redirects() {
         let (s, r) = verdict("GET /?code=abc&state=s1 HTTP/1.1\r\nHost: x\r\n\r\n");
         assert_eq!((s, r), ("200 OK", Ok("abc".to_owned())));
-        let (s, r) = verdict("GET /?code=abc&state=s2 HTTP/1.1\r\n\r\n");
-        assert_eq!(s, "400 Bad Request");
-        assert!(r.unwrap_err().contains("state mismatch"));
-        let (s, r) = verdict("GET /?code=abc HTTP/1.1\r\n\r\n");
-        assert_eq!(s, "400 Bad Request");
-        assert!(r.unwrap_err().contains("state mismatch"));
+        // Without this login's state: refused and ignored, whatever else it carries.
+        for head in [
+            "GET /?code=abc&state=s2 HTTP/1.1\r\n\r\n",
+            "GET /?code=abc HTTP/1.1\r\n\r\n",
+            "GET /?error=access_denied&state=s2 HTTP/1.1\r\n\r\n",
+        ] {
+            let (s, r) = verdict(head);
+            assert_eq!((s, r), ("400 Bad Request", Err("ignored".to_owned())));
+        }
         let (_, r) = verdict("GET /?error=access_denied&state=s1 HTTP/1.1\r\n\r\n");
         assert!(r.unwrap_err().contains("denied"));
         let (_, r) = verdict("GET /?error=invalid%1b_scope&state=s1 HTTP/1.1\r\n\r\n");

@@ -53,10 +53,28 @@ async fn caller_role(ctx: &Context, creds: &RoleCredentials) -> Result<RoleId> {
     )
     .await;
     let out = sts.get_caller_identity().send().await.map_err(|e| {
-        anyhow!(
-            "the credentials in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN were rejected by STS ({}): run `aws-sso eval` again or pass --profile",
-            aws_sdk_sts::error::DisplayErrorContext(&e)
-        )
+        use crate::aws::failure::{Transport, advice};
+        use aws_sdk_sts::error::ProvideErrorMetadata as _;
+        match Transport::of(&e) {
+            Some(failure) => anyhow!(
+                "cannot reach STS at {}: {failure}: {}",
+                crate::aws::sts_endpoint(&ctx.sso().sso_region),
+                advice(&failure, "SSORegion and AWS_ENDPOINT_URL_STS")
+            ),
+            None => anyhow!(
+                "the credentials in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN were rejected by STS ({}): run `aws-sso eval` again or pass --profile",
+                crate::auth::error::clean(
+                    &e.as_service_error()
+                        .map(|s| format!(
+                            "{}: {}",
+                            s.code().unwrap_or("UnknownError"),
+                            s.message().unwrap_or("no message")
+                        ))
+                        .unwrap_or_else(|| "no reason given".into()),
+                    200
+                )
+            ),
+        }
     })?;
     let arn = out.arn().unwrap_or_default();
     role_of_caller(arn).ok_or_else(|| {

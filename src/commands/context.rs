@@ -3,6 +3,7 @@
 //! build one.
 
 use std::path::Path;
+use std::time::Duration;
 
 use anyhow::Result;
 
@@ -20,6 +21,9 @@ pub struct Context {
     pub config: Config,
     /// Name of the selected SSO instance.
     pub instance: String,
+    /// How long one AWS operation may take, retries included: `ApiTimeout`, or for `process`
+    /// and `eval` `ProcessTimeout` ([`Context::use_process_deadline`]); `$AWS_SSO_TIMEOUT` wins.
+    pub deadline: Duration,
 }
 
 impl Context {
@@ -34,25 +38,36 @@ impl Context {
         }
         let (instance, _) = config.select_instance(global.sso.as_deref(), None)?;
         let instance = instance.to_string();
+        let deadline = deadline(config.api_timeout)?;
         Ok(Context {
             global: global.clone(),
             legacy: legacy.clone(),
             paths,
             config,
             instance,
+            deadline,
         })
+    }
+
+    /// `process` and `eval`: a program (the AWS CLI, a shell) waits on them, so their AWS
+    /// calls get the shorter `ProcessTimeout` unless `$AWS_SSO_TIMEOUT` says otherwise.
+    pub fn use_process_deadline(&mut self) -> Result<()> {
+        self.deadline = deadline(self.config.process_timeout)?;
+        Ok(())
     }
 
     /// Build a context around an already loaded config (the demo does this).
     pub fn from_parts(global: GlobalArgs, paths: Paths, config: Config) -> Result<Context> {
         let (instance, _) = config.select_instance(global.sso.as_deref(), None)?;
         let instance = instance.to_string();
+        let deadline = deadline(config.api_timeout)?;
         Ok(Context {
             global,
             legacy: LegacyArgs::default(),
             paths,
             config,
             instance,
+            deadline,
         })
     }
 
@@ -78,6 +93,26 @@ impl Context {
     pub fn config_file(&self) -> &Path {
         &self.paths.config_file
     }
+}
+
+/// The deadline of one AWS operation: `$AWS_SSO_TIMEOUT` seconds when set, else `configured`
+/// (`ApiTimeout` or `ProcessTimeout`, checked at load).
+fn deadline(configured: i64) -> Result<Duration> {
+    let secs = match std::env::var("AWS_SSO_TIMEOUT") {
+        Ok(text) if !text.trim().is_empty() => text
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|s| (1..=3600).contains(s))
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "AWS_SSO_TIMEOUT must be a number of seconds from 1 to 3600, got '{}': fix or unset it",
+                    crate::auth::error::clean(&text, 40)
+                )
+            })?,
+        _ => u64::try_from(configured.max(1)).unwrap_or(1),
+    };
+    Ok(Duration::from_secs(secs))
 }
 
 /// Unix seconds now.

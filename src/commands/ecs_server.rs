@@ -85,7 +85,12 @@ pub async fn run(ctx: Option<&'static Context>, args: &EcsServerArgs) -> Result<
         preload(ctx, &server, profile).await?;
     }
     tracing::info!("ECS server listening on {}", server.endpoint());
-    server.serve(shutdown_signal()).await;
+    let interrupted = std::sync::atomic::AtomicBool::new(false);
+    server.serve(shutdown_signal(&interrupted)).await;
+    // Stopped with Ctrl-C: 130 like every command; SIGTERM (a service manager) is a clean stop.
+    if interrupted.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(super::session::Interrupted.into());
+    }
     Ok(())
 }
 
@@ -180,26 +185,28 @@ fn docker_handoff() -> Result<Secrets> {
     })
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
+/// Resolves on SIGINT (setting `interrupted`) or SIGTERM.
+async fn shutdown_signal(interrupted: &std::sync::atomic::AtomicBool) {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+        interrupted.store(true, std::sync::atomic::Ordering::Relaxed);
+    };
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
         match signal(SignalKind::terminate()) {
             Ok(mut term) => {
                 tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
+                    () = ctrl_c => {}
                     _ = term.recv() => {}
                 }
             }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+            Err(_) => ctrl_c.await,
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        ctrl_c.await;
     }
 }
 

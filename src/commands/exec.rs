@@ -56,6 +56,9 @@ pub async fn run(ctx: &Context, args: &ExecArgs) -> Result<ExitCode> {
         .unwrap_or_else(default_command);
     let mut cmd = Command::new(&program);
     cmd.args(&args.args);
+    for name in crate::store::password::SECRET_VARS {
+        cmd.env_remove(name);
+    }
     if args.overwrite_env {
         for (key, _) in std::env::vars_os() {
             if key.to_string_lossy().starts_with("AWS_") {

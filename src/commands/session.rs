@@ -46,6 +46,7 @@ pub fn retry_settings(ctx: &Context) -> RetrySettings {
     RetrySettings {
         max_attempts: u32::try_from(ctx.config.max_retry.max(1)).unwrap_or(10),
         max_backoff_secs: u64::try_from(ctx.config.max_backoff.max(1)).unwrap_or(5),
+        deadline: ctx.deadline,
     }
 }
 
@@ -66,12 +67,17 @@ pub fn auth_settings(ctx: &Context) -> AuthSettings {
     settings
 }
 
+/// Ctrl-C ended the command: it exits quietly with status 130, as a shell reports it.
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted")]
+pub struct Interrupted;
+
 /// Race `fut` with Ctrl-C so an interrupted login or refresh exits at once (the OS drops
-/// any store lock with the process).
+/// any store lock with the process) with [`Interrupted`].
 pub async fn interruptible<T>(fut: impl Future<Output = Result<T>>) -> Result<T> {
     tokio::select! {
         r = fut => r,
-        _ = tokio::signal::ctrl_c() => anyhow::bail!("interrupted"),
+        _ = tokio::signal::ctrl_c() => Err(Interrupted.into()),
     }
 }
 
@@ -154,6 +160,8 @@ pub fn refresh_options(ctx: &Context, threads: Option<usize>) -> RefreshOptions 
             cap: std::time::Duration::from_secs(
                 u64::try_from(ctx.config.max_backoff.max(1)).unwrap_or(5),
             ),
+            // ApiTimeout: how long one call may take, its retries included.
+            budget: ctx.deadline,
             ..RefreshOptions::default().retry
         },
         ..RefreshOptions::default()
@@ -199,6 +207,10 @@ pub async fn refresh_cache_with_progress(
     opts: RefreshOptions,
     progress: &dyn Progress,
 ) -> Result<SyncOutcome> {
+    let opts = RefreshOptions {
+        endpoint: auth.portal_endpoint().to_string(),
+        ..opts
+    };
     let tokens = AuthTokens {
         auth,
         mode,
@@ -245,7 +257,10 @@ pub async fn live_catalog(
         &auth.clients().portal,
         &tokens,
         &bar,
-        &refresh_options(ctx, None),
+        &RefreshOptions {
+            endpoint: auth.portal_endpoint().to_string(),
+            ..refresh_options(ctx, None)
+        },
     )
     .await;
     bar.0.finish_and_clear();

@@ -144,6 +144,8 @@ fn build(value: &Value, file: &Path, ctx: &LoadCtx) -> Result<Config, Issue> {
         threads: f.int("Threads")?.unwrap_or(5),
         max_retry: f.int("MaxRetry")?.unwrap_or(10),
         max_backoff: f.int("MaxBackoff")?.unwrap_or(5),
+        api_timeout: f.int("ApiTimeout")?.unwrap_or(DEFAULT_API_TIMEOUT),
+        process_timeout: f.int("ProcessTimeout")?.unwrap_or(DEFAULT_PROCESS_TIMEOUT),
         browser: f.string("Browser")?.unwrap_or_default(),
         url_action,
         url_exec_command: f.list("UrlExecCommand")?.unwrap_or_default(),

@@ -32,6 +32,11 @@ pub const DEFAULT_SSO_NAME: &str = "Default";
 pub const DEFAULT_REGION: &str = "us-east-1";
 /// Default `SecretServiceCollection`.
 pub const DEFAULT_SECRET_SERVICE_COLLECTION: &str = "awsssocli";
+/// Default `ApiTimeout`: seconds one AWS operation may take, retries included.
+pub const DEFAULT_API_TIMEOUT: i64 = 60;
+/// Default `ProcessTimeout`: the same for `process` and `eval`. The AWS CLI and SDKs wait on
+/// `process`; a dead endpoint should cost them seconds, not a minute.
+pub const DEFAULT_PROCESS_TIMEOUT: i64 = 15;
 
 /// An AWS account id: 0..=999999999999, shown 12-digit zero-padded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -123,6 +128,10 @@ pub struct Config {
     pub max_retry: i64,
     /// Seconds.
     pub max_backoff: i64,
+    /// aws-sso extension: seconds one AWS operation may take, retries included.
+    pub api_timeout: i64,
+    /// aws-sso extension: the same for `process` and `eval`, whose callers wait on them.
+    pub process_timeout: i64,
     pub browser: String,
     pub url_action: UrlAction,
     pub url_exec_command: Vec<String>,

@@ -1,5 +1,6 @@
 //! After the walk: migrate deprecated settings the way aws-sso-cli does at load, then check
-//! the cross-field rules (URL actions, `UrlExecCommand`, `ConsoleDuration`, 1Password).
+//! the cross-field rules (URL actions, `UrlExecCommand`, `ConsoleDuration`, 1Password) and the
+//! ranges of the AWS call deadlines.
 
 use super::enums::{SecureStoreKind, UrlAction};
 use super::error::{Issue, Seg, Target, dotted};
@@ -70,6 +71,18 @@ pub(crate) fn apply_deprecations(config: &mut Config, legacy: &Legacy) {
 
 /// The cross-field checks aws-sso-cli makes at load or when the setting is first used.
 pub(crate) fn validate(config: &Config, legacy: &Legacy) -> Result<(), Issue> {
+    for (key, secs) in [
+        ("ApiTimeout", config.api_timeout),
+        ("ProcessTimeout", config.process_timeout),
+    ] {
+        if !(1..=3600).contains(&secs) {
+            return Err(Issue::new(
+                vec![Seg::Field(key)],
+                Target::Value,
+                format!("must be a number of seconds from 1 to 3600, got {secs}"),
+            ));
+        }
+    }
     let cpua_key = if legacy.config_profiles_url_action.is_some() {
         "ConfigProfilesUrlAction"
     } else {

@@ -11,6 +11,7 @@ use aws_sdk_sts::config::Credentials;
 use super::{CredentialsError, Obtained, Provider, blocking, now_unix, reusable};
 use crate::auth::error::{SdkFailure, classify};
 use crate::auth::{AccessToken, AuthError};
+use crate::aws::failure::{Transport, advice};
 use crate::config::AccountId;
 use crate::role::RoleId;
 use crate::store::{ExclusiveStore, RoleCredentials, SecureStore};
@@ -160,11 +161,16 @@ impl Provider<'_> {
             .await;
         let out = sent.map_err(|e| CredentialsError::Fetch {
             arn: role.arn(),
-            detail: match classify("AssumeRole", "STS", &e) {
-                SdkFailure::Service { code, message } => {
+            detail: match (Transport::of(&e), classify("AssumeRole", "STS", &e)) {
+                (Some(failure), _) => format!(
+                    "cannot reach STS at {}: {failure}: {}",
+                    crate::aws::sts_endpoint(&self.sso.sso_region),
+                    advice(&failure, "SSORegion and AWS_ENDPOINT_URL_STS")
+                ),
+                (None, SdkFailure::Service { code, message }) => {
                     format!("AssumeRole via {}: {code}: {message}", source.role.arn())
                 }
-                SdkFailure::Other(e) => e.to_string(),
+                (None, SdkFailure::Other(e)) => e.to_string(),
             },
         })?;
         let c = out.credentials().ok_or_else(|| CredentialsError::Fetch {

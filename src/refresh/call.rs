@@ -9,12 +9,13 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use aws_sdk_sso::config::http::HttpResponse;
-use aws_sdk_sso::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_sso::error::{ProvideErrorMetadata, SdkError};
 use secrecy::ExposeSecret as _;
 use tokio::time::Instant;
 
 use super::token::TokenCell;
 use super::{Progress, RefreshError};
+use crate::aws::failure::{Transport, advice, innermost};
 use crate::ratelimit::{RateLimiter, RetryPolicy};
 
 /// What is being called, for error messages.
@@ -25,6 +26,13 @@ pub(super) enum Target<'x> {
 }
 
 impl Target<'_> {
+    fn operation(self) -> &'static str {
+        match self {
+            Target::ListAccounts => "ListAccounts",
+            Target::Roles { .. } => "ListAccountRoles",
+        }
+    }
+
     fn error(self, detail: String) -> RefreshError {
         match self {
             Target::ListAccounts => RefreshError::ListAccounts { detail },
@@ -67,6 +75,13 @@ pub(super) fn classify<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>)
         // and timeouts are worth another try.
         SdkError::ResponseError(_) | SdkError::TimeoutError(_) => Class::Transient,
         SdkError::DispatchFailure(f) if f.is_user() => Class::Permanent,
+        // A refused connection or an unknown host stays that way for longer than any backoff.
+        SdkError::DispatchFailure(f)
+            if f.as_connector_error()
+                .is_some_and(|c| Transport::of_chain(c).is_final()) =>
+        {
+            Class::Permanent
+        }
         SdkError::DispatchFailure(_) => Class::Transient,
         _ => Class::Permanent,
     }
@@ -98,7 +113,10 @@ where
                 _ => format!("{code} (HTTP {status})"),
             }
         }
-        other => DisplayErrorContext(other).to_string(),
+        other => Transport::of(other).map_or_else(
+            || std::error::Error::source(other).map_or_else(|| other.to_string(), innermost),
+            |t| t.to_string(),
+        ),
     };
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -122,6 +140,8 @@ pub(super) struct Caller<'a> {
     pub budget: Duration,
     pub deadline: Instant,
     pub counters: Counters,
+    /// The portal endpoint for messages (may be empty).
+    pub endpoint: &'a str,
 }
 
 impl Caller<'_> {
@@ -135,6 +155,32 @@ impl Caller<'_> {
         }
     }
 
+    /// The error for a call that failed for good: a transport failure names the endpoint
+    /// and the fix, anything else the call and the service's answer.
+    fn failure<E>(
+        &self,
+        target: Target<'_>,
+        err: &SdkError<E, HttpResponse>,
+        note: &str,
+    ) -> RefreshError
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        match Transport::of(err) {
+            Some(failure) => RefreshError::Unreachable {
+                operation: target.operation(),
+                endpoint: if self.endpoint.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {}", self.endpoint)
+                },
+                detail: format!("{failure}{note}"),
+                advice: advice(&failure, "SSORegion and AWS_ENDPOINT_URL_SSO"),
+            },
+            None => target.error(format!("{}{note}", describe(err))),
+        }
+    }
+
     /// Runs `op` (given the bearer token) until it succeeds or fails for good.
     pub async fn call<T, E, F, Fut>(&self, target: Target<'_>, mut op: F) -> Result<T, RefreshError>
     where
@@ -144,6 +190,7 @@ impl Caller<'_> {
     {
         let mut retries: u32 = 0;
         let mut transient: u32 = 0;
+        let started = Instant::now();
         loop {
             self.limiter.acquire().await;
             self.counters.calls.fetch_add(1, Ordering::Relaxed);
@@ -158,7 +205,7 @@ impl Caller<'_> {
             let class = classify(&err);
             tracing::debug!(?target, ?class, error = %describe(&err), "portal call failed");
             let delay = match class {
-                Class::Permanent => return Err(target.error(describe(&err))),
+                Class::Permanent => return Err(self.failure(target, &err, "")),
                 Class::Unauthorized => {
                     self.tokens.renew(&token).await?;
                     Duration::ZERO
@@ -171,12 +218,16 @@ impl Caller<'_> {
                 }
                 Class::Transient => {
                     transient += 1;
-                    if transient >= self.policy.max_attempts.max(1) {
-                        let detail =
-                            format!("{} (gave up after {transient} attempts)", describe(&err));
-                        return Err(target.error(detail));
+                    let delay = self.policy.backoff(retries, None, rand::random::<f64>());
+                    // `policy.budget` is this call's deadline: a slow endpoint must not get
+                    // MaxRetry full attempts in a row.
+                    let late = started.elapsed() + delay >= self.policy.budget;
+                    if transient >= self.policy.max_attempts.max(1) || late {
+                        let plural = if transient == 1 { "" } else { "s" };
+                        let note = format!(" (gave up after {transient} attempt{plural})");
+                        return Err(self.failure(target, &err, &note));
                     }
-                    self.policy.backoff(retries, None, rand::random::<f64>())
+                    delay
                 }
             };
             if Instant::now() + delay >= self.deadline {

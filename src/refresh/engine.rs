@@ -56,6 +56,7 @@ pub(super) async fn run(
         budget: opts.budget,
         deadline: started + opts.budget,
         counters: Counters::default(),
+        endpoint: &opts.endpoint,
     };
     let engine = Engine {
         portal,

@@ -10,6 +10,11 @@ use super::secret::Secret;
 /// Environment variable holding the file-store password (aws-sso-cli's name).
 pub const PASSWORD_ENV: &str = "AWS_SSO_FILE_PASSWORD";
 
+/// The variables of ours that hold a secret: the file-store password and aws-sso-cli's
+/// 1Password service-account token. Programs aws-sso starts (`exec`, `UrlExecCommand`) never
+/// inherit them: a role's credentials are all such a program is given.
+pub const SECRET_VARS: [&str; 2] = [PASSWORD_ENV, "AWS_SSO_OP_SERVICE_ACCOUNT_TOKEN"];
+
 /// Why a password is wanted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PasswordRequest<'a> {

@@ -23,6 +23,7 @@ use super::json::JsonBackend;
 use super::keyring::DEFAULT_KEYRING_TIMEOUT;
 use super::lock::{DEFAULT_LOCK_TIMEOUT, StoreLock};
 use super::password::PasswordSource;
+use super::unusable::no_store_message;
 
 /// Collection names that mean "the default collection".
 const DEFAULT_COLLECTION_ALIASES: [&str; 4] = ["", "awsssocli", "default", "login"];
@@ -197,6 +198,8 @@ fn auto_pick(
 ) -> Result<(SecureStore, Selection), StoreError> {
     let lock = options.lock();
     let mut skipped = Vec::new();
+    // (store, why it was passed over) for the error when none works.
+    let mut reasons: Vec<(&str, String)> = Vec::new();
     for &kind in &options.auto_candidates {
         let attempt = open_backend(kind, options, passwords.clone())
             .and_then(|b| probe(b.as_ref(), &lock).map(|doc| (b, doc)));
@@ -215,6 +218,7 @@ fn auto_pick(
             Err(e) => {
                 tracing::debug!(store = kind.as_str(), error = %e, "secure store not usable");
                 let msg = e.to_string();
+                reasons.push((kind.as_str(), msg.clone()));
                 skipped.push(if msg.starts_with(kind.as_str()) {
                     msg
                 } else {
@@ -232,14 +236,17 @@ fn auto_pick(
         };
         return Ok((SecureStore::new(backend, lock), selection));
     }
-    skipped.push("file: no AWS_SSO_FILE_PASSWORD and no terminal to ask for a password".into());
+    reasons.push((
+        BackendKind::File.as_str(),
+        "no password (no AWS_SSO_FILE_PASSWORD, no terminal)".into(),
+    ));
     let advice = if cfg!(target_os = "linux") {
-        "install and unlock gnome-keyring (apt install gnome-keyring), run under `keyctl session`, or set SecureStore: file with AWS_SSO_FILE_PASSWORD"
+        "unlock gnome-keyring, run under `keyctl session`, or set SecureStore: file with AWS_SSO_FILE_PASSWORD"
     } else {
         "set SecureStore: file with AWS_SSO_FILE_PASSWORD, or SecureStore: json"
     };
     Err(StoreError::NoUsableStore {
-        message: format!("{} — {advice}", skipped.join("; ")),
+        message: no_store_message(&reasons, advice),
     })
 }
 
@@ -327,11 +334,12 @@ mod tests {
             .to_string();
         assert!(msg.starts_with("no usable secure store: "), "{msg}");
         assert!(msg.contains("is only available on"), "{msg}");
-        assert!(msg.contains("file: no AWS_SSO_FILE_PASSWORD"), "{msg}");
+        assert!(msg.contains("file: no password"), "{msg}");
         assert!(
             msg.contains("set SecureStore: file with AWS_SSO_FILE_PASSWORD"),
             "{msg}"
         );
+        assert_eq!(msg.lines().count(), 3, "{msg}");
     }
 
     #[cfg(target_os = "linux")]

@@ -48,7 +48,11 @@ pub(super) fn spawn(command: &[String], url: &str) -> Result<u32, UrlActionError
     let argv = exec_argv(command, url)?;
     // stdout must stay clean (`eval $(aws-sso eval)` captures it) and a TUI must not be
     // scribbled over, so the child gets no terminal streams.
-    let mut child = Command::new(&argv[0])
+    let mut command = Command::new(&argv[0]);
+    for name in crate::store::password::SECRET_VARS {
+        command.env_remove(name);
+    }
+    let mut child = command
         .args(&argv[1..])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
