@@ -9,7 +9,7 @@ use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use aws_sso::emulator::{EmulatorConfig, Org};
+use aws_sso_emulator::{EmulatorConfig, Org};
 use common::emulated::{Setup, setup};
 use common::{Home, fails, ok, stderr};
 

@@ -8,7 +8,7 @@ mod common;
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use aws_sso::emulator::{EmulatorConfig, Operation, Org};
+use aws_sso_emulator::{EmulatorConfig, Operation, Org};
 use common::emulated::{Setup, setup};
 use common::{fails, ok, stderr};
 
