@@ -38,6 +38,7 @@ use crate::cli::{
     Cli, Command, ConsoleArgs, CredentialsArgs, EcsCommand, EvalArgs, ExecArgs, ListArgs,
     RoleFlags, SetupCommand, SetupEcsCommand,
 };
+use crate::display;
 use crate::logging;
 use crate::tui::state::{Choice, Launch};
 use roles::EnvFallback;
@@ -53,8 +54,11 @@ pub fn run(cli: Cli) -> ExitCode {
         // Backing out of the picker: like Ctrl-C in a shell, quietly.
         Err(err) if err.is::<pick::Cancelled>() => ExitCode::from(130),
         Err(err) => {
-            // One line: the error and its causes, joined.
-            let _ = writeln!(io::stderr(), "aws-sso: {err:#}");
+            // One line: the error and its causes, joined. Values in it (arguments, names
+            // from the portal or hand-edited files) may hold line breaks or terminal
+            // controls: they are shown escaped.
+            let message = format!("{err:#}");
+            let _ = writeln!(io::stderr(), "aws-sso: {}", display::one_line(&message));
             ExitCode::FAILURE
         }
     }

@@ -109,9 +109,10 @@ impl std::fmt::Display for Location<'_> {
     }
 }
 
-/// Keeps error messages on one line even for multi-line templates.
-fn one_line(s: &str) -> String {
-    s.replace('\r', "\\r").replace('\n', "\\n")
+/// Keeps error messages on one line even for multi-line templates, with any other control
+/// character escaped too.
+fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::display::escape(s)
 }
 
 /// 1-based line and character column of a byte offset.
