@@ -151,7 +151,13 @@ mod tests {
     #[test]
     fn control_characters_show_escaped_with_their_highlight_and_width() {
         let hl = Style::new().add_modifier(Modifier::BOLD);
-        let spans = highlighted("a\x1b[2J\rb\x07", &[1..2], 40, Style::new(), hl);
+        let spans = highlighted(
+            "a\x1b[2J\rb\x07",
+            std::slice::from_ref(&(1..2)),
+            40,
+            Style::new(),
+            hl,
+        );
         assert_eq!(
             flat(&spans),
             vec![
