@@ -79,3 +79,21 @@ fn an_error_naming_a_hostile_value_shows_it_escaped() {
     assert!(err.contains(&format!("{ALIAS}:ReadOnlyAccess")), "{err}");
     assert_eq!(err.lines().count(), 1, "{err:?}");
 }
+
+#[test]
+fn a_command_line_mistake_echoes_the_argument_escaped() {
+    let home = hostile_home("");
+    let out = home.run(&["bad\x1b[2J\nx"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = common::stderr(&out);
+    assert!(!err.contains(RAW), "{err:?}");
+    assert!(
+        err.lines()
+            .any(|l| l == r"error: unrecognized subcommand 'bad\x1b[2J\nx'"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Usage: aws-sso"),
+        "clap's report is kept: {err}"
+    );
+}
