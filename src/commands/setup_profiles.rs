@@ -108,7 +108,7 @@ fn skipped_role(instance: &str, role: &catalog::FlatRole<'_>, name: &str, why: &
     let place = format!(
         "SSOConfig.{}.Accounts.{}.Roles.{}",
         instance,
-        catalog::pad_account(role.account_id),
+        role.account_id_pad(),
         role.role_name
     );
     let fix = if role.explicit_profile().is_some() {
