@@ -17,7 +17,7 @@ mod proptests;
 mod update_tests;
 
 pub use error::{AwsConfigError, BlockError};
-pub use render::{Profile, markers, render_block};
+pub use render::{Profile, markers, profile_name_problem, render_block};
 pub use splice::{remove, splice, splice_text};
 pub use update::{Update, backup_path};
 

@@ -5,6 +5,9 @@
 mod ecs;
 mod roles;
 
+use std::ffi::OsString;
+use std::io::Write as _;
+
 use clap::{Args, Parser, Subcommand};
 
 pub use ecs::{
@@ -35,6 +38,39 @@ Getting started:
 
 Configuration lives in ~/.aws-sso/config.yaml (or $XDG_CONFIG_HOME/aws-sso/config.yaml);
 see the README for every setting.";
+
+/// Parses the command line, or exits with clap's report of the mistake (usage, suggestion,
+/// exit status 2). Clap echoes arguments as they are, so when one holds a control or bidi
+/// character the report is made again from the arguments shown escaped
+/// ([`crate::display`]), which make the same mistake: the echo stays on one line and cannot
+/// act on the terminal.
+pub fn parse_args(args: Vec<OsString>) -> Cli {
+    let err = match Cli::try_parse_from(&args) {
+        Ok(cli) => return cli,
+        Err(err) => err,
+    };
+    let shown: Vec<String> = args
+        .iter()
+        .map(|a| crate::display::escape(&a.to_string_lossy()).into_owned())
+        .collect();
+    let changed = shown
+        .iter()
+        .zip(&args)
+        .any(|(s, a)| a.to_str() != Some(s.as_str()));
+    if !changed || !err.use_stderr() {
+        err.exit()
+    }
+    match Cli::try_parse_from(&shown) {
+        Err(again) => again.exit(),
+        // Escaping made the line acceptable: report the first mistake, escaped as a whole.
+        Ok(_) => {
+            let text = err.render().to_string();
+            let shown = crate::display::one_line(text.trim_end());
+            let _ = writeln!(std::io::stderr(), "{shown}");
+            std::process::exit(2)
+        }
+    }
+}
 
 /// aws-sso command line.
 #[derive(Debug, Parser)]

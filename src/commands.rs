@@ -39,6 +39,7 @@ use crate::cli::{
     Cli, Command, ConsoleArgs, CredentialsArgs, EcsCommand, EvalArgs, ExecArgs, ListArgs,
     RoleFlags, SetupCommand, SetupEcsCommand,
 };
+use crate::display;
 use crate::logging;
 use crate::tui::state::{Choice, Launch};
 use roles::EnvFallback;
@@ -54,9 +55,29 @@ pub fn run(cli: Cli) -> ExitCode {
         // Ctrl-C, or backing out of the picker: 130 as a shell reports it, quietly.
         Err(err) if is_interrupt(&err) => ExitCode::from(130),
         Err(err) => {
-            let _ = writeln!(io::stderr(), "aws-sso: {}", message(&err));
+            let _ = writeln!(io::stderr(), "aws-sso: {}", shown(&err));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The error line as printed. Values in it (arguments, names from the portal or hand-edited
+/// files) may hold line breaks or terminal controls: they are shown escaped, on one line. The
+/// one error laid out on several lines by design (no usable secure store: tried, why, fix)
+/// keeps its lines, each escaped.
+fn shown(err: &anyhow::Error) -> String {
+    let text = message(err);
+    let laid_out = err.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<crate::store::StoreError>(),
+            Some(crate::store::StoreError::NoUsableStore { .. })
+        )
+    });
+    if laid_out {
+        let lines: Vec<_> = text.lines().map(display::escape).collect();
+        lines.join("\n")
+    } else {
+        display::one_line(&text).into_owned()
     }
 }
 

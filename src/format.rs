@@ -1,10 +1,13 @@
 //! Text layouts that aws-sso-cli users and their scripts depend on: the `gotable`-style table
 //! (columns joined by ` | `, a `=` rule under the header) and Go `encoding/csv` records. Widths
-//! are measured in terminal columns, so wide and non-ASCII names still line up.
+//! are measured in terminal columns, so wide and non-ASCII names still line up. Table cells
+//! are shown through [`crate::display::escape`]: a table is read by a person.
 
 use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
+
+use crate::display::escape;
 
 /// Write a table: header row, a rule of `=` as wide as the header line, then the rows. Every
 /// cell is left-aligned and padded to its column's widest value or header. `rows` is walked
@@ -18,7 +21,7 @@ where
     let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
     for row in rows.clone() {
         for (w, cell) in widths.iter_mut().zip(row.as_ref()) {
-            *w = (*w).max(cell.as_ref().width());
+            *w = (*w).max(escape(cell.as_ref()).width());
         }
     }
     let mut line = String::new();
@@ -41,8 +44,8 @@ fn layout_line<S: AsRef<str>>(line: &mut String, cells: &[S], widths: &[usize]) 
         if i > 0 {
             line.push_str(" | ");
         }
-        let cell = cell.as_ref();
-        line.push_str(cell);
+        let cell = escape(cell.as_ref());
+        line.push_str(&cell);
         line.extend(std::iter::repeat_n(' ', w.saturating_sub(cell.width())));
     }
     line.push('\n');
@@ -94,6 +97,17 @@ mod tests {
     fn table_pads_every_column_and_rules_the_header() {
         let t = table(&["Id", "Name"], &[vec!["0", "alpha"], vec!["10", "b"]]);
         assert_eq!(t, "Id | Name \n==========\n0  | alpha\n10 | b    \n");
+    }
+
+    #[test]
+    fn table_cells_show_control_characters_escaped_and_aligned() {
+        let t = table(&["A", "B"], &[vec!["x\x1b[2J\r", "y"], vec!["ab", "\x07"]]);
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines[0], "A          | B   ");
+        assert_eq!(lines[1], "=".repeat(17));
+        assert_eq!(lines[2], r"x\x1b[2J\r | y   ");
+        assert_eq!(lines[3], r"ab         | \x07");
+        assert!(!t.contains(['\x1b', '\r', '\x07']));
     }
 
     #[test]

@@ -10,7 +10,8 @@
 //!   - [`catalog`]: SSO instances → accounts → roles, tags and config overlays.
 //!   - [`role`]: role identity: [`role::RoleId`], role ARNs, account ids.
 //!   - [`cache`]: `cache.json` (aws-sso-cli Version 4 layout), expiry and history.
-//!   - [`format`]: tables and CSV exactly as aws-sso-cli lays them out.
+//!   - [`format`]: tables and CSV exactly as aws-sso-cli lays them out; [`display`]: outside
+//!     text escaped for the terminal (control and bidi characters shown, not obeyed).
 //!   - [`store`]: the secure store (OS keyrings, encrypted file, json) behind one trait.
 //!   - [`aws`], [`auth`], [`refresh`], [`ratelimit`], [`urlaction`]: talking to AWS;
 //!     [`sync`] brings an instance's cached catalog up to date.
@@ -37,6 +38,7 @@ pub mod config;
 pub mod console;
 pub mod credentials;
 pub mod credfile;
+pub mod display;
 pub mod ecs;
 pub mod format;
 pub mod fsutil;

@@ -1,9 +1,11 @@
 //! Logging setup (front-end): tracing to stderr in aws-sso-cli's `LEVEL message` style, colour
 //! only when stderr is a terminal. The level can be changed once the config is read.
 
+use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 use std::sync::Mutex;
 
+use crate::display;
 use tracing_subscriber::{
     EnvFilter, Registry, layer::SubscriberExt, reload, util::SubscriberInitExt,
 };
@@ -57,18 +59,46 @@ struct LogWriter;
 
 impl Write for LogWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let line = sanitize(buf);
         let mut held = HELD.lock().unwrap_or_else(|p| p.into_inner());
         match held.as_mut() {
-            Some(buffer) => {
-                buffer.extend_from_slice(buf);
-                Ok(buf.len())
-            }
-            None => io::stderr().write(buf),
+            Some(buffer) => buffer.extend_from_slice(&line),
+            None => io::stderr().write_all(&line)?,
         }
+        Ok(buf.len())
     }
     fn flush(&mut self) -> io::Result<()> {
         io::stderr().flush()
     }
+}
+
+/// One formatted event as it may reach the terminal: on one line, its values' control and
+/// bidi characters escaped ([`crate::display`]). tracing already escapes ESC in messages
+/// (as `\x1b`), so an ESC still here is one of its own colour codes and is kept.
+fn sanitize(buf: &[u8]) -> Cow<'_, [u8]> {
+    let Ok(text) = std::str::from_utf8(buf) else {
+        return Cow::Borrowed(buf);
+    };
+    let (body, end) = match text.strip_suffix('\n') {
+        Some(body) => (body, "\n"),
+        None => (text, ""),
+    };
+    if !body
+        .chars()
+        .any(|c| c != '\x1b' && display::needs_escape(c))
+    {
+        return Cow::Borrowed(buf);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in body.chars() {
+        if c == '\x1b' {
+            out.push(c);
+        } else {
+            display::push_char(&mut out, c);
+        }
+    }
+    out.push_str(end);
+    Cow::Owned(out.into_bytes())
 }
 
 /// Keeps log output back until dropped, then writes it to stderr in order.
@@ -86,5 +116,20 @@ impl Drop for Hold {
         if let Some(lines) = held {
             let _ = io::stderr().write_all(&lines);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_log_line_keeps_its_colours_and_one_line_break_only() {
+        let clean = b"\x1b[33m WARN\x1b[0m cache has expired\n";
+        assert!(matches!(sanitize(clean), Cow::Borrowed(_)));
+        assert_eq!(
+            &*sanitize(b"\x1b[33m WARN\x1b[0m role a\rb\nc\x07 \xe2\x80\xae\n"),
+            b"\x1b[33m WARN\x1b[0m role a\\rb\\nc\\x07 \\u{202e}\n"
+        );
     }
 }

@@ -1,8 +1,6 @@
 //! The `aws-sso` binary: answer a shell's `COMP_LINE` completion request (docs/shell.md) or parse the
 //! command line, and hand over to the library.
 
-use clap::Parser;
-
 fn main() -> std::process::ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let comp_line = std::env::var("COMP_LINE").ok();
@@ -12,5 +10,5 @@ fn main() -> std::process::ExitCode {
     {
         return aws_sso::commands::complete::answer(&req);
     }
-    aws_sso::commands::run(aws_sso::cli::Cli::parse())
+    aws_sso::commands::run(aws_sso::cli::parse_args(args))
 }

@@ -12,6 +12,9 @@
 //! Output matches Go's for the same template and role: integers print in decimal
 //! (`.AccountId` is not padded), a missing tag prints `<no value>`, a field the record does
 //! not have is an error, sprig functions keep sprig's argument order and quirks.
+//!
+//! A render is bounded (`limits.rs`): its output, each value, its loops and the work it
+//! does; going over a bound is an error naming the template, never minutes of work.
 
 mod builtins;
 mod funcs;
@@ -20,6 +23,7 @@ mod gofmt;
 mod gopath;
 mod helpers;
 mod lexer;
+mod limits;
 mod literal;
 mod parser;
 mod printf;
@@ -109,9 +113,10 @@ impl std::fmt::Display for Location<'_> {
     }
 }
 
-/// Keeps error messages on one line even for multi-line templates.
-fn one_line(s: &str) -> String {
-    s.replace('\r', "\\r").replace('\n', "\\n")
+/// Keeps error messages on one line even for multi-line templates, with any other control
+/// character escaped too.
+fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::display::escape(s)
 }
 
 /// 1-based line and character column of a byte offset.
@@ -253,10 +258,23 @@ impl ProfileFormat {
     fn render_context(&self, ctx: &Context) -> Result<String, TemplateError> {
         // Not `render_with_context`: it starts every output at 8 KiB of capacity, which the
         // returned name keeps (800 MB retained over a 100k-role list).
-        let mut buf = Vec::new();
+        let mut buf = CappedOutput::default();
+        limits::start();
         let rendered = self
             .registry
             .render_with_context_to_write(NAME, ctx, &mut buf);
+        if buf.over {
+            return Err(TemplateError::at(
+                &self.source,
+                None,
+                ErrorKind::Exec,
+                format!(
+                    "output exceeds {} bytes; a profile name must be shorter",
+                    limits::MAX_OUTPUT
+                ),
+            ));
+        }
+        let buf = buf.bytes;
         rendered.map_err(|e| {
             let offset = match (e.line_no, e.column_no) {
                 (Some(l), Some(c)) => self
@@ -275,6 +293,29 @@ impl ProfileFormat {
         // Every piece written is a `&str`, so the bytes are UTF-8; lossy is only a fallback.
         Ok(String::from_utf8(buf)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+}
+
+/// The render's output, refusing to grow past [`limits::MAX_OUTPUT`]: the write error stops
+/// handlebars at once and `over` tells it apart from other errors.
+#[derive(Default)]
+struct CappedOutput {
+    bytes: Vec<u8>,
+    over: bool,
+}
+
+impl std::io::Write for CappedOutput {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > limits::MAX_OUTPUT {
+            self.over = true;
+            return Err(std::io::Error::other("profile name too long"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

@@ -268,3 +268,50 @@ fn every_builtin_theme_and_no_color() {
     );
     insta::assert_snapshot!("theme_no_color", shot);
 }
+
+/// The buffer's text, one string per row, without styles.
+fn plain_rows(s: &mut Screen, w: u16, h: u16) -> Vec<String> {
+    let keymap = Keymap::with_overrides(&BTreeMap::new()).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let areas = aws_sso::tui::layout::areas(ratatui::layout::Rect::new(0, 0, w, h), s.state.panes);
+    s.state.list_height = areas.list_rows();
+    let rows = s.matcher.rows(
+        s.state.offset..s.state.offset + u32::from(s.state.list_height),
+        NOW,
+    );
+    terminal
+        .draw(|f| view::draw(f, &s.state, &rows, &s.fields, &dark(), &keymap))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect())
+        .collect()
+}
+
+#[test]
+fn control_characters_in_names_and_tags_show_escaped() {
+    let mut hostile = role(100_000_000_009, "evil\x1b[2J\r\x07", "Admin", "x", 3000);
+    hostile.tags.insert("env", "\x1b]0;pwned\x07");
+    hostile.tags.insert("team\u{202e}", "ops");
+    let mut s = screen(vec![hostile], "", Launch::Eval);
+    let rows = plain_rows(&mut s, 140, 40);
+    let screen = rows.join("\n");
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r.contains(|c: char| c.is_control() || c == '\u{202e}')),
+        "{screen}"
+    );
+    let row = r"evil\x1b[2J\r\x07";
+    let list_row = screen
+        .lines()
+        .find(|l| l.contains("Admin") && l.contains(row))
+        .unwrap_or_else(|| panic!("no escaped row in\n{screen}"));
+    assert!(list_row.contains(&format!("{row}:Admin")), "{list_row}");
+    assert!(screen.contains(r"env: \x1b]0;pwned\x07"), "{screen}");
+    assert!(screen.contains(r"team\u{202e}: ops"), "{screen}");
+    assert!(
+        screen.contains(r"Account name: evil\x1b[2J\r\x07 account"),
+        "{screen}"
+    );
+}

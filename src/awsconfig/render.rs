@@ -150,21 +150,29 @@ fn check_variables(vars: &[&(String, String)]) -> Result<(), BlockError> {
     Ok(())
 }
 
+/// Why `name` cannot be a `[profile …]` section name, `None` when it can: a line break
+/// would end the header, brackets would end it early or start another, and botocore trims
+/// the name (so padding would not survive) and ignores an empty one.
+pub fn profile_name_problem(name: &str) -> Option<&'static str> {
+    if name.chars().any(|c| c.is_control() && c != '\t') {
+        Some("it contains a line break or control character")
+    } else if name.is_empty() || name.trim() != name || name.contains(['[', ']']) {
+        Some("names must be non-empty, unpadded and free of `[` and `]`")
+    } else {
+        None
+    }
+}
+
 fn check_profiles(profiles: &[&Profile]) -> Result<(), BlockError> {
     let mut seen = HashSet::new();
     for p in profiles {
-        check_text("profile name", &p.name)?;
+        if let Some(why) = profile_name_problem(&p.name) {
+            return Err(invalid("profile name", &p.name, why));
+        }
         check_text("role ARN", &p.arn)?;
         check_text("credential_process", &p.credential_process)?;
         if let Some(region) = &p.region {
             check_text("region", region)?;
-        }
-        if p.name.is_empty() || p.name.trim() != p.name || p.name.contains(['[', ']']) {
-            return Err(invalid(
-                "profile name",
-                &p.name,
-                "names must be non-empty, unpadded and free of `[` and `]`",
-            ));
         }
         if !seen.insert(p.name.as_str()) {
             return Err(BlockError::DuplicateProfile {
@@ -272,6 +280,18 @@ mod tests {
         assert_eq!(block.matches("region = ").count(), 2, "{block}");
         assert!(block.contains("[profile a]\ncredential_process = /usr/local/bin/aws-sso -S \"Default\" process --arn arn:1\nregion = eu-west-1\n\n"));
         assert!(block.contains("arn:2\nregion = us-east-1\n"));
+    }
+
+    #[test]
+    fn profile_name_problems_are_what_the_block_refuses() {
+        for name in ["", " p", "p ", "a]b", "[x", "x\ny", "x\ry", "e\x1b[2J"] {
+            assert!(profile_name_problem(name).is_some(), "{name:?}");
+            assert!(render_block("Default", &[profile(name, "arn:1", None)], &[]).is_err());
+        }
+        for name in ["prod-admin", "dev sandbox:ReadOnly", "a\tb", "Café:Admin"] {
+            assert_eq!(profile_name_problem(name), None, "{name:?}");
+            assert!(render_block("Default", &[profile(name, "arn:1", None)], &[]).is_ok());
+        }
     }
 
     #[test]

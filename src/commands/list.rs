@@ -10,6 +10,7 @@ use super::context::{Context, no_cached_roles, now};
 use crate::cache::Cache;
 use crate::catalog::{self, ALL_FIELDS, ListField, ListQuery};
 use crate::cli::ListArgs;
+use crate::display::{Shown, escape};
 use crate::format;
 use crate::profile_format::ProfileFormat;
 
@@ -92,7 +93,10 @@ pub fn run(
     };
     let rows = catalog::list_rows(&roles, &profiles, &query, now);
     if args.csv {
+        // Escaped too: legitimate values never hold control characters (AWS forbids them in
+        // account and role names), and `list --csv` is also read on a terminal.
         for row in rows.iter() {
+            let row: Vec<_> = row.iter().map(|f| escape(f.as_ref())).collect();
             format::write_csv_record(out, &row)?;
         }
         return Ok(());
@@ -104,7 +108,7 @@ pub fn run(
     writeln!(
         out,
         "List of AWS roles for SSO Instance: {}{expiry}\n",
-        ctx.instance
+        Shown(&ctx.instance)
     )?;
     let headers: Vec<&str> = query.fields.iter().map(|f| f.name()).collect();
     format::write_table(out, &headers, rows.iter())?;

@@ -12,6 +12,7 @@ use super::context::{Context, now};
 use crate::auth::{AccessToken, AuthEnv, AuthSettings, Authenticator, TokenMode};
 use crate::aws::{RetrySettings, SsoClients};
 use crate::cache::Cache;
+use crate::display::Shown;
 use crate::refresh::{Progress, RefreshError, RefreshOptions, TokenSource};
 use crate::store::{EnvPassword, PasswordSource, SecureStore, StoreOptions, TerminalPassword};
 use crate::sync::{self, SyncOutcome};
@@ -282,10 +283,10 @@ pub fn print_diff(out: &mut dyn Write, outcome: &SyncOutcome) -> io::Result<()> 
         diff.deleted.len()
     )?;
     for arn in &diff.added {
-        writeln!(out, "+ {arn}")?;
+        writeln!(out, "+ {}", Shown(arn))?;
     }
     for arn in &diff.deleted {
-        writeln!(out, "- {arn}")?;
+        writeln!(out, "- {}", Shown(arn))?;
     }
     Ok(())
 }

@@ -16,6 +16,7 @@ use crate::cache::Cache;
 use crate::catalog;
 use crate::cli::SetupProfilesArgs;
 use crate::config::go_value_string;
+use crate::display::escape;
 use crate::profile_format::ProfileFormat;
 
 /// How an update is confirmed.
@@ -60,7 +61,9 @@ pub fn credential_process(bin: &str, instance: &str, arn: &str) -> String {
     format!("{bin} -S \"{instance}\" process --arn {arn}")
 }
 
-/// The block for the selected instance, from the cached roles.
+/// The block for the selected instance, from the cached roles. A role whose profile name
+/// cannot be a section of `~/.aws/config` is left out with a warning saying how to name it,
+/// so one odd account name does not keep every other profile from being written.
 pub fn block(ctx: &Context, cache: &Cache) -> Result<String> {
     let instance = cache
         .instance(&ctx.instance)
@@ -72,6 +75,13 @@ pub fn block(ctx: &Context, cache: &Cache) -> Result<String> {
     let profiles: Vec<Profile> = roles
         .iter()
         .zip(names)
+        .filter(|(role, name)| match awsconfig::profile_name_problem(name) {
+            None => true,
+            Some(why) => {
+                tracing::warn!("{}", skipped_role(&ctx.instance, role, name, why));
+                false
+            }
+        })
         .map(|(role, name)| Profile {
             name,
             arn: role.arn().to_string(),
@@ -90,6 +100,27 @@ pub fn block(ctx: &Context, cache: &Cache) -> Result<String> {
         &profiles,
         &variables,
     )?)
+}
+
+/// The warning for a role left out of the block: the role, its name shown escaped, why it
+/// is refused and where in config.yaml the `Profile:` that fixes it goes.
+fn skipped_role(instance: &str, role: &catalog::FlatRole<'_>, name: &str, why: &str) -> String {
+    let place = format!(
+        "SSOConfig.{}.Accounts.{}.Roles.{}",
+        instance,
+        role.account_id_pad(),
+        role.role_name
+    );
+    let fix = if role.explicit_profile().is_some() {
+        format!("change the Profile: under {place} in config.yaml")
+    } else {
+        format!("set Profile: under {place} in config.yaml")
+    };
+    escape(&format!(
+        "skipped {}: its profile name \"{name}\" is not valid in ~/.aws/config ({why}); {fix}",
+        role.arn()
+    ))
+    .into_owned()
 }
 
 /// `--aws-config` / `$AWS_CONFIG_FILE`, else `~/.aws/config`.

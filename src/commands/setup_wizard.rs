@@ -200,7 +200,7 @@ fn interactive(
         writeln!(
             p.output,
             "Your roles would be named: {}, ...",
-            names.join(", ")
+            crate::display::escape(&names.join(", "))
         )?;
         if p.ask("Keep this format? (y/n)", Some("y"), yes_no)? {
             break format;

@@ -1,5 +1,5 @@
 //! `aws-sso tags`: every cached role's ARN followed by its tags (sorted by key), optionally
-//! only for one account and/or role name.
+//! only for one account and/or role name, shown escaped ([`crate::display`]).
 
 use std::io::Write;
 
@@ -9,6 +9,7 @@ use super::context::{Context, no_cached_roles};
 use crate::cache::Cache;
 use crate::catalog;
 use crate::cli::TagsArgs;
+use crate::display::escape;
 use crate::role::parse_account_id;
 
 pub fn run(ctx: &Context, args: &TagsArgs, cache: &Cache, out: &mut dyn Write) -> Result<()> {
@@ -29,13 +30,13 @@ pub fn run(ctx: &Context, args: &TagsArgs, cache: &Cache, out: &mut dyn Write) -
     roles.sort_by(|a, b| a.arn().cmp(b.arn()));
     let mut text = String::new();
     for role in roles {
-        text.push_str(role.arn());
+        text.push_str(&escape(role.arn()));
         text.push('\n');
         for (key, value) in role.tags().iter() {
             text.push_str("  ");
-            text.push_str(key);
+            text.push_str(&escape(key));
             text.push_str(": ");
-            text.push_str(value);
+            text.push_str(&escape(value));
             text.push('\n');
         }
         text.push('\n');

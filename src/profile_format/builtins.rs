@@ -34,7 +34,7 @@ pub(crate) static FUNCS: &[FuncSpec] = &[
     func!("printf", [Str], Some(Ty::Any), |a| Ok(printf::sprintf(
         s(a, 0),
         &jsons(&a[1..])
-    )
+    )?
     .into())),
     func!("html", [], Some(Ty::Any), |a| Ok(gofmt::html_escape(
         &escaper_input(a)

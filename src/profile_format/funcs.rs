@@ -249,9 +249,9 @@ static CUSTOM: &[FuncSpec] = &[
             .collect();
         Ok(items.join(s(a, 0)).into())
     }),
-    func!("StringReplace", [Str, Str, Str], None, |a| Ok(s(a, 2)
-        .replace(s(a, 0), s(a, 1))
-        .into())),
+    func!("StringReplace", [Str, Str, Str], None, |a| Ok(
+        sprig::replace(s(a, 2), s(a, 0), s(a, 1))?.into()
+    )),
 ];
 
 /// Looks a function up the way Go does: the FuncMap (aws-sso-cli's functions and sprig's)

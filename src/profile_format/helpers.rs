@@ -8,6 +8,8 @@
 //! * `#go_if`, `#go_with`, `#go_range`, `#go_let` are Go's `if`, `with`, `range` and
 //!   `$x := …` with Go's truthiness and iteration order (sorted map keys).
 //! * Every template function is a [`FuncHelper`] around its [`FuncSpec`].
+//!
+//! Loops, copies and function results are charged to the render's [`limits`] budget.
 
 use handlebars::{
     BlockContext, BlockParams, Context, Handlebars, Helper, HelperDef, HelperResult,
@@ -16,7 +18,7 @@ use handlebars::{
 use serde_json::Value as Json;
 
 use super::funcs::{self, FuncSpec, Ret};
-use super::gofmt;
+use super::{gofmt, limits};
 
 fn fail(msg: String) -> RenderError {
     RenderErrorReason::Other(msg).into()
@@ -144,7 +146,10 @@ impl HelperDef for GoField {
             };
         }
         match walk(recv, &names, root).map_err(fail)? {
-            Some(v) => Ok(ScopedJson::Derived(v.clone())),
+            Some(v) => {
+                limits::work(limits::size(v)).map_err(fail)?;
+                Ok(ScopedJson::Derived(v.clone()))
+            }
             None => Ok(ScopedJson::Missing),
         }
     }
@@ -179,12 +184,13 @@ fn render_branch<'reg: 'rc, 'rc>(
 }
 
 /// A block whose dot is `v`; the root stays borrowed so that field errors still name it.
-fn dot_block<'rc>(v: &Json, ctx: &Context) -> BlockContext<'rc> {
+fn dot_block<'rc>(v: &Json, ctx: &Context) -> Result<BlockContext<'rc>, RenderError> {
     let mut block = BlockContext::new();
     if !is_root(v, ctx) {
+        limits::work(limits::size(v)).map_err(fail)?;
         block.set_base_value(v.clone());
     }
-    block
+    Ok(block)
 }
 
 pub(crate) struct GoIf;
@@ -216,7 +222,7 @@ impl HelperDef for GoWith {
     ) -> HelperResult {
         match param(h, 0).filter(|v| funcs::truthy(v)) {
             Some(v) => {
-                rc.push_block(dot_block(v, ctx));
+                rc.push_block(dot_block(v, ctx)?);
                 let res = render_branch(h, true, r, ctx, rc, out);
                 rc.pop_block();
                 res
@@ -240,6 +246,18 @@ impl HelperDef for GoRange {
         let Some(v) = param(h, 0) else {
             return render_branch(h, false, r, ctx, rc, out);
         };
+        // Charged before anything is copied: `range 10000000` fails at once. Each element
+        // is copied up to three times (the list below, the variable, the dot).
+        let count = match v {
+            Json::Array(a) => a.len(),
+            Json::Object(m) => m.len(),
+            Json::Number(n) if (n.is_i64() || n.is_u64()) && h.block_param_pair().is_none() => n
+                .as_i64()
+                .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(0)),
+            _ => 0,
+        };
+        limits::iterations(count).map_err(fail)?;
+        limits::work(limits::size(v).saturating_mul(3)).map_err(fail)?;
         let items: Vec<(Json, Json)> = match v {
             Json::Array(a) => a
                 .iter()
@@ -306,12 +324,14 @@ impl HelperDef for GoLet {
         if let Some(parent) = rc.block() {
             block.base_path_mut().clone_from(parent.base_path());
             if let Some(v) = parent.base_value() {
+                limits::work(limits::size(v)).map_err(fail)?;
                 block.set_base_value(v.clone());
             }
         }
         // A missing value is not bound at all: looking the variable up then finds
         // nothing, which is how Go's invalid value behaves.
         if let (Some(v), Some(name)) = (param(h, 0), h.block_param()) {
+            limits::work(limits::size(v)).map_err(fail)?;
             let mut params = BlockParams::new();
             params.add_value(name, v.clone())?;
             block.set_block_params(params);
@@ -350,7 +370,11 @@ impl HelperDef for FuncHelper {
             .check_args(&raw)
             .map_err(|m| fail(format!("{m} (calling {})", spec.name)))?;
         match (spec.imp)(&args) {
-            Ok(Ret::Val(v)) => Ok(ScopedJson::Derived(v)),
+            Ok(Ret::Val(v)) => {
+                limits::check_result(&v)
+                    .map_err(|m| fail(format!("error calling {}: {m}", spec.name)))?;
+                Ok(ScopedJson::Derived(v))
+            }
             Ok(Ret::Missing) => Ok(ScopedJson::Missing),
             Err(m) => Err(fail(format!("error calling {}: {m}", spec.name))),
         }

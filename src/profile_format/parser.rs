@@ -89,7 +89,14 @@ struct Parser {
     i: usize,
     vars: Vec<(String, VarRef)>,
     next_var: u32,
+    /// Blocks and parenthesised pipelines open around the current token.
+    depth: usize,
 }
+
+/// How deep blocks (`if`, `with`, `range`, each `else if`) and parentheses may nest: parsing,
+/// translating and rendering recurse once per level, and a worker thread's 2 MiB stack must
+/// hold them, else a template nested thousands deep aborts the process.
+const MAX_DEPTH: usize = 100;
 
 /// Parses a Go template.
 pub(crate) fn parse(src: &str) -> PResult<Vec<Node>> {
@@ -98,6 +105,7 @@ pub(crate) fn parse(src: &str) -> PResult<Vec<Node>> {
         i: 0,
         vars: vec![("$".into(), VarRef::Root)],
         next_var: 0,
+        depth: 0,
     };
     let mut list = Vec::new();
     while p.peek().tok != Tok::Eof {
@@ -217,7 +225,28 @@ impl Parser {
         }
     }
 
+    /// One more level of nesting at `pos`, refused past [`MAX_DEPTH`].
+    fn enter(&mut self, pos: usize) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(err(
+                pos,
+                format!(
+                    "blocks and parentheses nest more than {MAX_DEPTH} deep (an else-if chain nests too: use separate {{{{if}}}} blocks)"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     fn control(&mut self, pos: usize, context: &str) -> PResult<Control> {
+        self.enter(pos)?;
+        let control = self.control_body(pos, context);
+        self.depth -= 1;
+        control
+    }
+
+    fn control_body(&mut self, pos: usize, context: &str) -> PResult<Control> {
         let mark = self.vars.len();
         let pipe = self.pipeline(context, &Tok::RightDelim)?;
         let (list, next) = self.item_list()?;
@@ -277,6 +306,14 @@ impl Parser {
     }
 
     fn pipeline(&mut self, context: &str, end: &Tok) -> PResult<Pipe> {
+        let pos = self.peek().pos;
+        self.enter(pos)?;
+        let pipe = self.pipeline_body(context, end);
+        self.depth -= 1;
+        pipe
+    }
+
+    fn pipeline_body(&mut self, context: &str, end: &Tok) -> PResult<Pipe> {
         let mut decl = Vec::new();
         while let Tok::Variable(name) = self.peek_non_space().tok.clone() {
             let save = self.i;

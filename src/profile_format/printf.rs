@@ -1,11 +1,16 @@
 //! Go's `fmt.Sprintf` (flags `#0+- `, width, precision, `*`, the verbs `v d s q x X o O b
 //! c U t e E f F g G T %`) and strconv's float formatting, for template values. Diagnostics
 //! such as `%!d(string=x)`, `%!d(MISSING)` and `%!(EXTRA …)` read as Go's do.
+//!
+//! Widths and precisions above [`limits::MAX_VALUE`] are an error (Go accepts up to a
+//! million, which is no profile name), and the result is checked as it grows, since a width
+//! applies to every item of a list.
 
 use serde_json::Value as Json;
 use std::fmt::Write as _;
 
 use super::gofmt::{push_escaped, quote, sorted_entries, type_name, write_value};
+use super::limits;
 pub(crate) use super::strconv::format_g;
 use super::strconv::{float_digits, fmt_e, format_g_case, non_finite};
 
@@ -76,7 +81,7 @@ impl Spec {
 }
 
 /// `fmt.Sprintf` over template values.
-pub(crate) fn sprintf(format: &str, args: &[&Json]) -> String {
+pub(crate) fn sprintf(format: &str, args: &[&Json]) -> Result<String, String> {
     let mut out = String::with_capacity(format.len() + 16);
     let mut next_arg = 0usize;
     let mut chars = format.char_indices().peekable();
@@ -101,11 +106,13 @@ pub(crate) fn sprintf(format: &str, args: &[&Json]) -> String {
             chars.next();
         }
         spec.width = read_count(&mut chars, args, &mut next_arg, &mut out, &mut spec, false);
+        check_count("width", spec.width)?;
         if chars.peek().map(|p| p.1) == Some('.') {
             chars.next();
             spec.prec = Some(
                 read_count(&mut chars, args, &mut next_arg, &mut out, &mut spec, true).unwrap_or(0),
             );
+            check_count("precision", spec.prec)?;
         }
         let Some((_, verb)) = chars.next() else {
             out.push_str("%!(NOVERB)");
@@ -120,7 +127,8 @@ pub(crate) fn sprintf(format: &str, args: &[&Json]) -> String {
             continue;
         };
         next_arg += 1;
-        format_arg(&mut out, arg, verb, spec);
+        format_arg(&mut out, arg, verb, spec)?;
+        limits::check_len(out.len())?;
     }
     if next_arg < args.len() {
         out.push_str("%!(EXTRA ");
@@ -138,7 +146,19 @@ pub(crate) fn sprintf(format: &str, args: &[&Json]) -> String {
         }
         out.push(')');
     }
-    out
+    Ok(out)
+}
+
+/// A width or precision that would make a value over [`limits::MAX_VALUE`] is refused
+/// before any padding is made.
+fn check_count(what: &str, n: Option<usize>) -> Result<(), String> {
+    match n {
+        Some(n) if n > limits::MAX_VALUE => Err(format!(
+            "printf {what} {n} is over the limit of {}",
+            limits::MAX_VALUE
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Reads a width or precision: digits, or `*` taking an int argument.
@@ -192,10 +212,10 @@ fn bad_verb(out: &mut String, arg: &Json, verb: char) {
     out.push(')');
 }
 
-fn format_arg(out: &mut String, arg: &Json, verb: char, spec: Spec) {
+fn format_arg(out: &mut String, arg: &Json, verb: char, spec: Spec) -> Result<(), String> {
     if verb == 'T' {
         spec.pad(out, type_name(arg));
-        return;
+        return Ok(());
     }
     match arg {
         Json::Null => match verb {
@@ -219,7 +239,8 @@ fn format_arg(out: &mut String, arg: &Json, verb: char, spec: Spec) {
                 if i > 0 {
                     out.push(' ');
                 }
-                format_arg(out, item, verb, spec);
+                format_arg(out, item, verb, spec)?;
+                limits::check_len(out.len())?;
             }
             out.push(']');
         }
@@ -231,11 +252,13 @@ fn format_arg(out: &mut String, arg: &Json, verb: char, spec: Spec) {
                 }
                 format_string(out, k, verb, spec, &Json::Null);
                 out.push(':');
-                format_arg(out, v, verb, spec);
+                format_arg(out, v, verb, spec)?;
+                limits::check_len(out.len())?;
             }
             out.push(']');
         }
     }
+    Ok(())
 }
 
 fn format_string(out: &mut String, s: &str, verb: char, spec: Spec, arg: &Json) {

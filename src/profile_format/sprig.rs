@@ -12,7 +12,7 @@ use serde_json::Value as Json;
 use sha2::Digest as _;
 
 use super::funcs::{Arg, FnResult, FuncSpec, Ret, Ty, func, int, s, val};
-use super::{gochar, gofmt, xstrings};
+use super::{gochar, gofmt, limits, xstrings};
 
 pub(crate) static FUNCS: &[FuncSpec] = &[
     func!("hello", [], None, |_| Ok("Hello!".into())),
@@ -46,9 +46,11 @@ pub(crate) static FUNCS: &[FuncSpec] = &[
         int(a, 1),
         s(a, 2)
     )),
-    func!("repeat", [Int, Str], None, |a| Ok(s(a, 1)
-        .repeat(count(int(a, 0))?)
-        .into())),
+    func!("repeat", [Int, Str], None, |a| {
+        let (n, text) = (count(int(a, 0))?, s(a, 1));
+        limits::check_len(text.len().saturating_mul(n))?;
+        Ok(text.repeat(n).into())
+    }),
     func!("trimall", [Str, Str], None, |a| Ok(trim_all(
         s(a, 0),
         s(a, 1)
@@ -87,14 +89,14 @@ pub(crate) static FUNCS: &[FuncSpec] = &[
         int(a, 0),
         "\n",
         false
-    )
+    )?
     .into())),
     func!("wrapWith", [Int, Str, Str], None, |a| Ok(wrap(
         s(a, 2),
         int(a, 0),
         s(a, 1),
         true
-    )
+    )?
     .into())),
     func!("contains", [Str, Str], None, |a| Ok(s(a, 1)
         .contains(s(a, 0))
@@ -122,16 +124,19 @@ pub(crate) static FUNCS: &[FuncSpec] = &[
     func!("indent", [Int, Str], None, |a| Ok(indent(
         count(int(a, 0))?,
         s(a, 1)
-    )
+    )?
     .into())),
     func!("nindent", [Int, Str], None, |a| Ok(format!(
         "\n{}",
-        indent(count(int(a, 0))?, s(a, 1))
+        indent(count(int(a, 0))?, s(a, 1))?
     )
     .into())),
-    func!("replace", [Str, Str, Str], None, |a| Ok(s(a, 2)
-        .replace(s(a, 0), s(a, 1))
-        .into())),
+    func!("replace", [Str, Str, Str], None, |a| Ok(replace(
+        s(a, 2),
+        s(a, 0),
+        s(a, 1)
+    )?
+    .into())),
     func!("plural", [Str, Str, Int], None, |a| Ok(if int(a, 2) == 1 {
         s(a, 0)
     } else {
@@ -214,9 +219,26 @@ fn trim_all(cutset: &str, s: &str) -> String {
     s.trim_matches(|c| cutset.contains(c)).to_string()
 }
 
-fn indent(spaces: usize, v: &str) -> String {
+fn indent(spaces: usize, v: &str) -> Result<String, String> {
+    let lines = v.matches('\n').count() + 1;
+    limits::check_len(spaces.saturating_mul(lines).saturating_add(v.len()))?;
     let pad = " ".repeat(spaces);
-    format!("{pad}{}", v.replace('\n', &format!("\n{pad}")))
+    Ok(format!("{pad}{}", v.replace('\n', &format!("\n{pad}"))))
+}
+
+/// `strings.ReplaceAll`, refused before it allocates when the result would be too long (an
+/// empty `old` matches around every character).
+pub(crate) fn replace(s: &str, old: &str, new: &str) -> Result<String, String> {
+    if new.len() > old.len() {
+        let matches = if old.is_empty() {
+            s.chars().count() + 1
+        } else {
+            s.matches(old).count()
+        };
+        let grown = matches.saturating_mul(new.len() - old.len());
+        limits::check_len(s.len().saturating_add(grown))?;
+    }
+    Ok(s.replace(old, new))
 }
 
 /// goutils `DeleteWhiteSpace`: walks bytes, treats each as a Latin-1 rune, drops the white
@@ -356,10 +378,11 @@ fn abbreviate_full(s: &str, offset: i64, max_width: i64) -> Option<String> {
 }
 
 /// goutils `WrapCustom` (byte based): breaks at the last space that fits; long words are
-/// split only when `wrap_long` is set.
-fn wrap(s: &str, width: i64, newline: &str, wrap_long: bool) -> String {
+/// split only when `wrap_long` is set. A long `newline` can make the result many times the
+/// input, so its length is checked as it grows.
+fn wrap(s: &str, width: i64, newline: &str, wrap_long: bool) -> Result<String, String> {
     if s.is_empty() {
-        return String::new();
+        return Ok(String::new());
     }
     let newline = if newline.is_empty() { "\n" } else { newline };
     let width = width.max(1) as usize;
@@ -367,6 +390,7 @@ fn wrap(s: &str, width: i64, newline: &str, wrap_long: bool) -> String {
     let mut out: Vec<u8> = Vec::with_capacity(b.len() + 8);
     let mut offset = 0usize;
     while b.len() - offset > width {
+        limits::check_len(out.len())?;
         if b[offset] == b' ' {
             offset += 1;
             continue;
@@ -396,7 +420,7 @@ fn wrap(s: &str, width: i64, newline: &str, wrap_long: bool) -> String {
         }
     }
     out.extend_from_slice(&b[offset..]);
-    String::from_utf8_lossy(&out).into_owned()
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// sprig `b64dec`: the decoded text, or Go's error message as the result.
@@ -429,60 +453,4 @@ pub(crate) fn string_list(items: impl IntoIterator<Item = String>) -> Ret {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn goutils_examples_from_sprig_tests() {
-        assert_eq!(abbrev(5, "hello world"), "he...");
-        assert_eq!(abbrevboth(5, 10, "1234 5678 9123"), "...5678...");
-        assert_eq!(nospace("h e l l o "), "hello");
-        assert_eq!(untitle("First Try"), "first try");
-        assert_eq!(initials("First Try"), "FT");
-        assert_eq!(wrap("Hello World", 5, "\n", false), "Hello\nWorld");
-        assert_eq!(wrap("Hello World", 5, "\t", true), "Hello\tWorld");
-    }
-
-    #[test]
-    fn trunc_and_substr_slice_bytes() {
-        assert_eq!(trunc(3, "foooooo"), "foo");
-        assert_eq!(trunc(-3, "baaaaaar"), "aar");
-        assert_eq!(trunc(-999, "baaaaaar"), "baaaaaar");
-        assert_eq!(trunc(0, "baaaaaz"), "");
-        assert!(matches!(substr(0, 3, "fooo"), Ok(Ret::Val(Json::String(ref v))) if v == "foo"));
-        assert!(matches!(substr(0, 10, "foo"), Ok(Ret::Val(Json::String(ref v))) if v == "foo"));
-        assert!(matches!(substr(-1, 2, "foo"), Ok(Ret::Val(Json::String(ref v))) if v == "fo"));
-        assert!(substr(3, 1, "foo").is_err());
-    }
-
-    #[test]
-    fn nospace_reproduces_go_byte_handling() {
-        assert_eq!(nospace("Café"), "Café", "no white space byte: unchanged");
-        assert_eq!(
-            nospace("Café Prod"),
-            "CafÃ©Prod",
-            "bytes re-read as Latin-1"
-        );
-        assert_eq!(
-            nospace("à b"),
-            "Ãb",
-            "0xA0 continuation byte counts as NBSP"
-        );
-        assert_eq!(nospace("a\tb\nc\u{A0}d"), "abcÂd");
-    }
-
-    #[test]
-    fn case_helpers() {
-        assert_eq!(swapcase("This Is A.Test"), "tHIS iS a.tEST");
-        assert_eq!(swapcase("hello world"), "HELLO WORLD");
-        assert_eq!(title("hello wORLD foo_bar x-y"), "Hello WORLD Foo_bar X-Y");
-        assert_eq!(title("élan vital"), "Élan Vital");
-    }
-
-    #[test]
-    fn checksums_and_encodings() {
-        assert_eq!(adler32(b"Wikipedia"), 0x11E6_0398);
-        assert_eq!(b64dec("Y29mZmVl"), "coffee");
-        assert_eq!(b64dec("@@@"), "illegal base64 data at input byte 0");
-    }
-}
+mod tests;

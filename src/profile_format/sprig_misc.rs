@@ -5,7 +5,7 @@
 use serde_json::Value as Json;
 
 use super::funcs::{Arg, FnResult, FuncSpec, Ret, Ty, func, int, s, truthy, val};
-use super::{gofmt, gopath};
+use super::{gofmt, gopath, limits};
 
 pub(crate) static FUNCS: &[FuncSpec] = &[
     func!("default", [Any], Some(Ty::Any), |a| {
@@ -109,13 +109,13 @@ pub(crate) static FUNCS: &[FuncSpec] = &[
     }),
     func!("until", [Int], None, |a| {
         let n = int(a, 0);
-        Ok(until_step(0, n, if n < 0 { -1 } else { 1 }))
+        until_step(0, n, if n < 0 { -1 } else { 1 })
     }),
-    func!("untilStep", [Int, Int, Int], None, |a| Ok(until_step(
+    func!("untilStep", [Int, Int, Int], None, |a| until_step(
         int(a, 0),
         int(a, 1),
         int(a, 2)
-    ))),
+    )),
     func!("env", [Str], None, |a| Ok(std::env::var(s(a, 0))
         .unwrap_or_default()
         .into())),
@@ -235,24 +235,22 @@ fn int_op(a: &[Arg<'_>], op: fn(i64, i64) -> Option<i64>) -> FnResult {
     Ok(op(x, y).unwrap_or(x).into())
 }
 
-fn until_step(start: i64, stop: i64, step: i64) -> Ret {
-    let mut v = Vec::new();
-    if stop < start {
-        if step < 0 {
-            let mut i = start;
-            while i > stop {
-                v.push(Json::from(i));
-                i += step;
-            }
-        }
-    } else if step > 0 {
-        let mut i = start;
-        while i < stop {
-            v.push(Json::from(i));
-            i += step;
-        }
-    }
-    Ret::Val(Json::Array(v))
+/// sprig `untilStep`: `start`, `start+step`, … while short of `stop` (counting down for a
+/// negative step). The item count is worked out first, so a huge range is refused before
+/// anything is allocated and no step can overflow.
+fn until_step(start: i64, stop: i64, step: i64) -> FnResult {
+    let (start, stop, step) = (i128::from(start), i128::from(stop), i128::from(step));
+    let items = match (stop < start, step) {
+        (true, s) if s < 0 => (start - stop + (-s) - 1) / (-s),
+        (false, s) if s > 0 => (stop - start + s - 1) / s,
+        _ => 0,
+    };
+    limits::check_items(usize::try_from(items).unwrap_or(usize::MAX))?;
+    // Every item lies between start and stop, so it fits an i64.
+    let v = (0..items)
+        .map(|k| Json::from(i64::try_from(start + k * step).unwrap_or_default()))
+        .collect();
+    Ok(Ret::Val(Json::Array(v)))
 }
 
 /// `os.ExpandEnv`: `$NAME` and `${NAME}`; a `$` not followed by a name stays.

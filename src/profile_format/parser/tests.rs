@@ -53,3 +53,26 @@ fn variables_scope_like_go() {
         "too many declarations in if"
     );
 }
+
+#[test]
+fn nesting_is_bounded_before_the_stack_is() {
+    let parens = |n: usize| format!("{{{{ {}1{} }}}}", "(".repeat(n), ")".repeat(n));
+    let ifs = |n: usize| format!("{}x{}", "{{if 1}}".repeat(n), "{{end}}".repeat(n));
+    let else_ifs = |n: usize| format!("{{{{if 0}}}}a{}x{{{{end}}}}", "{{else if 0}}b".repeat(n));
+    for deep in [
+        parens(20_000),
+        ifs(20_000),
+        else_ifs(20_000),
+        parens(100),
+        ifs(100),
+    ] {
+        assert!(
+            parse_err(&deep).starts_with("blocks and parentheses nest more than 100 deep"),
+            "{}",
+            parse_err(&deep)
+        );
+    }
+    for fine in [parens(90), ifs(90), else_ifs(90)] {
+        assert!(parse(&fine).is_ok());
+    }
+}

@@ -3,7 +3,30 @@ use serde_json::json;
 
 fn pf(f: &str, args: &[Json]) -> String {
     let refs: Vec<&Json> = args.iter().collect();
-    sprintf(f, &refs)
+    sprintf(f, &refs).unwrap()
+}
+
+fn pf_err(f: &str, args: &[Json]) -> String {
+    let refs: Vec<&Json> = args.iter().collect();
+    sprintf(f, &refs).unwrap_err()
+}
+
+#[test]
+fn huge_widths_and_precisions_are_refused_before_padding() {
+    assert_eq!(
+        pf_err("%0999999999d", &[json!(1)]),
+        "printf width 999999999 is over the limit of 65536"
+    );
+    assert_eq!(
+        pf_err("%.999999999f", &[json!(1.5)]),
+        "printf precision 999999999 is over the limit of 65536"
+    );
+    assert!(pf_err("%*d", &[json!(99_999_999_999_i64), json!(1)]).contains("width"));
+    assert!(pf_err("%.*s", &[json!(i64::MAX), json!("x")]).contains("precision"));
+    // A width within the limit, applied to every item of a list, is caught as it grows.
+    let list = Json::Array((0..1000).map(Json::from).collect());
+    assert!(pf_err("%60000v", &[list]).contains("bytes, over the limit of 65536"));
+    assert_eq!(pf("%05d|%.3s", &[json!(42), json!("abcdef")]), "00042|abc");
 }
 
 #[test]

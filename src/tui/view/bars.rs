@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::text::countdown;
+use super::text::{countdown, shown};
 use crate::tui::action::Action;
 use crate::tui::keymap::Keymap;
 use crate::tui::state::{Launch, Level, Refresh, State};
@@ -79,7 +79,7 @@ pub fn footer(
             Level::Error => theme.status_error,
         };
         frame.render_widget(
-            Paragraph::new(Span::styled(status.text.clone(), style)).style(theme.base),
+            Paragraph::new(Span::styled(shown(&status.text), style)).style(theme.base),
             area,
         );
         return;

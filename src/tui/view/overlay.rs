@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use super::text::shown;
 use crate::tui::keymap::Keymap;
 use crate::tui::state::{MENU, State};
 use crate::tui::theme::Theme;
@@ -62,7 +63,7 @@ pub fn help(frame: &mut Frame<'_>, area: Rect, theme: &Theme, keymap: &Keymap) {
 pub fn menu(frame: &mut Frame<'_>, area: Rect, state: &State, selected: usize, theme: &Theme) {
     let mut lines = Vec::new();
     if let Some(role) = &state.selected {
-        lines.push(Line::from(Span::styled(role.arn.to_string(), theme.muted)));
+        lines.push(Line::from(Span::styled(shown(&role.arn), theme.muted)));
     }
     for (i, item) in MENU.iter().enumerate() {
         let style = if i == selected {
@@ -95,7 +96,7 @@ pub fn menu(frame: &mut Frame<'_>, area: Rect, state: &State, selected: usize, t
 pub fn login(frame: &mut Frame<'_>, area: Rect, lines: &[String], theme: &Theme) {
     let mut text: Vec<Line<'_>> = lines
         .iter()
-        .map(|l| Line::from(Span::styled(l.clone(), theme.help_text)))
+        .map(|l| Line::from(Span::styled(shown(l), theme.help_text)))
         .collect();
     text.push(Line::from(""));
     text.push(Line::from(Span::styled(

@@ -7,7 +7,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::text::{ago, countdown};
+use super::text::{ago, countdown, shown};
+use crate::display::Shown;
 use crate::roster::PickRole;
 use crate::tui::state::State;
 use crate::tui::theme::Theme;
@@ -19,10 +20,11 @@ fn block<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
         .title(Span::styled(format!(" {title} "), theme.title))
 }
 
-fn pair<'a>(key: &'a str, value: String, theme: &Theme) -> Line<'a> {
+/// A `key: value` line; both may come from outside and are shown escaped.
+fn pair<'a>(key: &str, value: &str, theme: &Theme) -> Line<'a> {
     Line::from(vec![
-        Span::styled(format!("{key}: "), theme.tag_key),
-        Span::styled(value, theme.tag_value),
+        Span::styled(format!("{}: ", Shown(key)), theme.tag_key),
+        Span::styled(shown(value), theme.tag_value),
     ])
 }
 
@@ -57,8 +59,8 @@ pub fn details(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) 
         return;
     };
     let mut lines = vec![
-        Line::from(Span::styled(role.arn.to_string(), theme.title)),
-        pair("Profile", role.profile.to_string(), theme),
+        Line::from(Span::styled(shown(&role.arn), theme.title)),
+        pair("Profile", &role.profile, theme),
     ];
     if let Some((key, value)) = primary(role, &state.settings.account_primary_tag) {
         let label = match key.as_str() {
@@ -67,27 +69,27 @@ pub fn details(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) 
             "Email" | "EmailAddress" => "Email",
             tag => tag,
         };
-        lines.push(pair_owned(label.to_string(), value, theme));
+        lines.push(pair(label, &value, theme));
     }
     lines.push(pair(
         "Account id",
-        format!("{:012}", role.account_id),
+        &format!("{:012}", role.account_id),
         theme,
     ));
     if !role.region.is_empty() {
-        lines.push(pair("Region", role.region.to_string(), theme));
+        lines.push(pair("Region", &role.region, theme));
     }
     if state.settings.instances.len() > 1 {
-        lines.push(pair("SSO", role.sso.to_string(), theme));
+        lines.push(pair("SSO", &role.sso, theme));
     }
     if !role.via.is_empty() {
-        lines.push(pair("Via", format!("{} → this role", role.via), theme));
+        lines.push(pair("Via", &format!("{} → this role", role.via), theme));
     }
     let tags = ordered_tags(role, &state.settings.first_tag);
     if !tags.is_empty() {
         lines.push(Line::from(Span::styled("Tags", theme.muted)));
         for (k, v) in tags {
-            lines.push(pair(k, v.to_string(), theme));
+            lines.push(pair(k, v, theme));
         }
     }
     frame.render_widget(
@@ -97,13 +99,6 @@ pub fn details(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) 
             .style(theme.base),
         area,
     );
-}
-
-fn pair_owned<'a>(key: String, value: String, theme: &Theme) -> Line<'a> {
-    Line::from(vec![
-        Span::styled(format!("{key}: "), theme.tag_key),
-        Span::styled(value, theme.tag_value),
-    ])
 }
 
 /// The style for time left: fine, running out (under 10 minutes), gone.
@@ -136,7 +131,10 @@ pub fn expiry_lines<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
             Span::styled(role_text, time_style(role_until, now, theme)),
         ]),
         Line::from(vec![
-            Span::styled(format!("SSO session ({}): ", state.instance), theme.tag_key),
+            Span::styled(
+                format!("SSO session ({}): ", Shown(&state.instance)),
+                theme.tag_key,
+            ),
             Span::styled(session_text, time_style(state.session_expires, now, theme)),
         ]),
     ]
@@ -170,7 +168,7 @@ pub fn history(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) 
                 };
                 Line::from(vec![
                     Span::styled(format!("{:>9}  ", ago(r.used_at, state.now)), theme.muted),
-                    Span::styled(r.label.clone(), style),
+                    Span::styled(shown(&r.label), style),
                 ])
             })
             .collect()

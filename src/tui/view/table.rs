@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::text::highlighted;
 use crate::catalog::ListField;
+use crate::display;
 use crate::matcher::MatchedRow;
 use crate::tui::state::State;
 use crate::tui::theme::Theme;
@@ -61,7 +62,11 @@ pub fn column_widths(fields: &[ListField], rows: &[Vec<String>], total: usize) -
     let mut flexible: Vec<(usize, usize)> = (0..fields.len())
         .filter(|i| fixed_width(fields[*i]).is_none())
         .map(|i| {
-            let want = rows.iter().map(|r| r[i].width()).max().unwrap_or(0);
+            let want = rows
+                .iter()
+                .map(|r| display::escape(&r[i]).width())
+                .max()
+                .unwrap_or(0);
             (i, want.max(heading(fields[i]).len()))
         })
         .collect();

@@ -1,4 +1,6 @@
-//! Small text helpers for the views: highlighted, width-limited spans and countdowns.
+//! Small text helpers for the views: highlighted, width-limited spans and countdowns. Role
+//! data is shown through [`crate::display`], so a control or bidi character in a name shows
+//! escaped instead of acting on the terminal.
 
 use std::ops::Range;
 
@@ -6,8 +8,21 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use unicode_width::UnicodeWidthChar;
 
+use crate::display;
+
+/// Outside text (names, tags, messages) for a span: escaped, on one line.
+pub fn shown(text: &str) -> String {
+    display::escape(text).into_owned()
+}
+
+/// Terminal columns `c` takes as shown: its escape's length, or its own width.
+fn columns(c: char) -> usize {
+    display::escaped_width(c).unwrap_or_else(|| c.width().unwrap_or(0))
+}
+
 /// `text` as spans no wider than `width` display columns, the chars in `ranges` (char
-/// positions, sorted) in `hl`, the rest in `base`; cut text ends with `…`.
+/// positions, sorted) in `hl`, the rest in `base`; cut text ends with `…`. A character that
+/// needs escaping is shown as its escape, highlighted as the character would be.
 pub fn highlighted<'a>(
     text: &str,
     ranges: &[Range<usize>],
@@ -15,7 +30,7 @@ pub fn highlighted<'a>(
     base: Style,
     hl: Style,
 ) -> Vec<Span<'a>> {
-    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
+    let total: usize = text.chars().map(columns).sum();
     let budget = if total > width {
         width.saturating_sub(1)
     } else {
@@ -27,7 +42,7 @@ pub fn highlighted<'a>(
     let mut used = 0;
     let mut next_range = 0;
     for (i, c) in text.chars().enumerate() {
-        let w = c.width().unwrap_or(0);
+        let w = columns(c);
         if used + w > budget {
             break;
         }
@@ -43,7 +58,7 @@ pub fn highlighted<'a>(
             ));
         }
         run_hl = is_hl;
-        run.push(c);
+        display::push_char(&mut run, c);
     }
     if !run.is_empty() {
         spans.push(Span::styled(run, if run_hl { hl } else { base }));
@@ -131,6 +146,29 @@ mod tests {
             flat(&wide),
             vec![("日本".into(), false), ("…".into(), false)]
         );
+    }
+
+    #[test]
+    fn control_characters_show_escaped_with_their_highlight_and_width() {
+        let hl = Style::new().add_modifier(Modifier::BOLD);
+        let spans = highlighted(
+            "a\x1b[2J\rb\x07",
+            std::slice::from_ref(&(1..2)),
+            40,
+            Style::new(),
+            hl,
+        );
+        assert_eq!(
+            flat(&spans),
+            vec![
+                ("a".into(), false),
+                ("\\x1b".into(), true),
+                ("[2J\\rb\\x07".into(), false)
+            ]
+        );
+        // The escapes count in the width: `ab\x1b` is 6 columns, cut to 5 with the `…`.
+        let cut = highlighted("ab\x1bcd", &[], 5, Style::new(), hl);
+        assert_eq!(flat(&cut), vec![("ab".into(), false), ("…".into(), false)]);
     }
 
     #[test]
