@@ -273,10 +273,9 @@ fn every_builtin_theme_and_no_color() {
 fn plain_rows(s: &mut Screen, w: u16, h: u16) -> Vec<String> {
     let keymap = Keymap::with_overrides(&BTreeMap::new()).unwrap();
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let areas = aws_sso::tui::layout::areas(ratatui::layout::Rect::new(0, 0, w, h), s.state.panes);
-    s.state.list_height = areas.list_rows();
+    s.state.size = (w, h);
     let rows = s.matcher.rows(
-        s.state.offset..s.state.offset + u32::from(s.state.list_height),
+        s.state.offset..s.state.offset + u32::from(s.state.list_height()),
         NOW,
     );
     terminal

@@ -84,9 +84,10 @@ pub async fn run(ctx: Option<&'static Context>, args: &EcsServerArgs) -> Result<
         let ctx = ctx.context("--default needs config.yaml and an SSO login")?;
         preload(ctx, &server, profile).await?;
     }
-    tracing::info!("ECS server listening on {}", server.endpoint());
     let interrupted = std::sync::atomic::AtomicBool::new(false);
-    server.serve(shutdown_signal(&interrupted)).await;
+    let shutdown = shutdown_signal(&interrupted);
+    tracing::info!("ECS server listening on {}", server.endpoint());
+    server.serve(shutdown).await;
     // Stopped with Ctrl-C: 130 like every command; SIGTERM (a service manager) is a clean stop.
     if interrupted.load(std::sync::atomic::Ordering::Relaxed) {
         return Err(super::session::Interrupted.into());
@@ -185,28 +186,40 @@ fn docker_handoff() -> Result<Secrets> {
     })
 }
 
-/// Resolves on SIGINT (setting `interrupted`) or SIGTERM.
-async fn shutdown_signal(interrupted: &std::sync::atomic::AtomicBool) {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-        interrupted.store(true, std::sync::atomic::Ordering::Relaxed);
-    };
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    () = ctrl_c => {}
-                    _ = term.recv() => {}
-                }
+/// Resolves on SIGINT (setting `interrupted`) or SIGTERM. The handlers are installed when this
+/// is called, before the server says it listens: a signal sent right after that line must
+/// stop it cleanly, not kill it.
+#[cfg(unix)]
+fn shutdown_signal(interrupted: &std::sync::atomic::AtomicBool) -> impl Future<Output = ()> + '_ {
+    use tokio::signal::unix::{SignalKind, signal};
+    let int = signal(SignalKind::interrupt());
+    let term = signal(SignalKind::terminate());
+    async move {
+        let on_int = async {
+            match int {
+                Ok(mut s) => s.recv().await,
+                Err(_) => std::future::pending().await,
+            };
+            interrupted.store(true, std::sync::atomic::Ordering::Relaxed);
+        };
+        let on_term = async {
+            match term {
+                Ok(mut s) => s.recv().await,
+                Err(_) => std::future::pending().await,
             }
-            Err(_) => ctrl_c.await,
+        };
+        tokio::select! {
+            () = on_int => {}
+            _ = on_term => {}
         }
     }
-    #[cfg(not(unix))]
-    {
-        ctrl_c.await;
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal(interrupted: &std::sync::atomic::AtomicBool) -> impl Future<Output = ()> + '_ {
+    async move {
+        let _ = tokio::signal::ctrl_c().await;
+        interrupted.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
