@@ -17,6 +17,7 @@
 //! does; going over a bound is an error naming the template, never minutes of work.
 
 mod builtins;
+mod func_spec;
 mod funcs;
 mod gochar;
 mod gofmt;

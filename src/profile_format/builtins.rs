@@ -5,7 +5,7 @@
 
 use serde_json::Value as Json;
 
-use super::funcs::{Arg, FnResult, FuncSpec, Ret, Ty, as_int, func, s, truth};
+use super::func_spec::{Arg, FnResult, FuncSpec, Ret, Ty, as_int, func, s, truth};
 use super::{gofmt, printf};
 
 /// Go's `text/template` builtins (`call` is absent: the data has no functions).

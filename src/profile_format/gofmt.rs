@@ -8,7 +8,7 @@
 use serde_json::Value as Json;
 use std::fmt::Write as _;
 
-use super::{gochar, printf};
+use super::{gochar, strconv};
 
 /// The Go type name shown by `%T` and in `%!verb(type=value)` diagnostics.
 pub(crate) fn type_name(v: &Json) -> &'static str {
@@ -80,7 +80,7 @@ fn write_number(out: &mut String, n: &serde_json::Number) {
     } else if let Some(u) = n.as_u64() {
         let _ = write!(out, "{u}");
     } else if let Some(f) = n.as_f64() {
-        out.push_str(&printf::format_g(f, None));
+        out.push_str(&strconv::format_g(f, None));
     }
 }
 
@@ -221,14 +221,14 @@ mod tests {
         let mut s = String::new();
         write_value(&mut s, &json!({"b": 2, "a": "x", "c": [1, "y", null]}));
         assert_eq!(s, "map[a:x b:2 c:[1 y <nil>]]");
-        assert_eq!(printf::format_g(1e6, None), "1e+06");
-        assert_eq!(printf::format_g(123456.0, None), "123456");
-        assert_eq!(printf::format_g(0.0001, None), "0.0001");
-        assert_eq!(printf::format_g(0.00001, None), "1e-05");
-        assert_eq!(printf::format_g(1.5, None), "1.5");
-        assert_eq!(printf::format_g(3.0, None), "3");
-        assert_eq!(printf::format_g(0.0, None), "0");
-        assert_eq!(printf::format_g(-2.5e-7, None), "-2.5e-07");
+        assert_eq!(strconv::format_g(1e6, None), "1e+06");
+        assert_eq!(strconv::format_g(123456.0, None), "123456");
+        assert_eq!(strconv::format_g(0.0001, None), "0.0001");
+        assert_eq!(strconv::format_g(0.00001, None), "1e-05");
+        assert_eq!(strconv::format_g(1.5, None), "1.5");
+        assert_eq!(strconv::format_g(3.0, None), "3");
+        assert_eq!(strconv::format_g(0.0, None), "0");
+        assert_eq!(strconv::format_g(-2.5e-7, None), "-2.5e-07");
     }
 
     #[test]

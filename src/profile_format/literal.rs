@@ -2,12 +2,18 @@
 //! octal, `_` separators, floats), double-quoted strings with Go escapes and character
 //! constants, decoded as `strconv` does.
 
-use super::parser::Operand;
 use super::sprig_misc::parse_int;
+
+/// A number constant: Go's `int` or `float64`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Number {
+    Int(i64),
+    Float(f64),
+}
 
 /// A number literal as Go's `idealConstant` sees it: an `int` unless the text has a
 /// fraction or exponent.
-pub(crate) fn number(text: &str) -> Result<Operand, String> {
+pub(crate) fn number(text: &str) -> Result<Number, String> {
     if text.ends_with('i') {
         return Err(format!(
             "complex number {text} is not supported in a ProfileFormat"
@@ -22,7 +28,7 @@ pub(crate) fn number(text: &str) -> Result<Operand, String> {
     };
     if !is_float {
         if let Some(i) = parse_int(text, 0) {
-            return Ok(Operand::Int(i));
+            return Ok(Number::Int(i));
         }
         if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
             return Err(format!("{text} overflows int"));
@@ -30,7 +36,7 @@ pub(crate) fn number(text: &str) -> Result<Operand, String> {
         return Err(format!("illegal number syntax: {text:?}"));
     }
     match text.replace('_', "").parse::<f64>() {
-        Ok(f) if f.is_finite() && !hex => Ok(Operand::Float(f)),
+        Ok(f) if f.is_finite() && !hex => Ok(Number::Float(f)),
         _ => Err(format!("illegal number syntax: {text:?}")),
     }
 }
@@ -133,12 +139,12 @@ mod tests {
 
     #[test]
     fn literals() {
-        assert!(matches!(number("0x1F"), Ok(Operand::Int(31))));
-        assert!(matches!(number("010"), Ok(Operand::Int(8))));
-        assert!(matches!(number("1_000"), Ok(Operand::Int(1000))));
-        assert!(matches!(number("-3"), Ok(Operand::Int(-3))));
-        assert!(matches!(number("1.5"), Ok(Operand::Float(f)) if f == 1.5));
-        assert!(matches!(number("1e3"), Ok(Operand::Float(f)) if f == 1000.0));
+        assert!(matches!(number("0x1F"), Ok(Number::Int(31))));
+        assert!(matches!(number("010"), Ok(Number::Int(8))));
+        assert!(matches!(number("1_000"), Ok(Number::Int(1000))));
+        assert!(matches!(number("-3"), Ok(Number::Int(-3))));
+        assert!(matches!(number("1.5"), Ok(Number::Float(f)) if f == 1.5));
+        assert!(matches!(number("1e3"), Ok(Number::Float(f)) if f == 1000.0));
         assert!(number("-").is_err());
         assert_eq!(unquote(r#""a\tb\"c\u00e9\x41\101""#).unwrap(), "a\tb\"céAA");
         assert!(unquote(r#""\'""#).is_err());

@@ -9,7 +9,7 @@
 
 use super::funcs;
 use super::lexer::{Item, Tok, lex};
-use super::literal::{number, unquote, unquote_char};
+use super::literal::{Number, number, unquote, unquote_char};
 
 #[derive(Debug)]
 pub(crate) enum Node {
@@ -479,7 +479,10 @@ impl Parser {
             Tok::CharConst(c) => {
                 Operand::Int(i64::from(unquote_char(&c).map_err(|m| err(pos, m))?))
             }
-            Tok::Number(n) => number(&n).map_err(|m| err(pos, m))?,
+            Tok::Number(n) => match number(&n).map_err(|m| err(pos, m))? {
+                Number::Int(i) => Operand::Int(i),
+                Number::Float(f) => Operand::Float(f),
+            },
             Tok::LeftParen => Operand::Pipe(Box::new(
                 self.pipeline("parenthesized pipeline", &Tok::RightParen)?,
             )),

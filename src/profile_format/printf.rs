@@ -11,7 +11,6 @@ use std::fmt::Write as _;
 
 use super::gofmt::{push_escaped, quote, sorted_entries, type_name, write_value};
 use super::limits;
-pub(crate) use super::strconv::format_g;
 use super::strconv::{float_digits, fmt_e, format_g_case, non_finite};
 
 /// Go's single-quoted rune literal (`%q` of an integer).

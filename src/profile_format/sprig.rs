@@ -11,7 +11,7 @@ use base64::Engine as _;
 use serde_json::Value as Json;
 use sha2::Digest as _;
 
-use super::funcs::{Arg, FnResult, FuncSpec, Ret, Ty, func, int, s, val};
+use super::func_spec::{Arg, FnResult, FuncSpec, Ret, Ty, func, int, s, val};
 use super::{gochar, gofmt, limits, xstrings};
 
 pub(crate) static FUNCS: &[FuncSpec] = &[

@@ -6,7 +6,7 @@
 
 use serde_json::Value as Json;
 
-use super::funcs::{Arg, FnResult, FuncSpec, Ret, Ty, func, int, s, val};
+use super::func_spec::{Arg, FnResult, FuncSpec, Ret, Ty, func, int, s, val};
 use super::limits;
 use super::sprig::{string_list, strval};
 use super::sprig_misc::{empty, to_int64};

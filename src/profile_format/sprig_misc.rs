@@ -4,7 +4,7 @@
 
 use serde_json::Value as Json;
 
-use super::funcs::{Arg, FnResult, FuncSpec, Ret, Ty, func, int, s, truthy, val};
+use super::func_spec::{Arg, FnResult, FuncSpec, Ret, Ty, func, int, s, truthy, val};
 use super::{gofmt, gopath, limits};
 
 pub(crate) static FUNCS: &[FuncSpec] = &[

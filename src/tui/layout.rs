@@ -3,14 +3,30 @@
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 
-use super::state::Panes;
-
 /// Side panes need this many columns next to a usable list.
 const SIDE_MIN_WIDTH: u16 = 110;
 const SIDE_WIDTH: u16 = 44;
 /// Bottom panes need this many rows under a usable list.
 const BOTTOM_MIN_HEIGHT: u16 = 22;
 const BOTTOM_HEIGHT: u16 = 9;
+
+/// Which side panes are open (each toggled by a key; all open at first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Panes {
+    pub details: bool,
+    pub expiry: bool,
+    pub history: bool,
+}
+
+impl Default for Panes {
+    fn default() -> Panes {
+        Panes {
+            details: true,
+            expiry: true,
+            history: true,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Areas {

@@ -2,6 +2,7 @@
 //! the match counts, which panes and overlay are open, the session and refresh status. The
 //! loop owns one [`State`]; [`super::update`] changes it and `view` draws it.
 
+pub use super::layout::Panes;
 use crate::catalog::ListField;
 use crate::matcher::MatchStatus;
 use crate::roster::PickRole;
@@ -81,23 +82,6 @@ pub enum Overlay {
         lines: Vec<String>,
         done: bool,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Panes {
-    pub details: bool,
-    pub expiry: bool,
-    pub history: bool,
-}
-
-impl Default for Panes {
-    fn default() -> Panes {
-        Panes {
-            details: true,
-            expiry: true,
-            history: true,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
