@@ -4,7 +4,6 @@
 mod cache;
 pub mod complete;
 mod console;
-mod context;
 mod credentials;
 mod demo;
 mod ecs_client;
@@ -17,8 +16,7 @@ mod login;
 mod logout;
 mod pick;
 mod process;
-mod roles;
-mod session;
+mod progress;
 mod setup_completions;
 mod setup_ecs;
 mod setup_man;
@@ -33,8 +31,10 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-pub use context::Context;
+pub use crate::app::Context;
 
+use crate::app::roles::{self, EnvFallback};
+use crate::app::{Interrupted, Invocation};
 use crate::cli::{
     Cli, Command, ConsoleArgs, CredentialsArgs, EcsCommand, EvalArgs, ExecArgs, ListArgs,
     RoleFlags, SetupCommand, SetupEcsCommand,
@@ -42,7 +42,6 @@ use crate::cli::{
 use crate::display;
 use crate::logging;
 use crate::tui::state::{Choice, Launch};
-use roles::EnvFallback;
 
 /// Parse-independent entry point used by `main`: run the command, print a one-line error and
 /// map it to an exit status. A closed stdout (`aws-sso list | head`) exits quietly with 0.
@@ -83,7 +82,7 @@ fn shown(err: &anyhow::Error) -> String {
 
 fn is_interrupt(err: &anyhow::Error) -> bool {
     err.chain()
-        .any(|c| c.is::<pick::Cancelled>() || c.is::<session::Interrupted>())
+        .any(|c| c.is::<pick::Cancelled>() || c.is::<Interrupted>())
 }
 
 /// The error and its causes on one line, each said once: many errors already quote their
@@ -124,6 +123,7 @@ fn wants_first_run_wizard(command: &Option<Command>) -> bool {
 }
 
 fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
+    let invocation = invocation(&cli);
     if wants_first_run_wizard(&cli.command) {
         setup_wizard::first_run(cli.global.config.as_deref())?;
     }
@@ -133,39 +133,40 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
         Some(Command::Version) => version::run(&mut out)?,
         Some(Command::Clipboard) => crate::clipboard::serve(&mut io::stdin(), &mut io::stdout())?,
         Some(Command::List(args)) => {
-            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            let ctx = Context::load(&invocation, log)?;
             list::run(&ctx, &args, &ctx.load_cache()?, None, &mut out)?;
         }
         Some(Command::Tags(args)) => {
-            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
-            let cache = runtime()?.block_on(session::refresh_if_due(&ctx))?;
+            let ctx = Context::load(&invocation, log)?;
+            let cache =
+                runtime()?.block_on(crate::app::refresh_if_due(&ctx, &progress::Bar::new()))?;
             tags::run(&ctx, &args, &cache, &mut out)?;
         }
         Some(Command::ListSsoRoles) => {
-            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            let ctx = Context::load(&invocation, log)?;
             runtime()?.block_on(list_sso_roles::run(&ctx, &mut out))?;
         }
         Some(Command::Login(args)) => {
-            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            let ctx = Context::load(&invocation, log)?;
             runtime()?.block_on(login::run(&ctx, &args))?;
         }
         Some(Command::Logout(_)) => {
-            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            let ctx = Context::load(&invocation, log)?;
             runtime()?.block_on(logout::run(&ctx))?;
         }
         Some(Command::Cache(args)) => {
-            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            let ctx = Context::load(&invocation, log)?;
             runtime()?.block_on(cache::run(&ctx, &args, &mut out))?;
         }
         Some(Command::Time) => time::run(&mut out)?,
         Some(Command::Eval(args)) if args.clear => {
-            let ctx = Context::load(&cli.global, &cli.legacy, log)
+            let ctx = Context::load(&invocation, log)
                 .inspect_err(|e| tracing::debug!("eval --clear without config.yaml: {e:#}"))
                 .ok();
             eval::run_clear(ctx.as_ref(), &args, &mut out)?;
         }
         Some(Command::Eval(mut args)) => {
-            let mut ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            let mut ctx = Context::load(&invocation, log)?;
             ctx.use_process_deadline()?;
             if !args.refresh && wants_picker(&args.role, EnvFallback::No) {
                 pick_into(&mut ctx, &mut args.role, Launch::Eval)?;
@@ -173,20 +174,20 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
             runtime()?.block_on(eval::run(&ctx, &args, &mut out))?;
         }
         Some(Command::Exec(mut args)) => {
-            let mut ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            let mut ctx = Context::load(&invocation, log)?;
             if wants_picker(&args.role, EnvFallback::Yes) {
                 pick_into(&mut ctx, &mut args.role, Launch::Exec)?;
             }
             return runtime()?.block_on(exec::run(&ctx, &args));
         }
         Some(Command::Process(args)) => {
-            let mut ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            let mut ctx = Context::load(&invocation, log)?;
             ctx.use_process_deadline()?;
             // The hot path: no runtime at all when the credentials are cached.
             process::run(&ctx, &args, &mut out)?;
         }
         Some(Command::Credentials(mut args)) => {
-            let mut ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            let mut ctx = Context::load(&invocation, log)?;
             if args.profile.is_empty() && pick::available() {
                 let picked = pick::choose(&ctx, Launch::Credentials)?;
                 ctx.instance = picked.instance;
@@ -195,7 +196,7 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
             runtime()?.block_on(credentials::run(&ctx, &args, &mut out))?;
         }
         Some(Command::Console(mut args)) => {
-            let mut ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            let mut ctx = Context::load(&invocation, log)?;
             if args.prompt || (console::has_no_role(&args) && pick::available()) {
                 if !pick::available() {
                     anyhow::bail!(
@@ -208,7 +209,7 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
         }
         Some(Command::Setup(SetupCommand::Profiles(args)))
         | Some(Command::ConfigProfiles(args)) => {
-            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            let ctx = Context::load(&invocation, log)?;
             runtime()?.block_on(setup_profiles::run(&ctx, &args, &mut out))?;
         }
         Some(Command::Setup(SetupCommand::Wizard(args))) | Some(Command::Config(args)) => {
@@ -220,25 +221,26 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
         }
         Some(Command::Setup(SetupCommand::Man(args))) => setup_man::run(&args, &mut out)?,
         Some(Command::Setup(SetupCommand::Ecs(SetupEcsCommand::Auth(args)))) => {
-            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            let ctx = Context::load(&invocation, log)?;
             setup_ecs::auth(&ctx, &args, &mut out)?;
         }
         Some(Command::Setup(SetupCommand::Ecs(SetupEcsCommand::Ssl(args)))) => {
-            let ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            let ctx = Context::load(&invocation, log)?;
             setup_ecs::ssl(&ctx, &args, &mut out)?;
         }
-        Some(Command::Ecs(cmd)) => run_ecs(&cli.global, &cli.legacy, log, cmd, &mut out)?,
+        Some(Command::Ecs(cmd)) => run_ecs(&invocation, log, cmd, &mut out)?,
         Some(Command::Demo(args)) => {
             let code = runtime()?.block_on(demo::run(&cli.global, &args, &mut out))?;
             out.flush()?;
             return Ok(code);
         }
         None => {
-            let mut ctx = Context::load(&cli.global, &cli.legacy, log)?;
+            let mut ctx = Context::load(&invocation, log)?;
             if io::stdout().is_terminal() && pick::available() {
                 return run_picked(&mut ctx, &mut out);
             }
-            let cache = runtime()?.block_on(session::refresh_if_due(&ctx))?;
+            let cache =
+                runtime()?.block_on(crate::app::refresh_if_due(&ctx, &progress::Bar::new()))?;
             list::run(&ctx, &ListArgs::default_command(), &cache, None, &mut out)?;
         }
     }
@@ -248,21 +250,20 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
 
 /// `aws-sso ecs …`.
 fn run_ecs(
-    global: &crate::cli::GlobalArgs,
-    legacy: &crate::cli::LegacyArgs,
+    invocation: &Invocation,
     log: &logging::LogHandle,
     cmd: EcsCommand,
     out: &mut dyn Write,
 ) -> Result<()> {
     // The client commands other than `load` work without config.yaml (no token, no TLS).
     let optional_ctx = || {
-        Context::load(global, legacy, log)
+        Context::load(invocation, log)
             .inspect_err(|e| tracing::debug!("no config for the ECS client: {e:#}"))
             .ok()
     };
     match cmd {
         EcsCommand::Server(args) => {
-            let ctx = match Context::load(global, legacy, log) {
+            let ctx = match Context::load(invocation, log) {
                 Ok(ctx) => Some(ctx),
                 Err(e) if args.docker => {
                     tracing::debug!("ecs server --docker without config: {e:#}");
@@ -276,7 +277,7 @@ fn run_ecs(
             runtime()?.block_on(ecs_server::run(ctx, &args))
         }
         EcsCommand::Load(args) => {
-            let ctx = Context::load(global, legacy, log)?;
+            let ctx = Context::load(invocation, log)?;
             runtime()?.block_on(ecs_client::load(&ctx, &args))
         }
         EcsCommand::Unload(args) => {
@@ -295,7 +296,7 @@ fn run_ecs(
 /// No role flags (nor, with `fallback`, the variables of an aws-sso shell), and a terminal to
 /// pick on.
 fn wants_picker(flags: &RoleFlags, fallback: EnvFallback) -> bool {
-    roles::query(flags, fallback).is_empty() && pick::available()
+    roles::query(flags.query(), fallback).is_empty() && pick::available()
 }
 
 /// Open the picker and put the chosen role into the flags, as if `--arn` had been given.
@@ -344,6 +345,21 @@ fn run_picked(ctx: &mut Context, out: &mut dyn Write) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the global and legacy flags ask of every use case.
+fn invocation(cli: &Cli) -> Invocation {
+    Invocation {
+        config: cli.global.config.clone(),
+        sso: cli.global.sso.clone(),
+        level_given: cli.global.level.is_some(),
+        browser: cli.global.browser.clone(),
+        theme: cli.global.theme.clone(),
+        url_action: cli.legacy.url_action.clone(),
+        sts_refresh: cli.legacy.sts_refresh,
+        no_config_check: cli.legacy.no_config_check,
+        threads: cli.legacy.threads,
+    }
 }
 
 /// Commands that talk to AWS run on a small multi-threaded runtime (the PKCE loopback

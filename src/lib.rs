@@ -25,6 +25,7 @@
 //! * Front-ends: [`cli`] (argument parsing), [`commands`] (one file per subcommand) and
 //!   [`tui`] (the full-screen picker, which only returns the chosen role). Only they print.
 
+pub mod app;
 pub mod auth;
 pub mod aws;
 pub mod awsconfig;

@@ -20,6 +20,18 @@ pub struct RoleFlags {
     pub profile: Option<String>,
 }
 
+impl RoleFlags {
+    /// The flags as the role query the application layer resolves.
+    pub fn query(&self) -> crate::selection::RoleQuery {
+        crate::selection::RoleQuery {
+            profile: self.profile.clone(),
+            arn: self.arn.clone(),
+            account: self.account.clone(),
+            role: self.role.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Args)]
 pub struct EvalArgs {
     #[command(flatten)]

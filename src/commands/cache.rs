@@ -4,8 +4,9 @@ use std::io::{self, Write};
 
 use anyhow::Result;
 
-use super::context::Context;
-use super::session::{authenticator, interruptible, open_store, print_diff, refresh_cache};
+use super::progress::{self, print_diff};
+use crate::app::Context;
+use crate::app::{authenticator, interruptible, open_store, refresh_cache};
 use crate::auth::TokenMode;
 use crate::cli::CacheArgs;
 
@@ -23,6 +24,7 @@ pub async fn run(ctx: &Context, args: &CacheArgs, out: &mut dyn Write) -> Result
         mode,
         &mut cache,
         args.threads,
+        &progress::Bar::new(),
     ))
     .await?;
     let changed = !outcome.diff.is_empty();
@@ -39,7 +41,7 @@ pub async fn run(ctx: &Context, args: &CacheArgs, out: &mut dyn Write) -> Result
     if changed
         && ctx.config.auto_config_check
         && !args.no_config_check
-        && !ctx.legacy.no_config_check
+        && !ctx.invocation.no_config_check
     {
         out.flush()?;
         let env_path = std::env::var_os("AWS_CONFIG_FILE").map(std::path::PathBuf::from);

@@ -249,12 +249,9 @@ fn domain_values(kind: ValueKind, walk: &Walk, typed: &str) -> Vec<String> {
                 let env_sso = std::env::var("AWS_SSO").ok();
                 let chosen = walk.sso.as_deref().or(env_sso.as_deref());
                 match config.select_instance(chosen, None) {
-                    Ok((instance, _)) => sources.with_roles(
-                        config,
-                        &paths.cache_file,
-                        instance,
-                        super::context::now(),
-                    ),
+                    Ok((instance, _)) => {
+                        sources.with_roles(config, &paths.cache_file, instance, crate::app::now())
+                    }
                     Err(_) => sources,
                 }
             } else {

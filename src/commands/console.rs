@@ -7,8 +7,8 @@ use std::io;
 
 use anyhow::{Result, anyhow};
 
-use super::context::Context;
-use super::roles::{self, EnvFallback};
+use crate::app::Context;
+use crate::app::roles::{self, EnvFallback};
 use crate::cli::ConsoleArgs;
 use crate::console::{self, Destination};
 use crate::role::RoleId;
@@ -48,7 +48,7 @@ async fn caller_role(ctx: &Context, creds: &RoleCredentials) -> Result<RoleId> {
     );
     let sts = crate::aws::sts_client(
         &ctx.sso().sso_region,
-        super::session::retry_settings(ctx),
+        crate::app::retry_settings(ctx),
         provided,
     )
     .await;
@@ -85,7 +85,7 @@ async fn caller_role(ctx: &Context, creds: &RoleCredentials) -> Result<RoleId> {
 /// Nothing names a role: no flags, no aws-sso shell, no credentials or `$AWS_PROFILE` in the
 /// environment (then the picker opens, when there is a terminal).
 pub fn has_no_role(args: &ConsoleArgs) -> bool {
-    roles::query(&args.role, EnvFallback::Yes).is_empty()
+    roles::query(args.role.query(), EnvFallback::Yes).is_empty()
         && env_credentials().is_none()
         && std::env::var("AWS_PROFILE").map_or(true, |p| p.trim().is_empty())
 }
@@ -100,7 +100,7 @@ pub async fn run(ctx: &Context, args: &ConsoleArgs) -> Result<()> {
     let action: UrlAction = args
         .url_action
         .as_deref()
-        .or(ctx.legacy.url_action.as_deref())
+        .or(ctx.invocation.url_action.as_deref())
         .unwrap_or(ctx.config.url_action.as_str())
         .parse()
         .map_err(|e| anyhow!("Invalid --url-action: {e}"))?;
@@ -108,7 +108,7 @@ pub async fn run(ctx: &Context, args: &ConsoleArgs) -> Result<()> {
     let mut stderr = io::stderr();
     let mut url_ctx = UrlContext {
         browser: ctx
-            .global
+            .invocation
             .browser
             .clone()
             .or_else(|| Some(ctx.config.browser.clone()))
@@ -143,9 +143,9 @@ async fn sign_in(ctx: &Context, args: &ConsoleArgs) -> Result<SignIn> {
     let duration = console::check_duration(args.duration.unwrap_or(ctx.config.console_duration))?;
     let cache = ctx.load_cache()?;
     let provider = roles::provider(ctx)?;
-    let force = args.sts_refresh || ctx.legacy.sts_refresh;
+    let force = args.sts_refresh || ctx.invocation.sts_refresh;
 
-    let (id, creds, from_env) = match roles::query(&args.role, EnvFallback::Yes).target()? {
+    let (id, creds, from_env) = match roles::query(args.role.query(), EnvFallback::Yes).target()? {
         Some(target) => {
             let id = roles::resolve(ctx, &target, Some(&cache))?;
             let creds = provider.credentials(&id, force).await?.creds;

@@ -7,8 +7,8 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::context::Context;
 use super::roles;
+use crate::app::Context;
 use crate::cli::CredentialsArgs;
 use crate::credentials::exports::rfc3339_local;
 use crate::credfile::{self, Stanza};
@@ -30,7 +30,7 @@ pub async fn run(ctx: &Context, args: &CredentialsArgs, out: &mut dyn Write) -> 
     for name in names {
         let id = roles::resolve(ctx, &Target::Profile(name.to_string()), Some(&cache))?;
         let obtained = provider
-            .credentials(&id, args.sts_refresh || ctx.legacy.sts_refresh)
+            .credentials(&id, args.sts_refresh || ctx.invocation.sts_refresh)
             .await?;
         let c = &obtained.creds;
         stanzas.push(Stanza {

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
 
-use super::context::{Context, now};
-use super::session::{refresh_cache_with, retry_settings};
+use crate::app::{Context, now};
+use crate::app::{refresh_cache_with, retry_settings};
 use crate::auth::{
     AuthEnv, AuthSettings, Authenticator, LoginOptions, LoginOutcome, TokenMode, UrlOpener,
 };
@@ -72,11 +72,14 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs, out: &mut dyn Write) -> R
         ..ConfigEnv::default()
     };
     let config = Config::load_with(&paths, &env)?;
-    let mut global = global.clone();
-    global.sso = Some("Demo".into());
-    let ctx = Context::from_parts(global, paths, config)?;
+    let invocation = crate::app::Invocation {
+        sso: Some("Demo".into()),
+        theme: global.theme.clone(),
+        ..crate::app::Invocation::default()
+    };
+    let ctx = Context::from_parts(invocation, paths, config)?;
 
-    let store = super::session::open_store(&ctx)?;
+    let store = crate::app::open_store(&ctx)?;
     let auth_env = AuthEnv {
         endpoint_url_sso_oidc: Some(url.clone()),
         endpoint_url_sso: Some(url.clone()),
@@ -116,6 +119,7 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs, out: &mut dyn Write) -> R
         TokenMode::NonInteractive,
         &mut cache,
         opts,
+        &super::progress::Bar::new(),
     )
     .await?;
     writeln!(
@@ -128,7 +132,7 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs, out: &mut dyn Write) -> R
     )?;
     let code = if super::pick::available() && io::stdout().is_terminal() {
         writeln!(err, "aws-sso demo: opening the picker (Esc leaves)")?;
-        picker(dir.path(), &url, &ctx.global).await?
+        picker(dir.path(), &url, ctx.invocation.theme.as_deref()).await?
     } else {
         super::list::run(
             &ctx,
@@ -149,7 +153,7 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs, out: &mut dyn Write) -> R
 
 /// Run plain `aws-sso` (the picker) as the person would, against the demo organisation,
 /// while this process keeps the emulator up. Its exit status becomes ours.
-async fn picker(home: &std::path::Path, url: &str, global: &GlobalArgs) -> Result<ExitCode> {
+async fn picker(home: &std::path::Path, url: &str, theme: Option<&str>) -> Result<ExitCode> {
     let exe = std::env::current_exe().context("finding the aws-sso binary")?;
     let mut cmd = tokio::process::Command::new(exe);
     for (key, _) in std::env::vars_os() {
@@ -157,7 +161,7 @@ async fn picker(home: &std::path::Path, url: &str, global: &GlobalArgs) -> Resul
             cmd.env_remove(&key);
         }
     }
-    if let Some(theme) = &global.theme {
+    if let Some(theme) = theme {
         cmd.arg("--theme").arg(theme);
     }
     cmd.env("HOME", home)

@@ -6,9 +6,9 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::context::Context;
-use super::roles::{self, EnvFallback};
-use super::session::open_store;
+use crate::app::Context;
+use crate::app::open_store;
+use crate::app::roles::{self, EnvFallback};
 use crate::cli::{EcsLoadArgs, EcsServerFlag, EcsUnloadArgs};
 use crate::ecs::api::{LoadRequest, ProfileReply};
 use crate::ecs::client::{EcsClient, ServerAddr};
@@ -45,7 +45,7 @@ fn client(ctx: Option<&Context>, flag: &EcsServerFlag) -> Result<EcsClient> {
 }
 
 pub async fn load(ctx: &Context, args: &EcsLoadArgs) -> Result<()> {
-    let target = roles::query(&args.role, EnvFallback::Yes)
+    let target = roles::query(args.role.query(), EnvFallback::Yes)
         .target()?
         .ok_or_else(|| roles::no_role("ecs load"))?;
     let client = client(Some(ctx), &args.server)?;
@@ -55,7 +55,7 @@ pub async fn load(ctx: &Context, args: &EcsLoadArgs) -> Result<()> {
     let profile = roles::role_info(ctx, &role, None)?.profile;
     let provider = roles::provider(ctx)?;
     let obtained = provider
-        .credentials(&id, args.sts_refresh || ctx.legacy.sts_refresh)
+        .credentials(&id, args.sts_refresh || ctx.invocation.sts_refresh)
         .await?;
     let req = LoadRequest {
         creds: obtained.creds,

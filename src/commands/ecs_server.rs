@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
 
-use super::context::{Context, now};
 use super::roles;
-use super::session::{open_store, retry_settings};
+use crate::app::{Context, now};
+use crate::app::{open_store, retry_settings};
 use crate::auth::TokenMode;
 use crate::cli::EcsServerArgs;
 use crate::credentials::Provider;
@@ -90,7 +90,7 @@ pub async fn run(ctx: Option<&'static Context>, args: &EcsServerArgs) -> Result<
     server.serve(shutdown).await;
     // Stopped with Ctrl-C: 130 like every command; SIGTERM (a service manager) is a clean stop.
     if interrupted.load(std::sync::atomic::Ordering::Relaxed) {
-        return Err(super::session::Interrupted.into());
+        return Err(crate::app::Interrupted.into());
     }
     Ok(())
 }

@@ -6,8 +6,8 @@ use std::io::Write;
 
 use anyhow::{Result, anyhow};
 
-use super::context::Context;
-use super::roles::{self, EnvFallback};
+use crate::app::Context;
+use crate::app::roles::{self, EnvFallback};
 use crate::cli::EvalArgs;
 use crate::credentials::exports::{self, RegionEnv};
 use crate::selection::RoleQuery;
@@ -58,7 +58,7 @@ pub async fn exports(ctx: &Context, args: &EvalArgs) -> Result<String> {
             ..RoleQuery::default()
         }
     } else {
-        roles::query(&args.role, EnvFallback::No)
+        roles::query(args.role.query(), EnvFallback::No)
     };
     let target = query.target()?.ok_or_else(|| {
         anyhow!("please specify --refresh, --clear, --arn, --profile, or --account and --role")
@@ -76,7 +76,7 @@ pub async fn exports(ctx: &Context, args: &EvalArgs) -> Result<String> {
     let provider = roles::provider(ctx)?;
     // `--refresh` re-selects the shell's role; like aws-sso-cli it reuses credentials that
     // still have more than a minute left (add --sts-refresh to force new ones).
-    let force = args.sts_refresh || ctx.legacy.sts_refresh;
+    let force = args.sts_refresh || ctx.invocation.sts_refresh;
     let obtained = provider.credentials(&id, force).await?;
     let changes: Vec<EnvChange> = exports::role_env(&id, &obtained.creds, &info)
         .into_iter()

@@ -8,8 +8,8 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{Context as _, Result};
 
-use super::context::Context;
-use super::roles::{self, EnvFallback};
+use crate::app::Context;
+use crate::app::roles::{self, EnvFallback};
 use crate::cli::ExecArgs;
 use crate::credentials::exports::{self, RegionEnv};
 
@@ -28,7 +28,7 @@ pub fn default_command() -> OsString {
 
 pub async fn run(ctx: &Context, args: &ExecArgs) -> Result<ExitCode> {
     roles::check_env_conflicts(args.overwrite_env)?;
-    let target = roles::query(&args.role, EnvFallback::Yes)
+    let target = roles::query(args.role.query(), EnvFallback::Yes)
         .target()?
         .ok_or_else(|| roles::no_role("exec"))?;
     let cache = ctx.load_cache()?;
@@ -44,7 +44,7 @@ pub async fn run(ctx: &Context, args: &ExecArgs) -> Result<ExitCode> {
     let info = roles::role_info(ctx, &role, region)?;
     let provider = roles::provider(ctx)?;
     let obtained = provider
-        .credentials(&id, args.sts_refresh || ctx.legacy.sts_refresh)
+        .credentials(&id, args.sts_refresh || ctx.invocation.sts_refresh)
         .await?;
     let vars = exports::role_env(&id, &obtained.creds, &info);
     roles::record(ctx, Some(cache), &provider.fetched(), Some(&id))?;

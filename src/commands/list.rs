@@ -6,7 +6,7 @@ use std::io::Write;
 
 use anyhow::{Result, anyhow, bail};
 
-use super::context::{Context, no_cached_roles, now};
+use crate::app::{Context, no_cached_roles, now};
 use crate::cache::Cache;
 use crate::catalog::{self, ALL_FIELDS, ListField, ListQuery};
 use crate::cli::ListArgs;

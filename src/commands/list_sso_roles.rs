@@ -5,8 +5,8 @@ use std::io::{self, Write};
 
 use anyhow::Result;
 
-use super::context::Context;
-use super::session::{authenticator, interruptible, live_catalog, open_store};
+use crate::app::Context;
+use crate::app::{authenticator, interruptible, live_catalog, open_store};
 use crate::auth::TokenMode;
 use crate::format;
 use crate::role::pad_account;
@@ -17,7 +17,14 @@ pub async fn run(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let mode = TokenMode::from_auto_login(ctx.config.auto_login);
     let mut err = io::stderr();
     let token = interruptible(async { Ok(auth.access_token(mode, &mut err).await?) }).await?;
-    let mut accounts = interruptible(live_catalog(ctx, &auth, token, mode)).await?;
+    let mut accounts = interruptible(live_catalog(
+        ctx,
+        &auth,
+        token,
+        mode,
+        &super::progress::Bar::new(),
+    ))
+    .await?;
     accounts.sort_by_key(|a| a.id);
     let rows: Vec<[String; 3]> = accounts
         .iter()

@@ -5,8 +5,9 @@ use std::io;
 
 use anyhow::{Result, anyhow};
 
-use super::context::{Context, now};
-use super::session::{authenticator, interruptible, open_store, refresh_cache};
+use super::progress;
+use crate::app::{Context, now};
+use crate::app::{authenticator, interruptible, open_store, refresh_cache};
 use crate::auth::{LoginOptions, LoginOutcome, TokenMode};
 use crate::cli::LoginArgs;
 use crate::config::{AuthWorkflow, UrlAction};
@@ -15,7 +16,7 @@ pub async fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
     let url_action = args
         .url_action
         .as_deref()
-        .or(ctx.legacy.url_action.as_deref())
+        .or(ctx.invocation.url_action.as_deref())
         .map(|a| {
             a.parse::<UrlAction>()
                 .map_err(|e| anyhow!("Invalid --url-action: {e}"))
@@ -55,6 +56,7 @@ pub async fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
             TokenMode::Interactive,
             &mut cache,
             args.threads,
+            &progress::Bar::new(),
         ))
         .await?;
         tracing::info!("cached {} roles", outcome.roles);

@@ -3,8 +3,8 @@
 
 use anyhow::Result;
 
-use super::context::Context;
-use super::session::{authenticator, open_store};
+use crate::app::Context;
+use crate::app::{authenticator, open_store};
 use crate::catalog;
 
 pub async fn run(ctx: &Context) -> Result<()> {

@@ -11,8 +11,8 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::context::{Context, now};
-use super::session::{authenticator, refresh_cache_with_progress};
+use crate::app::{Context, now};
+use crate::app::{authenticator, refresh_cache_with};
 use crate::auth::{LoginOptions, LoginOutcome, TokenMode};
 use crate::catalog::ListField;
 use crate::cli::RoleFlags;
@@ -99,7 +99,7 @@ fn load_roster(ctx: &Context) -> Result<(Roster, bool)> {
 /// The SSO session's expiry, read once from the store without asking for a password (a
 /// locked store just leaves the countdown unknown).
 fn session_expiry(ctx: &Context) -> Option<i64> {
-    let store = super::session::open_store_quietly(ctx).ok()?;
+    let store = crate::app::open_store_quietly(ctx).ok()?;
     store
         .token(&ctx.instance)
         .ok()
@@ -112,7 +112,7 @@ fn session_expiry(ctx: &Context) -> Option<i64> {
 pub fn choose(ctx: &Context, launch: Launch) -> Result<Picked> {
     let (roster, cache_expired) = load_roster(ctx)?;
     let theme_name = ctx
-        .global
+        .invocation
         .theme
         .clone()
         .unwrap_or_else(|| ctx.config.theme.clone());
@@ -204,8 +204,8 @@ impl PickerBackend for Backend {
                 .map_err(|e| format!("{e} (Ctrl-L logs in)"))?;
             let session_expires = Some(token.expires_at());
             let mut cache = ctx.load_cache().map_err(|e| format!("{e:#}"))?;
-            let opts = super::session::refresh_options(&ctx, None);
-            let outcome = refresh_cache_with_progress(
+            let opts = crate::app::refresh::refresh_options(&ctx, None);
+            let outcome = refresh_cache_with(
                 &ctx,
                 &auth,
                 token,
@@ -289,6 +289,6 @@ fn role_flags(role: &PickRole) -> RoleFlags {
 /// The store for work started from inside the picker: a password prompt can't be answered
 /// there, so a store that needs one says how to unlock it instead.
 fn open_store_for_ui(ctx: &Context) -> BackendResult<crate::store::SecureStore> {
-    super::session::open_store_quietly(ctx)
+    crate::app::open_store_quietly(ctx)
         .map_err(|e| format!("{e:#} (set AWS_SSO_FILE_PASSWORD, or choose the role with Enter)"))
 }

@@ -11,8 +11,8 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 
-use super::context::Context;
-use super::roles::{self, EnvFallback};
+use crate::app::Context;
+use crate::app::roles::{self, EnvFallback};
 use crate::cli::ProcessArgs;
 use crate::credentials::exports::rfc3339_local;
 use crate::store::RoleCredentials;
@@ -46,14 +46,14 @@ pub fn render(creds: &RoleCredentials) -> Result<String> {
 /// Run `process`: answered synchronously when the credentials are cached (no runtime, no
 /// threads), otherwise on a small runtime that fetches them.
 pub fn run(ctx: &Context, args: &ProcessArgs, out: &mut dyn Write) -> Result<()> {
-    let target = roles::query(&args.role, EnvFallback::No)
+    let target = roles::query(args.role.query(), EnvFallback::No)
         .target()?
         .ok_or_else(|| {
             anyhow::anyhow!("please specify --arn or --account and --role (or --profile)")
         })?;
     let id = roles::resolve(ctx, &target, None)?;
     let provider = roles::provider(ctx)?;
-    let force = args.sts_refresh || ctx.legacy.sts_refresh;
+    let force = args.sts_refresh || ctx.invocation.sts_refresh;
     if !force && let Some(creds) = provider.cached_blocking(&id)? {
         out.write_all(render(&creds)?.as_bytes())?;
         return Ok(out.flush()?);

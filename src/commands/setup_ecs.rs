@@ -9,8 +9,8 @@ use anyhow::{Context as _, Result, bail};
 use base64::Engine as _;
 use rand::RngCore as _;
 
-use super::context::Context;
-use super::session::open_store;
+use crate::app::Context;
+use crate::app::open_store;
 use crate::cli::{SetupEcsAuthArgs, SetupEcsSslArgs};
 use crate::ecs::tls;
 use crate::store::Secret;

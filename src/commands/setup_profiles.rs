@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 
-use super::context::{Context, no_cached_roles, now};
-use super::session::refresh_if_due;
+use crate::app::refresh_if_due;
+use crate::app::{Context, no_cached_roles, now};
 use crate::awsconfig::{self, Profile, Update};
 use crate::cache::Cache;
 use crate::catalog;
@@ -195,7 +195,7 @@ pub fn confirm_and_apply(
 }
 
 pub async fn run(ctx: &Context, args: &SetupProfilesArgs, out: &mut dyn Write) -> Result<()> {
-    let cache = refresh_if_due(ctx).await?;
+    let cache = refresh_if_due(ctx, &super::progress::Bar::new()).await?;
     let block = block(ctx, &cache)?;
     if args.print {
         out.write_all(block.as_bytes())?;

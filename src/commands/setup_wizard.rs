@@ -80,7 +80,7 @@ fn preview(paths: &Paths, instance: &str, format: &str) -> Vec<String> {
     };
     let roles = catalog::instance_roles(instance, sso);
     let roles = &roles[..roles.len().min(3)];
-    catalog::profile_names(roles, |v| template.render(v), super::context::now())
+    catalog::profile_names(roles, |v| template.render(v), crate::app::now())
         .unwrap_or_else(|e| vec![e.to_string()])
 }
 

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use anyhow::{Result, anyhow};
 
-use super::context::{Context, no_cached_roles};
+use crate::app::{Context, no_cached_roles};
 use crate::cache::Cache;
 use crate::catalog;
 use crate::cli::TagsArgs;

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::context::now;
+use crate::app::now;
 use crate::credentials::exports::time_left;
 
 pub fn run(out: &mut dyn Write) -> Result<()> {

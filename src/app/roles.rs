@@ -8,12 +8,12 @@ use std::sync::Arc;
 use anyhow::{Result, bail};
 
 use super::context::{Context, no_cached_roles, now};
-use super::session::{auth_settings, open_store, retry_settings};
+use super::session::{auth_settings, retry_settings};
+use super::store::open_store;
 use crate::auth::{Authenticator, TokenMode};
 use crate::aws::SsoClients;
 use crate::cache::{Cache, profile_index};
 use crate::catalog::FlatRole;
-use crate::cli::RoleFlags;
 use crate::credentials::exports::RoleInfo;
 use crate::credentials::{Provider, SessionFactory};
 use crate::profile_format::ProfileFormat;
@@ -29,16 +29,10 @@ pub enum EnvFallback {
     No,
 }
 
-/// The role query from the flags; with [`EnvFallback::Yes`] and no flags, from the variables
+/// The role query as given; with [`EnvFallback::Yes`] and nothing given, from the variables
 /// an aws-sso shell carries (so `exec`/`console` inside one re-select its role). Explicit
 /// flags always win over the environment.
-pub fn query(flags: &RoleFlags, fallback: EnvFallback) -> RoleQuery {
-    let q = RoleQuery {
-        profile: flags.profile.clone(),
-        arn: flags.arn.clone(),
-        account: flags.account.clone(),
-        role: flags.role.clone(),
-    };
+pub fn query(q: RoleQuery, fallback: EnvFallback) -> RoleQuery {
     if fallback == EnvFallback::No || !q.is_empty() {
         return q;
     }

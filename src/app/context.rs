@@ -1,6 +1,6 @@
-//! What every command starts from: the parsed global flags, the discovered files, the loaded
-//! config.yaml and the selected SSO instance. Commands that need no config (`version`) never
-//! build one.
+//! What every use case starts from: what the invocation asked for, the discovered files, the
+//! loaded config.yaml and the selected SSO instance. Commands that need no config (`version`)
+//! never build one.
 
 use std::path::Path;
 use std::time::Duration;
@@ -8,15 +8,34 @@ use std::time::Duration;
 use anyhow::Result;
 
 use crate::cache::Cache;
-use crate::cli::{GlobalArgs, LegacyArgs};
 use crate::config::{Config, ConfigEnv, Paths, SsoConfig};
 use crate::logging::LogHandle;
 
-/// Resolved inputs shared by the commands.
+/// What the person asked for on the command line (or its environment variables) that
+/// matters beyond one command: the front-end fills it from its flags.
+#[derive(Debug, Clone, Default)]
+pub struct Invocation {
+    /// config.yaml to use instead of the discovered one.
+    pub config: Option<std::path::PathBuf>,
+    /// The SSO instance to use (`--sso`, `$AWS_SSO`).
+    pub sso: Option<String>,
+    /// Whether the log level was given (otherwise config.yaml's `LogLevel` applies).
+    pub level_given: bool,
+    /// Browser for URLs, over the config's `Browser`.
+    pub browser: Option<String>,
+    /// Picker theme, over the config's.
+    pub theme: Option<String>,
+    /// aws-sso-cli v1 flags still honoured.
+    pub url_action: Option<String>,
+    pub sts_refresh: bool,
+    pub no_config_check: bool,
+    pub threads: Option<usize>,
+}
+
+/// Resolved inputs shared by the use cases.
 #[derive(Clone)]
 pub struct Context {
-    pub global: GlobalArgs,
-    pub legacy: LegacyArgs,
+    pub invocation: Invocation,
     pub paths: Paths,
     pub config: Config,
     /// Name of the selected SSO instance.
@@ -29,19 +48,18 @@ pub struct Context {
 impl Context {
     /// Discover the files, load config.yaml and select the instance (`--sso` > `$AWS_SSO`
     /// (both arrive through the flag) > `DefaultSSO` > the only instance).
-    pub fn load(global: &GlobalArgs, legacy: &LegacyArgs, log: &LogHandle) -> Result<Context> {
+    pub fn load(invocation: &Invocation, log: &LogHandle) -> Result<Context> {
         let env = ConfigEnv::from_process();
-        let paths = Paths::discover(&env, global.config.as_deref())?;
+        let paths = Paths::discover(&env, invocation.config.as_deref())?;
         let config = Config::load_with(&paths, &env)?;
-        if global.level.is_none() {
+        if !invocation.level_given {
             log.set_level(config.log_level.as_str());
         }
-        let (instance, _) = config.select_instance(global.sso.as_deref(), None)?;
+        let (instance, _) = config.select_instance(invocation.sso.as_deref(), None)?;
         let instance = instance.to_string();
         let deadline = deadline(config.api_timeout)?;
         Ok(Context {
-            global: global.clone(),
-            legacy: legacy.clone(),
+            invocation: invocation.clone(),
             paths,
             config,
             instance,
@@ -57,13 +75,12 @@ impl Context {
     }
 
     /// Build a context around an already loaded config (the demo does this).
-    pub fn from_parts(global: GlobalArgs, paths: Paths, config: Config) -> Result<Context> {
-        let (instance, _) = config.select_instance(global.sso.as_deref(), None)?;
+    pub fn from_parts(invocation: Invocation, paths: Paths, config: Config) -> Result<Context> {
+        let (instance, _) = config.select_instance(invocation.sso.as_deref(), None)?;
         let instance = instance.to_string();
         let deadline = deadline(config.api_timeout)?;
         Ok(Context {
-            global,
-            legacy: LegacyArgs::default(),
+            invocation,
             paths,
             config,
             instance,
