@@ -222,3 +222,49 @@ fn login_sets_a_truncated_store_json_aside_and_writes_a_fresh_one() {
     assert!(fresh.get("CreateTokenResponse").is_some(), "{fresh}");
     ok(s.run(&["list-sso-roles"]));
 }
+
+#[cfg(unix)]
+#[test]
+fn setup_profiles_follows_the_same_rules_for_the_aws_config_file() {
+    use std::os::unix::fs::symlink;
+    let (s, _) = logged_in();
+    let home = s.home.path();
+    let setup_profiles = |config: &Path| {
+        s.cmd()
+            .args(["setup", "profiles", "--force"])
+            .env("AWS_CONFIG_FILE", config)
+            .output()
+            .unwrap()
+    };
+    let victim = home.join("victim.txt");
+    fs::write(&victim, "precious\n").unwrap();
+    set_mode(&victim, 0o644);
+    let shared = home.join("shared");
+    fs::create_dir(&shared).unwrap();
+    set_mode(&shared, 0o1777);
+    let planted = shared.join("config");
+    symlink(&victim, &planted).unwrap();
+    let err = fails(setup_profiles(&planted));
+    assert!(err.contains("refusing to write through"), "{err}");
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert_eq!(mode(&victim), 0o644);
+
+    let err = fails(setup_profiles(&home.join("nowhere/config")));
+    assert!(err.contains("nowhere does not exist"), "{err}");
+    assert!(!home.join("nowhere").exists());
+
+    // A dotfile manager's dangling link: written through, kept.
+    fs::create_dir_all(home.join(".aws")).unwrap();
+    fs::create_dir_all(home.join("dotfiles")).unwrap();
+    let link = home.join(".aws/config");
+    symlink("../dotfiles/aws-config", &link).unwrap();
+    ok(setup_profiles(&link));
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let text = fs::read_to_string(home.join("dotfiles/aws-config")).unwrap();
+    assert!(text.contains("# BEGIN_AWS_SSO_CLI"), "{text}");
+}
