@@ -5,7 +5,7 @@
 
 mod format;
 mod history;
-mod mapped;
+mod json_read;
 pub mod profile_index;
 mod snapshot;
 mod text;
@@ -48,6 +48,10 @@ pub enum CacheError {
     Read { path: PathBuf, source: io::Error },
     #[error("cannot write cache {path}: {source}")]
     Write { path: PathBuf, source: io::Error },
+    #[error(
+        "cache {path} kept changing while it was read (another program is rewriting it in place): run the command again once that program is done"
+    )]
+    Changing { path: PathBuf },
 }
 
 /// The loaded cache plus where it lives.
@@ -131,40 +135,51 @@ impl Cache {
             path: path.to_path_buf(),
             source,
         };
-        let file = match fs::File::open(path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Cache::empty(path)),
-            Err(e) => return Err(read_err(e)),
-        };
-        let meta = file.metadata().map_err(read_err)?;
-        let (len, source) = (meta.len(), snapshot::Fingerprint::of(&meta));
         let started = std::time::Instant::now();
-        let snapshot_path = snapshot::path_for(path);
-        if let Some(file) = snapshot::load(&snapshot_path, source) {
+        let mut attempt = 1;
+        let (parsed, source) = loop {
+            let file = match fs::File::open(path) {
+                Ok(f) => f,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Cache::empty(path)),
+                Err(e) => return Err(read_err(e)),
+            };
+            let source = snapshot::Fingerprint::of(&file.metadata().map_err(read_err)?);
+            if attempt == 1
+                && let Some(file) = snapshot::load(&snapshot::path_for(path), source)
+            {
+                tracing::debug!(
+                    "loaded cache {} from its snapshot in {:.1} ms",
+                    path.display(),
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+                return Ok(Cache {
+                    path: path.to_path_buf(),
+                    file,
+                    problem: None,
+                    source: Some(source),
+                    snapshot_due: false,
+                });
+            }
+            if let Some(parsed) = json_read::read(path, &file, source).map_err(read_err)? {
+                break (parsed, source);
+            }
+            if attempt == json_read::ATTEMPTS {
+                return Err(CacheError::Changing {
+                    path: path.to_path_buf(),
+                });
+            }
             tracing::debug!(
-                "loaded cache {} from its snapshot in {:.1} ms",
-                path.display(),
-                started.elapsed().as_secs_f64() * 1000.0
+                "{} changed while it was read; reading it again",
+                path.display()
             );
-            return Ok(Cache {
-                path: path.to_path_buf(),
-                file,
-                problem: None,
-                source: Some(source),
-                snapshot_due: false,
-            });
-        }
-        let cache = if len >= mapped::MAP_THRESHOLD {
-            let map = mapped::map(&file).map_err(read_err)?;
-            mapped::parse_releasing(&map, |bytes| Cache::from_bytes(path, bytes))
-        } else {
-            let mut bytes = Vec::with_capacity(len as usize);
-            io::Read::read_to_end(&mut &file, &mut bytes).map_err(read_err)?;
-            Cache::from_bytes(path, &bytes)
+            std::thread::sleep(json_read::pause_after(attempt));
+            attempt += 1;
         };
+        let cache = Cache::from_parsed(path, parsed);
         tracing::debug!(
-            "loaded cache {} ({len} bytes) in {:.1} ms",
+            "loaded cache {} ({} bytes) in {:.1} ms",
             path.display(),
+            source.size(),
             started.elapsed().as_secs_f64() * 1000.0
         );
         let fine = cache.problem.is_none();
@@ -180,7 +195,11 @@ impl Cache {
 
     /// Parse cache bytes that came from `path`.
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Cache {
-        let problem = match serde_json::from_slice::<CacheFile>(bytes) {
+        Cache::from_parsed(path, serde_json::from_slice(bytes))
+    }
+
+    fn from_parsed(path: &Path, parsed: json_read::Parsed) -> Cache {
+        let problem = match parsed {
             Ok(file) if file.version > CACHE_VERSION => CacheProblem::FutureVersion(file.version),
             Ok(file) => {
                 return Cache {

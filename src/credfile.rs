@@ -12,6 +12,8 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::fsutil;
+
 pub use merge::merge;
 
 /// One profile's short-lived credentials, as written to a credentials file.
@@ -122,6 +124,10 @@ pub enum CredFileError {
         profile: String,
         field: &'static str,
     },
+    /// Writing would follow a link someone else could have planted, or create a directory
+    /// outside `~/.aws`; the message says which and what to do.
+    #[error("{0}")]
+    Refused(fsutil::Refused),
 }
 
 /// What `credentials` prints on stdout: aws-sso-cli's layout, a blank line before each stanza
@@ -137,39 +143,36 @@ pub fn render(stanzas: &[Stanza]) -> String {
 }
 
 /// Read `path` (missing = empty), merge the stanzas in, and write the result atomically with
-/// mode 0600, creating the parent directory (0700) when missing. A symlinked credentials file
-/// (dotfile managers do that) is followed, so the link survives and its target is updated.
-pub fn write_merged(path: &Path, stanzas: &[Stanza]) -> Result<(), CredFileError> {
+/// mode 0600, creating missing parent directories only where `parents` allows. A symlinked
+/// credentials file (dotfile managers do that) is followed, so the link survives and its
+/// target is updated, unless the link could have been planted by someone else (see
+/// [`fsutil::write_target`]): then nothing is read or written.
+pub fn write_merged(
+    path: &Path,
+    stanzas: &[Stanza],
+    parents: fsutil::Parents,
+) -> Result<(), CredFileError> {
     for stanza in stanzas {
         stanza.check()?;
     }
-    let target = match std::fs::canonicalize(path) {
-        Ok(resolved) => resolved,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => path.to_path_buf(),
-        Err(source) => {
-            return Err(CredFileError::Read {
-                path: path.to_path_buf(),
-                source,
-            });
+    let refused_or = |e: io::Error, other: fn(PathBuf, io::Error) -> CredFileError| {
+        match fsutil::Refused::from_io(e) {
+            Ok(refused) => CredFileError::Refused(refused),
+            Err(source) => other(path.to_path_buf(), source),
         }
     };
+    let read_err = |path, source| CredFileError::Read { path, source };
+    let write_err = |path, source| CredFileError::Write { path, source };
+    let target = fsutil::write_target(path).map_err(|e| refused_or(e, read_err))?;
     let existing = match std::fs::read(&target) {
         Ok(bytes) => String::from_utf8(bytes).map_err(|_| CredFileError::NotUtf8 {
             path: path.to_path_buf(),
         })?,
         Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
-        Err(source) => {
-            return Err(CredFileError::Read {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
+        Err(source) => return Err(read_err(path.to_path_buf(), source)),
     };
     let merged = merge(&existing, stanzas);
-    crate::fsutil::write_atomic(&target, merged.as_bytes(), crate::fsutil::MODE_PRIVATE)
+    fsutil::write_atomic_in(&target, merged.as_bytes(), fsutil::MODE_PRIVATE, parents)
         .map(drop)
-        .map_err(|source| CredFileError::Write {
-            path: path.to_path_buf(),
-            source,
-        })
+        .map_err(|e| refused_or(e, write_err))
 }

@@ -1,20 +1,51 @@
 //! Atomic, permission-aware file writes. Every file the tool writes goes through here so a
-//! crash or a full disk never leaves a half-written `cache.json`, store or `~/.aws/config`.
+//! crash or a full disk never leaves a half-written `cache.json`, store or `~/.aws/config`,
+//! a planted symbolic link never redirects a write ([`links`]), and the temp files of
+//! interrupted writes do not pile up ([`leftovers`]).
+
+mod leftovers;
+mod links;
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
+
+pub use links::{Refused, write_target};
 
 /// File mode for anything that may hold secrets or user data.
 pub const MODE_PRIVATE: u32 = 0o600;
 /// Directory mode for directories that hold secrets.
 pub const MODE_PRIVATE_DIR: u32 = 0o700;
 
+/// Which missing parent directories a write may create (mode 0700).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parents<'a> {
+    /// Any: for aws-sso's own files, at paths it chose itself.
+    Create,
+    /// Only inside this directory (`~/.aws`): a file named on the command line or in the
+    /// environment must not create directories anywhere because of a typo.
+    Within(&'a Path),
+    /// None.
+    Existing,
+}
+
 /// Write `data` to `path` atomically: a temp file in the same directory, fsync, chmod, rename.
-/// Parent directories are created (0700) when missing. Returns the metadata of the file written
-/// (read from its handle, so a concurrent writer's rename cannot swap it for theirs).
+/// Parent directories are created (0700) when missing. A symbolic link at `path` is written
+/// through when [`write_target`] allows it, else the write is refused ([`Refused`]). Returns
+/// the metadata of the file written (read from its handle, so a concurrent writer's rename
+/// cannot swap it for theirs).
 pub fn write_atomic(path: &Path, data: &[u8], mode: u32) -> io::Result<fs::Metadata> {
     write_atomic_with(path, mode, |w| w.write_all(data))
+}
+
+/// [`write_atomic`] creating only the missing parent directories `parents` allows.
+pub fn write_atomic_in(
+    path: &Path,
+    data: &[u8],
+    mode: u32,
+    parents: Parents,
+) -> io::Result<fs::Metadata> {
+    write_impl(path, mode, parents, &mut |w| w.write_all(data))
 }
 
 /// [`write_atomic`] for contents produced by `fill` as they are written (through a buffer),
@@ -25,19 +56,68 @@ pub fn write_atomic_with(
     mode: u32,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<fs::Metadata> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    create_private_dir_all(dir)?;
-    let tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    let mut fill = Some(fill);
+    write_impl(path, mode, Parents::Create, &mut |w| match fill.take() {
+        Some(fill) => fill(w),
+        None => Ok(()),
+    })
+}
+
+fn write_impl(
+    path: &Path,
+    mode: u32,
+    parents: Parents,
+    fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<fs::Metadata> {
+    let target = write_target(path)?;
+    let dir = links::parent_dir(&target);
+    ensure_dir(&dir, parents)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(leftovers::PREFIX)
+        .tempfile_in(&dir)?;
+    // Held until the rename: tells `leftovers::sweep` in other processes that this file is
+    // being written. Where locks are not supported, the sweep leaves every file alone.
+    let _ = tmp.as_file().try_lock();
     let mut out = io::BufWriter::with_capacity(64 * 1024, tmp);
     fill(&mut out)?;
     let tmp = out.into_inner().map_err(io::IntoInnerError::into_error)?;
     tmp.as_file().sync_all()?;
     set_mode(tmp.path(), mode)?;
-    let file = tmp.persist(path).map_err(|e| e.error)?;
-    file.metadata()
+    let file = tmp.persist(&target).map_err(|e| e.error)?;
+    let meta = file.metadata();
+    drop(file);
+    leftovers::sweep(&dir);
+    meta
+}
+
+/// Make sure `dir` exists, creating what `parents` allows.
+fn ensure_dir(dir: &Path, parents: Parents) -> io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    match parents {
+        Parents::Create => create_private_dir_all(dir),
+        Parents::Within(root) if within(dir, root) => create_private_dir_all(dir),
+        Parents::Within(root) => Err(Refused::NoDirectory {
+            dir: dir.to_path_buf(),
+            root: root.to_path_buf(),
+        }
+        .into_io()),
+        Parents::Existing => Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!(
+                "directory {} does not exist: create it first, or check the path",
+                dir.display()
+            ),
+        )),
+    }
+}
+
+/// Whether `dir` is `root` or inside it, compared by their components (no `..` escapes).
+fn within(dir: &Path, root: &Path) -> bool {
+    use std::path::Component;
+    let plain = |p: &Path| p.components().all(|c| !matches!(c, Component::ParentDir));
+    plain(dir) && plain(root) && dir.starts_with(root)
 }
 
 /// Create `dir` and its parents; directories this creates get mode 0700.

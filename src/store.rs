@@ -284,6 +284,37 @@ impl SecureStore {
         Ok(())
     }
 
+    /// For `login`: when the stored document cannot be read (a truncated or damaged
+    /// store.json), move it aside where the backend keeps such copies and start from an empty
+    /// document, which the login then fills and writes. `Ok(None)`: nothing was wrong, or
+    /// this backend keeps no copies (its damage stays an error, from the next read).
+    pub fn set_aside_if_damaged(&self) -> Result<Option<SetAside>, StoreError> {
+        if !self.backend.can_set_aside() {
+            return Ok(None);
+        }
+        let mut cache = self.cache();
+        self.backend.prepare(Intent::Read)?;
+        let _exclusive = self.lock.exclusive()?;
+        let stored = self.backend.load()?;
+        let reason = match self.decode(stored.as_deref().map(|v| &v[..])) {
+            Ok(doc) => {
+                *cache = Some(doc);
+                return Ok(None);
+            }
+            Err(StoreError::Corrupt { reason, .. }) => reason,
+            Err(other) => return Err(other),
+        };
+        let Some(kept) = self.backend.set_aside()? else {
+            return Ok(None);
+        };
+        *cache = Some(Document::default());
+        Ok(Some(SetAside {
+            location: self.backend.location(),
+            kept,
+            reason,
+        }))
+    }
+
     /// Remove the registration and token of `sso` in one write (logout).
     pub fn forget_sso(&self, sso: &str) -> Result<(), StoreError> {
         self.modify(|d| {
@@ -291,6 +322,17 @@ impl SecureStore {
             d.tokens.remove(sso);
         })
     }
+}
+
+/// A damaged stored document moved out of the way by [`SecureStore::set_aside_if_damaged`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAside {
+    /// Where the store is (and a fresh one will be).
+    pub location: String,
+    /// Where the damaged copy now is.
+    pub kept: std::path::PathBuf,
+    /// What was wrong with it (no content quoted).
+    pub reason: String,
 }
 
 /// The store under its exclusive lock ([`SecureStore::lock_exclusive`]); released on drop.

@@ -720,7 +720,7 @@ fn profile_lookups_use_an_index_that_never_outlives_its_cache_or_template() {
     let first: Value = serde_json::from_str(&ok(s.run(&["process", "-p", &profile]))).unwrap();
     assert!(index.exists(), "the slow path writes the index");
     let text = std::fs::read_to_string(&index).unwrap();
-    assert!(text.contains(&format!("{profile}\t{arn}\n")), "{text}");
+    assert!(text.contains(&format!("\n{profile}\t{arn}\t")), "{text}");
     // A fetch rewrote cache.json (Expires); the index was carried over and still answers.
     let again: Value = serde_json::from_str(&ok(s.run(&["process", "-p", &profile]))).unwrap();
     assert_eq!(again["AccessKeyId"], first["AccessKeyId"]);

@@ -12,8 +12,6 @@ use crate::fsutil;
 
 /// Appended to the config file's name for the copy of its previous content.
 const BACKUP_SUFFIX: &str = ".aws-sso.bak";
-/// Symlink hops followed before giving up and writing the last path reached.
-const MAX_LINKS: usize = 40;
 
 /// What an update would do to one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +20,9 @@ pub struct Update {
     /// The file's text when planned; `None` when it did not exist.
     pub old: Option<String>,
     pub new: String,
+    /// Missing parent directories are created only inside this one (see
+    /// [`Update::creating_dirs_only_within`]); `None`: any.
+    dirs_within: Option<PathBuf>,
 }
 
 impl Update {
@@ -45,7 +46,15 @@ impl Update {
             path: path.to_path_buf(),
             old,
             new,
+            dirs_within: None,
         })
+    }
+
+    /// Create missing parent directories only inside `root` (`~/.aws` for an AWS config
+    /// file named by a flag or variable, where a typo must not create directories anywhere).
+    pub fn creating_dirs_only_within(mut self, root: PathBuf) -> Update {
+        self.dirs_within = Some(root);
+        self
     }
 
     /// True when applying would not change the file (a missing file is always changed).
@@ -61,24 +70,33 @@ impl Update {
 
     /// Write the new text atomically. Keeps the file's permission mode (new files get 0600),
     /// first saves the old content as `<file>.aws-sso.bak` (same mode), creates missing parent
-    /// directories (0700). A symlinked config file is written through to its target, so
-    /// dotfile managers keep their link. Returns the backup's path, if one was written.
+    /// directories (0700; see [`Update::creating_dirs_only_within`]). A symlinked config file
+    /// is written through to its target, so dotfile managers keep their link, unless the link
+    /// could have been planted by someone else (see [`fsutil::write_target`]). Returns the
+    /// backup's path, if one was written.
     pub fn apply(&self) -> Result<Option<PathBuf>, AwsConfigError> {
         if self.is_noop() {
             return Ok(None);
         }
-        let target = resolve_links(&self.path);
+        let parents = match &self.dirs_within {
+            Some(root) => fsutil::Parents::Within(root),
+            None => fsutil::Parents::Create,
+        };
+        let target = fsutil::write_target(&self.path).map_err(|source| AwsConfigError::Write {
+            path: self.path.clone(),
+            source,
+        })?;
         let mode = current_mode(&target)?;
         self.ensure_unchanged(&target)?;
         let backup = match &self.old {
             Some(old) => {
                 let backup = backup_path(&self.path);
-                fsutil::write_atomic(&backup, old.as_bytes(), mode).map_err(|source| {
-                    AwsConfigError::Backup {
+                fsutil::write_atomic_in(&backup, old.as_bytes(), mode, parents).map_err(
+                    |source| AwsConfigError::Backup {
                         path: backup.clone(),
                         source,
-                    }
-                })?;
+                    },
+                )?;
                 Some(backup)
             }
             None => None,
@@ -86,7 +104,7 @@ impl Update {
         // Again, right before the rename, to keep the window for a lost edit as short as
         // the filesystem allows.
         self.ensure_unchanged(&target)?;
-        fsutil::write_atomic(&target, self.new.as_bytes(), mode).map_err(|source| {
+        fsutil::write_atomic_in(&target, self.new.as_bytes(), mode, parents).map_err(|source| {
             AwsConfigError::Write {
                 path: self.path.clone(),
                 source,
@@ -146,22 +164,6 @@ fn read_text(path: &Path) -> Result<Option<String>, AwsConfigError> {
             line,
         }
     })
-}
-
-/// Follow symlinks (dangling ones too: the target is where the file will be created).
-fn resolve_links(path: &Path) -> PathBuf {
-    let mut current = path.to_path_buf();
-    for _ in 0..MAX_LINKS {
-        let is_link = fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink());
-        let Some(next) = is_link.then(|| fs::read_link(&current).ok()).flatten() else {
-            break;
-        };
-        current = match current.parent() {
-            Some(dir) if next.is_relative() => dir.join(next),
-            _ => next,
-        };
-    }
-    current
 }
 
 /// Permission bits to write with: the existing file's, or private for a new file.

@@ -11,7 +11,6 @@ use std::fmt;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::mapped;
 use super::text::{Tags, Text};
 
 /// The only layout we read as current; older files count as expired.
@@ -147,8 +146,7 @@ fn de_accounts<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<u64, CachedAc
     d.deserialize_option(AccountsVisitor)
 }
 
-/// Reads the accounts map entry by entry, telling [`mapped`] how far the parse has got so a
-/// large mapped file can be released behind it.
+/// Reads the accounts map entry by entry, keyed by the account id parsed from each key.
 struct AccountsVisitor;
 
 impl<'de> Visitor<'de> for AccountsVisitor {
@@ -168,54 +166,16 @@ impl<'de> Visitor<'de> for AccountsVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = BTreeMap::new();
-        while let Some(key) = map.next_key::<AccountKey<'de>>()? {
+        while let Some(key) = map.next_key::<String>()? {
             let account: CachedAccount = map.next_value()?;
-            let text = key.as_str();
-            let id = parse_account_key(text).ok_or_else(|| {
+            let id = parse_account_key(&key).ok_or_else(|| {
                 de::Error::custom(format!(
-                    "account key '{text}' is not an account id (0..=999999999999)"
+                    "account key '{key}' is not an account id (0..=999999999999)"
                 ))
             })?;
-            if let AccountKey::Borrowed(k) = key {
-                mapped::parsed_up_to(k.as_ptr());
-            }
             out.insert(id, account);
         }
         Ok(out)
-    }
-}
-
-/// An account key, borrowed from the input when possible (its address marks progress).
-enum AccountKey<'de> {
-    Borrowed(&'de str),
-    Owned(String),
-}
-
-impl AccountKey<'_> {
-    fn as_str(&self) -> &str {
-        match self {
-            AccountKey::Borrowed(s) => s,
-            AccountKey::Owned(s) => s,
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for AccountKey<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = AccountKey<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an account id")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(AccountKey::Borrowed(v))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(AccountKey::Owned(v.to_string()))
-            }
-        }
-        d.deserialize_str(KeyVisitor)
     }
 }
 

@@ -11,26 +11,38 @@
 //! so each of our writes gets a new inode; any other writer changes the mtime. A snapshot that
 //! does not match, cannot be read or comes from another build is ignored (and rewritten after
 //! the JSON is parsed), so it can never make us show something `cache.json` does not say.
+//! Nor can damage: the file carries a checksum of all of it, and one whose checksum does not
+//! hold is deleted with a warning and rebuilt from cache.json.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use super::format::{CacheFile, CachedAccount, CachedRole};
+use xxhash_rust::xxh3::Xxh3;
+
+use super::format::CacheFile;
 use super::text::{Tags, Text};
 use crate::fsutil;
 
+mod read;
 mod sink;
+use read::Unusable;
 use sink::FileSink;
 pub use sink::{InstanceHead, Sink};
 
-/// First bytes of every snapshot file.
-const MAGIC: &[u8; 8] = b"awssso\x00\x01";
+/// First bytes of every snapshot file; the little-endian xxh3-64 of everything after it
+/// follows.
+const MAGIC: &[u8; 8] = b"awssso\x00\x02";
+
+/// The magic of the snapshots written before they had a checksum: stale, not damaged.
+const OLD_MAGIC: &[u8; 8] = b"awssso\x00\x01";
+
+/// Where the header starts: after the magic and the checksum.
+const PREFIX: usize = MAGIC.len() + 8;
 
 /// Bumped whenever the layout below changes (the crate version is checked too).
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Where the snapshot of `cache` lives: `cache.bin` for `cache.json`.
 pub fn path_for(cache: &Path) -> PathBuf {
@@ -70,6 +82,11 @@ impl Fingerprint {
             ino,
         }
     }
+
+    /// The file's size in bytes.
+    pub fn size(&self) -> u64 {
+        self.len
+    }
 }
 
 /// Write the snapshot of `file`, taken from the `cache.json` described by `source`.
@@ -93,17 +110,30 @@ pub fn load(path: &Path, source: Fingerprint) -> Option<CacheFile> {
 /// Read the snapshot at `path` into `sink` if it was taken from `source`. `false` when there
 /// is no usable snapshot; the sink may then have seen part of it and must be discarded.
 pub fn visit(path: &Path, source: Fingerprint, sink: &mut impl Sink) -> bool {
-    let decoded =
-        read_parts(path).and_then(|(h, head, records)| decode(&h, head, &records, source, sink));
-    if let Err(why) = &decoded {
-        tracing::debug!("not using snapshot {}: {why}", path.display());
+    let decoded = read::read_parts(path)
+        .and_then(|(h, head, records)| read::decode(&h, head, &records, source, sink));
+    match decoded {
+        Ok(()) => true,
+        Err(Unusable::Stale(why)) => {
+            tracing::debug!("not using snapshot {}: {why}", path.display());
+            false
+        }
+        Err(Unusable::Damaged(why)) => {
+            // Deleted, so that the load that follows (and any other process) finds it
+            // missing rather than warning again; cache.json rebuilds it.
+            let _ = fs::remove_file(path);
+            tracing::warn!(
+                "cache snapshot {} was damaged ({why}): deleted it, it is rebuilt from cache.json",
+                path.display()
+            );
+            false
+        }
     }
-    decoded.is_ok()
 }
 
 // The layout, every integer a LEB128 varint (signed ones zigzagged), every string an index
 // into the table:
-//   MAGIC, FORMAT, build version (len + bytes), fingerprint (5 ints), table length in
+//   MAGIC, checksum (8 bytes: xxh3-64 of everything after it, little-endian), FORMAT, build version (len + bytes), fingerprint (5 ints), table length in
 //   bytes, table (string count, then len + bytes each), Version, ConfigCreatedAt, instance count, instances:
 //     name, LastUpdate, ConfigHash, History (count + strings), SSORegion, StartUrl,
 //     DefaultRegion, rendered (0, or 1 + the ProfileFormat), role count, account count,
@@ -234,7 +264,7 @@ fn records(file: &CacheFile) -> Writer {
 }
 
 fn write_snapshot(out: &mut dyn Write, source: Fingerprint, w: &Writer) -> io::Result<()> {
-    let mut head = MAGIC.to_vec();
+    let mut head = Vec::new();
     put_uint(&mut head, FORMAT.into());
     put_bytes(&mut head, env!("CARGO_PKG_VERSION").as_bytes());
     let f = source;
@@ -249,246 +279,29 @@ fn write_snapshot(out: &mut dyn Write, source: Fingerprint, w: &Writer) -> io::R
             .sum::<usize>();
     put_uint(&mut head, table_len as u64);
     put_uint(&mut head, w.strings.len() as u64);
-    out.write_all(&head)?;
+    // Two passes over the same bytes, the checksum's and the file's: the file is streamed,
+    // and its checksum comes first.
+    let mut hasher = Xxh3::new();
+    emit(&head, w, &mut |bytes| {
+        hasher.update(bytes);
+        Ok(())
+    })?;
+    out.write_all(MAGIC)?;
+    out.write_all(&hasher.digest().to_le_bytes())?;
+    emit(&head, w, &mut |bytes| out.write_all(bytes))
+}
+
+/// Everything after the checksum: `head`, the string table, the records.
+fn emit(head: &[u8], w: &Writer, to: &mut dyn FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
+    to(head)?;
     let mut len = Vec::with_capacity(10);
     for s in &w.strings {
         len.clear();
         put_uint(&mut len, s.len() as u64);
-        out.write_all(&len)?;
-        out.write_all(s.as_bytes())?;
+        to(&len)?;
+        to(s.as_bytes())?;
     }
-    out.write_all(&w.body)
-}
-
-/// Reads what [`encode`] wrote; every read is bounds-checked, so damage gives an error.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    texts: Vec<Text>,
-}
-
-const DAMAGED: &str = "damaged or truncated";
-
-impl<'a> Reader<'a> {
-    fn uint(&mut self) -> Result<u64, &'static str> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let (&b, rest) = self.bytes.split_first().ok_or(DAMAGED)?;
-            self.bytes = rest;
-            v |= u64::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return Ok(v);
-            }
-        }
-        Err(DAMAGED)
-    }
-
-    fn int(&mut self) -> Result<i64, &'static str> {
-        let v = self.uint()?;
-        Ok((v >> 1) as i64 ^ -((v & 1) as i64))
-    }
-
-    /// A count of items that each take at least one byte (so damage cannot ask for a huge
-    /// allocation).
-    fn count(&mut self) -> Result<usize, &'static str> {
-        let n = self.uint()?;
-        usize::try_from(n)
-            .ok()
-            .filter(|&n| n <= self.bytes.len())
-            .ok_or(DAMAGED)
-    }
-
-    fn bytes(&mut self) -> Result<&'a [u8], &'static str> {
-        let n = self.count()?;
-        let (b, rest) = self.bytes.split_at(n);
-        self.bytes = rest;
-        Ok(b)
-    }
-
-    fn text(&mut self) -> Result<Text, &'static str> {
-        let i = self.uint()?;
-        usize::try_from(i)
-            .ok()
-            .and_then(|i| self.texts.get(i).copied())
-            .ok_or(DAMAGED)
-    }
-
-    fn tags(&mut self) -> Result<Tags, &'static str> {
-        let n = self.count()?;
-        let mut pairs = Vec::with_capacity(n);
-        for _ in 0..n {
-            pairs.push((self.text()?, self.text()?));
-        }
-        Ok(Tags::from_sorted(pairs))
-    }
-}
-
-/// The header up to the end of the string table, and the records after it, read into
-/// separate buffers: the first may become the strings' storage for good (see
-/// [`Text::intern_table`]), the second is gone once decoded.
-fn read_parts(path: &Path) -> Result<(Header, Vec<u8>, Vec<u8>), &'static str> {
-    use std::io::Read;
-    let unreadable = |_| "cannot be read";
-    let mut file = fs::File::open(path).map_err(unreadable)?;
-    let len = file.metadata().map_err(unreadable)?.len();
-    let mut head = Vec::new();
-    (&mut file)
-        .take(1024)
-        .read_to_end(&mut head)
-        .map_err(unreadable)?;
-    let h = header(&head)?;
-    let table_end = usize::try_from(h.table_end).map_err(|_| DAMAGED)?;
-    if table_end as u64 > len {
-        return Err(DAMAGED);
-    }
-    let mut records = Vec::new();
-    if table_end <= head.len() {
-        records = head.split_off(table_end);
-    } else {
-        head.reserve_exact(table_end - head.len());
-        (&mut file)
-            .take((table_end - head.len()) as u64)
-            .read_to_end(&mut head)
-            .map_err(unreadable)?;
-    }
-    records.reserve_exact((len - table_end as u64) as usize);
-    file.read_to_end(&mut records).map_err(unreadable)?;
-    Ok((h, head, records))
-}
-
-/// What the header says, and where the string table ends (from the start of the file).
-struct Header {
-    source: Fingerprint,
-    /// Where the table (its count) starts.
-    table_start: usize,
-    table_end: u64,
-}
-
-fn header(bytes: &[u8]) -> Result<Header, &'static str> {
-    let mut r = Reader {
-        bytes: bytes.strip_prefix(MAGIC).ok_or("not a cache snapshot")?,
-        texts: Vec::new(),
-    };
-    if r.uint()? != u64::from(FORMAT) || r.bytes()? != env!("CARGO_PKG_VERSION").as_bytes() {
-        return Err("written by another build");
-    }
-    let mut print = [0u64; 5];
-    for v in &mut print {
-        *v = r.uint()?;
-    }
-    let [len, mtime_secs, nanos, dev, ino] = print;
-    let source = Fingerprint {
-        len,
-        mtime_secs,
-        mtime_nanos: u32::try_from(nanos).map_err(|_| DAMAGED)?,
-        dev,
-        ino,
-    };
-    let table_len = r.uint()?;
-    let table_start = bytes.len() - r.bytes.len();
-    Ok(Header {
-        source,
-        table_start,
-        table_end: (table_start as u64).checked_add(table_len).ok_or(DAMAGED)?,
-    })
-}
-
-/// Decode a snapshot read as `head` (up to the end of the string table, its header `h`) and
-/// `records`.
-fn decode(
-    h: &Header,
-    head: Vec<u8>,
-    records: &[u8],
-    source: Fingerprint,
-    sink: &mut impl Sink,
-) -> Result<(), &'static str> {
-    if h.source != source {
-        return Err("taken from another version of cache.json");
-    }
-    if h.table_end != head.len() as u64 {
-        return Err(DAMAGED);
-    }
-    // One intern per distinct string, straight from the file's bytes; every use after that
-    // copies a 4-byte handle.
-    let mut r = Reader {
-        bytes: &head[h.table_start..],
-        texts: Vec::new(),
-    };
-    let n = r.count()?;
-    let mut spans = Vec::with_capacity(n);
-    for _ in 0..n {
-        let s = r.bytes()?;
-        spans.push((s.as_ptr() as usize - head.as_ptr() as usize, s.len()));
-    }
-    if !r.bytes.is_empty() {
-        return Err(DAMAGED);
-    }
-    let texts = Text::intern_table(head, &spans).map_err(|_| DAMAGED)?;
-    let mut r = Reader {
-        bytes: records,
-        texts,
-    };
-
-    sink.start(r.int()?, r.int()?);
-    for _ in 0..r.count()? {
-        let mut head = InstanceHead {
-            name: r.text()?,
-            last_update: r.int()?,
-            config_hash: r.text()?,
-            ..InstanceHead::default()
-        };
-        head.history = (0..r.count()?)
-            .map(|_| r.text())
-            .collect::<Result<_, _>>()?;
-        (head.sso_region, head.start_url, head.default_region) = (r.text()?, r.text()?, r.text()?);
-        head.rendered_with = match r.uint()? {
-            0 => None,
-            1 => Some(r.text()?),
-            _ => return Err(DAMAGED),
-        };
-        head.roles = r.count()?;
-        sink.instance(head);
-        for _ in 0..r.count()? {
-            let id = r.uint()?;
-            let account = CachedAccount {
-                alias: r.text()?,
-                name: r.text()?,
-                email_address: r.text()?,
-                default_region: r.text()?,
-                tags: r.tags()?,
-                roles: BTreeMap::new(),
-            };
-            sink.account(id, account);
-            for _ in 0..r.count()? {
-                let name = r.text()?;
-                let role = CachedRole {
-                    arn: r.text()?,
-                    default_region: r.text()?,
-                    expires: r.int()?,
-                    profile: r.text()?,
-                    via: r.text()?,
-                    tags: r.tags()?,
-                    rendered_profile: r.text()?,
-                };
-                sink.role(name, role);
-            }
-        }
-    }
-    if !r.bytes.is_empty() {
-        return Err(DAMAGED);
-    }
-    Ok(())
-}
-
-/// [`decode`] a whole file's bytes into a catalog (tests).
-#[cfg(test)]
-fn decode_file(bytes: &[u8], source: Fingerprint) -> Result<CacheFile, &'static str> {
-    let h = header(bytes)?;
-    let end = usize::try_from(h.table_end).map_err(|_| DAMAGED)?;
-    if end > bytes.len() {
-        return Err(DAMAGED);
-    }
-    let mut sink = FileSink::default();
-    decode(&h, bytes[..end].to_vec(), &bytes[end..], source, &mut sink).map(|()| sink.finish())
+    to(&w.body)
 }
 
 #[cfg(test)]

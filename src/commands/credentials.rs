@@ -10,8 +10,10 @@ use anyhow::Result;
 use super::roles;
 use crate::app::Context;
 use crate::cli::CredentialsArgs;
+use crate::config::ConfigEnv;
 use crate::credentials::exports::rfc3339_local;
 use crate::credfile::{self, Stanza};
+use crate::fsutil::Parents;
 use crate::selection::Target;
 
 pub async fn run(ctx: &Context, args: &CredentialsArgs, out: &mut dyn Write) -> Result<()> {
@@ -43,7 +45,12 @@ pub async fn run(ctx: &Context, args: &CredentialsArgs, out: &mut dyn Write) -> 
     }
     match &args.file {
         Some(path) => {
-            credfile::write_merged(path, &stanzas)?;
+            let aws_dir = ConfigEnv::from_process().home.map(|h| h.join(".aws"));
+            let parents = match &aws_dir {
+                Some(dir) => Parents::Within(dir),
+                None => Parents::Existing,
+            };
+            credfile::write_merged(path, &stanzas, parents)?;
             tracing::info!("wrote {} profile(s) to {}", stanzas.len(), path.display());
         }
         None => out.write_all(credfile::render(&stanzas).as_bytes())?,

@@ -29,6 +29,16 @@ pub async fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
         .transpose()
         .map_err(|e| anyhow!("invalid --workflow: {e}"))?;
     let store = open_store(ctx)?;
+    // A damaged store (a truncated store.json) must not lock the user out: logging in is
+    // how it gets refilled.
+    if let Some(set_aside) = store.set_aside_if_damaged()? {
+        tracing::warn!(
+            "the secure store {} was unreadable ({}): kept it as {} and starting a fresh one",
+            set_aside.location,
+            set_aside.reason,
+            set_aside.kept.display()
+        );
+    }
     let auth = authenticator(ctx, store).await;
     let opts = LoginOptions {
         force: args.force,

@@ -144,7 +144,10 @@ pub fn update(
     confirm: Confirm,
     out: &mut dyn Write,
 ) -> Result<bool> {
-    let update = Update::plan(path, &ctx.instance, block)?;
+    let mut update = Update::plan(path, &ctx.instance, block)?;
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        update = update.creating_dirs_only_within(PathBuf::from(home).join(".aws"));
+    }
     confirm_and_apply(&update, confirm, "aws-sso setup profiles --force", out)
 }
 

@@ -169,7 +169,7 @@ fn botocore_reads_the_merged_file() {
     )
     .unwrap();
     let written = [stanza("dev", 1), stanza("prod", 2)];
-    write_merged(&path, &written).unwrap();
+    write_merged(&path, &written, crate::fsutil::Parents::Existing).unwrap();
 
     let script = r#"
 import sys, botocore.session

@@ -2,6 +2,7 @@
 //! does on disk.
 
 use super::*;
+use crate::fsutil::{Parents, Refused};
 
 pub(super) fn stanza(profile: &str, n: u32) -> Stanza {
     Stanza {
@@ -188,7 +189,8 @@ fn mode(path: &Path) -> u32 {
 fn write_merged_creates_a_private_file_and_directory() {
     let home = tempfile::tempdir().unwrap();
     let path = home.path().join(".aws/credentials");
-    write_merged(&path, &[stanza("p", 1)]).unwrap();
+    let aws = home.path().join(".aws");
+    write_merged(&path, &[stanza("p", 1)], Parents::Within(&aws)).unwrap();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), lines("p", 1, "\n"));
     assert_eq!(mode(&path), 0o600);
     assert_eq!(mode(path.parent().unwrap()), 0o700);
@@ -207,7 +209,7 @@ fn write_merged_replaces_the_file_atomically() {
     let link = dir.path().join("old-inode");
     std::fs::hard_link(&path, &link).unwrap();
 
-    write_merged(&path, &[stanza("p", 1)]).unwrap();
+    write_merged(&path, &[stanza("p", 1)], Parents::Existing).unwrap();
     let merged = std::fs::read_to_string(&path).unwrap();
     assert_eq!(merged, format!("{old}\r\n{}", lines("p", 1, "\r\n")));
     assert_eq!(mode(&path), 0o600);
@@ -232,7 +234,7 @@ fn write_merged_follows_a_symlinked_file() {
     std::fs::write(&target, "[keep]\nk = v\n").unwrap();
     let path = dir.path().join("credentials");
     std::os::unix::fs::symlink(&target, &path).unwrap();
-    write_merged(&path, &[stanza("p", 1)]).unwrap();
+    write_merged(&path, &[stanza("p", 1)], Parents::Existing).unwrap();
     assert!(
         std::fs::symlink_metadata(&path)
             .unwrap()
@@ -249,7 +251,7 @@ fn write_merged_follows_a_symlinked_file() {
 fn write_merged_errors_name_the_file_not_the_secrets() {
     let dir = tempfile::tempdir().unwrap();
     // A directory where the file should be cannot be read.
-    let err = write_merged(dir.path(), &[stanza("p", 1)]).unwrap_err();
+    let err = write_merged(dir.path(), &[stanza("p", 1)], Parents::Existing).unwrap_err();
     let msg = err.to_string();
     assert!(matches!(err, CredFileError::Read { .. }), "{msg}");
     assert!(msg.contains(&dir.path().display().to_string()), "{msg}");
@@ -261,12 +263,52 @@ fn write_merged_errors_name_the_file_not_the_secrets() {
 
     let path = dir.path().join("latin1");
     std::fs::write(&path, b"# caf\xe9\n").unwrap();
-    let err = write_merged(&path, &[stanza("p", 1)]).unwrap_err();
+    let err = write_merged(&path, &[stanza("p", 1)], Parents::Existing).unwrap_err();
     assert!(matches!(err, CredFileError::NotUtf8 { .. }), "{err}");
     assert_eq!(std::fs::read(&path).unwrap(), b"# caf\xe9\n");
 
     // Invalid stanzas are refused before anything is touched.
     let path = dir.path().join("untouched");
-    assert!(write_merged(&path, &[stanza("a\nb", 1)]).is_err());
+    assert!(write_merged(&path, &[stanza("a\nb", 1)], Parents::Existing).is_err());
     assert!(!path.exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn write_merged_refuses_planted_links_and_stray_directories() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("tmp");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "[keep]\n").unwrap();
+    crate::fsutil::set_mode(&victim, 0o644).unwrap();
+    let planted = shared.join("creds");
+    symlink(&victim, &planted).unwrap();
+    let err = write_merged(&planted, &[stanza("p", 1)], Parents::Existing).unwrap_err();
+    assert!(
+        matches!(err, CredFileError::Refused(Refused::LinkInSharedDir { .. })),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "[keep]\n");
+    assert_eq!(mode(&victim), 0o644, "the target's mode is left alone");
+
+    // A directory that does not exist outside ~/.aws is not created.
+    let aws = dir.path().join(".aws");
+    let typo = dir.path().join("typo/creds");
+    let err = write_merged(&typo, &[stanza("p", 1)], Parents::Within(&aws)).unwrap_err();
+    assert!(
+        matches!(err, CredFileError::Refused(Refused::NoDirectory { .. })),
+        "{err}"
+    );
+    assert!(err.to_string().contains("does not exist"), "{err}");
+    assert!(!dir.path().join("typo").exists());
+    // Inside it, it is.
+    write_merged(
+        &aws.join("sub/creds"),
+        &[stanza("p", 1)],
+        Parents::Within(&aws),
+    )
+    .unwrap();
 }

@@ -47,6 +47,18 @@ pub trait Backend: Send + Sync {
 
     /// Remove the stored document; removing nothing is fine.
     fn delete(&self) -> Result<(), StoreError>;
+
+    /// Whether [`Backend::set_aside`] keeps damaged documents (only files do).
+    fn can_set_aside(&self) -> bool {
+        false
+    }
+
+    /// Move a stored document that cannot be read out of the way, keeping it (private) for
+    /// the user to inspect, so that a fresh one can be written: where it was kept, or `None`
+    /// when this backend does not do that (the damage is then reported as an error).
+    fn set_aside(&self) -> Result<Option<std::path::PathBuf>, StoreError> {
+        Ok(None)
+    }
 }
 
 /// The `SecureStore` setting values this build understands.

@@ -253,3 +253,66 @@ fn the_store_can_be_shared_between_threads() {
     }
     assert_eq!(store.list_role_credentials().unwrap().len(), 4);
 }
+
+#[test]
+fn a_damaged_json_store_is_set_aside_and_a_fresh_one_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.json");
+    let store = json_store(dir.path());
+    store.put_role_credentials("arn:a", creds("a")).unwrap();
+    let whole = std::fs::read(&path).unwrap();
+    assert_eq!(
+        store.set_aside_if_damaged().unwrap(),
+        None,
+        "intact: left alone"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "store + lock"
+    );
+
+    std::fs::write(&path, &whole[..whole.len() / 2]).unwrap();
+    let broken = json_store(dir.path());
+    assert!(matches!(
+        broken.registration("Default"),
+        Err(StoreError::Corrupt { .. })
+    ));
+    let fresh = json_store(dir.path());
+    let set_aside = fresh.set_aside_if_damaged().unwrap().unwrap();
+    assert_eq!(set_aside.location, path.display().to_string());
+    assert!(
+        set_aside.reason.contains("truncated JSON"),
+        "{}",
+        set_aside.reason
+    );
+    assert!(!set_aside.reason.contains("sak-a"), "no content quoted");
+    assert_eq!(
+        std::fs::read(&set_aside.kept).unwrap(),
+        whole[..whole.len() / 2]
+    );
+    // The login's writes go to a fresh document.
+    fresh
+        .put_token("Default", CreateTokenResponse::default())
+        .unwrap();
+    assert!(json_store(dir.path()).token("Default").unwrap().is_some());
+    assert!(
+        json_store(dir.path())
+            .role_credentials("arn:a")
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[test]
+fn backends_without_copies_keep_reporting_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let backend = MemoryBackend::new();
+    backend.save(b"{\"truncated").unwrap();
+    let store = SecureStore::new(
+        Box::new(backend),
+        StoreLock::in_dir(dir.path(), Duration::from_secs(5)),
+    );
+    assert_eq!(store.set_aside_if_damaged().unwrap(), None);
+    assert!(matches!(store.token("x"), Err(StoreError::Corrupt { .. })));
+}

@@ -1,4 +1,12 @@
+use super::read::{DAMAGED, Unusable, decode_file, read_parts};
 use super::*;
+
+/// `bytes` with the checksum made to match again, to reach the checks behind it.
+fn resealed(mut bytes: Vec<u8>) -> Vec<u8> {
+    let sum = xxhash_rust::xxh3::xxh3_64(&bytes[PREFIX..]);
+    bytes[MAGIC.len()..PREFIX].copy_from_slice(&sum.to_le_bytes());
+    bytes
+}
 
 fn sample() -> CacheFile {
     let json = r#"{"Version":4,"ConfigCreatedAt":7,"SSO":{"Default":{"LastUpdate":9,
@@ -72,27 +80,29 @@ fn a_snapshot_of_another_cache_json_is_not_used() {
 }
 
 #[test]
-fn a_damaged_snapshot_is_ignored() {
+fn a_damaged_snapshot_is_never_used_and_is_deleted() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cache.bin");
     store(&path, fingerprint(10), &sample()).unwrap();
     let good = fs::read(&path).unwrap();
-    // Truncated anywhere, or with a foreign header: never a panic, never a partial catalog.
+    // Truncated anywhere: never a panic, never a partial catalog.
     for cut in 0..good.len() {
         fs::write(&path, &good[..cut]).unwrap();
         assert_eq!(load(&path, fingerprint(10)), None, "cut at {cut}");
+        assert!(!path.exists(), "a cut file is deleted (cut at {cut})");
     }
-    let mut foreign = good.clone();
-    foreign[0] ^= 0xff;
-    fs::write(&path, &foreign).unwrap();
-    assert_eq!(load(&path, fingerprint(10)), None);
-    // Any flipped byte: an error or some catalog, but never a panic.
-    for i in MAGIC.len()..good.len() {
-        let mut flipped = good.clone();
-        flipped[i] ^= 0x5a;
-        let _ = decode_file(&flipped, fingerprint(10));
+    // Any byte changed, in the magic, the checksum, the header, the table or the records:
+    // the whole snapshot is refused (and deleted), never a changed catalog.
+    for i in 0..good.len() {
+        for flip in [0x01, 0x80, 0xff] {
+            let mut damaged = good.clone();
+            damaged[i] ^= flip;
+            fs::write(&path, &damaged).unwrap();
+            assert_eq!(load(&path, fingerprint(10)), None, "byte {i} ^ {flip:#x}");
+            assert!(!path.exists(), "byte {i} ^ {flip:#x}: deleted");
+        }
     }
-    // A string index past the table is refused as a whole.
+    // A string index past the table is refused as a whole, even with a checksum that holds.
     let empty = CacheFile {
         version: 4,
         ..Default::default()
@@ -100,7 +110,38 @@ fn a_damaged_snapshot_is_ignored() {
     let mut bad = encode(fingerprint(10), &empty);
     assert_eq!(bad.pop(), Some(0), "the instance count ends the file");
     bad.extend([1, 5]); // one instance, named by string #5 of an empty table
-    assert_eq!(decode_file(&bad, fingerprint(10)), Err(DAMAGED));
+    assert!(matches!(
+        decode_file(&bad, fingerprint(10)),
+        Err(Unusable::Damaged("checksum mismatch"))
+    ));
+    assert_eq!(
+        decode_file(&resealed(bad), fingerprint(10)),
+        Err(Unusable::Damaged(DAMAGED))
+    );
+}
+
+#[test]
+fn snapshots_of_older_builds_are_stale_not_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.bin");
+    // The layout before checksums: the old magic, then the header.
+    let mut old = OLD_MAGIC.to_vec();
+    old.extend_from_slice(&encode(fingerprint(10), &sample())[PREFIX..]);
+    fs::write(&path, &old).unwrap();
+    assert_eq!(
+        read_parts(&path).err(),
+        Some(Unusable::Stale("written by an older build"))
+    );
+    assert_eq!(load(&path, fingerprint(10)), None);
+    assert!(path.exists(), "left for the next write to replace");
+    // Another format number behind a good checksum: another build.
+    let mut other = encode(fingerprint(10), &sample());
+    other[PREFIX] = FORMAT as u8 + 1;
+    fs::write(&path, resealed(other)).unwrap();
+    assert_eq!(
+        read_parts(&path).err(),
+        Some(Unusable::Stale("written by another build"))
+    );
 }
 
 #[test]
