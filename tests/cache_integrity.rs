@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use aws_sso::emulator::{EmulatorConfig, Org};
+use aws_sso_emulator::{EmulatorConfig, Org};
 use common::{Home, ok, stderr, stdout};
 
 /// A Version 4 cache.json with `accounts` accounts of 10 roles each (~4.7 KB an account).

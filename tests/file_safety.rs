@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use aws_sso::emulator::{EmulatorConfig, Org};
+use aws_sso_emulator::{EmulatorConfig, Org};
 use common::emulated::{Setup, setup};
 use common::{fails, ok, stderr};
 
