@@ -70,6 +70,8 @@ def main():
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--stalled", type=int, default=0, help="stalled connections kept open")
     ap.add_argument("--nofile", type=int, default=0, help="the server's ulimit -n")
+    ap.add_argument("--fresh", action="store_true",
+                    help="a new connection per request (implied by --stalled)")
     a = ap.parse_args()
 
     home = tempfile.mkdtemp()
@@ -111,12 +113,13 @@ def main():
             stallers.thread.start()
 
         latencies, errors, stop = [], [], time.monotonic() + a.seconds
+        fresh = a.fresh or bool(stallers)
 
         def worker():
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             mine = []
             while time.monotonic() < stop:
-                if stallers:
+                if fresh:
                     conn.close()
                 t = time.perf_counter()
                 conn.request("GET", "/", headers=auth)
@@ -141,7 +144,8 @@ def main():
         server.wait(10)
     lat = sorted(latencies)
     pct = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] * 1000
-    print(f"{a.bin}: {len(lat)} requests in {wall:.1f} s, concurrency {a.concurrency}: "
+    print(f"{a.bin}: {len(lat)} requests in {wall:.1f} s, concurrency {a.concurrency}"
+          f"{', a new connection each' if a.fresh or a.stalled else ''}: "
           f"{len(lat) / wall:,.0f} req/s, p50 {pct(0.50):.2f} ms, p99 {pct(0.99):.2f} ms, "
           f"max {lat[-1] * 1000:.2f} ms, errors {len(errors)}")
     if stallers:
