@@ -5,6 +5,8 @@
 //!
 //! * [`api`]: the JSON shapes and status codes on the wire.
 //! * [`auth`]: the bearer-token check (constant time).
+//! * [`guard`]: the `Host` check against DNS rebinding, and the refusal of browsers.
+//! * [`conns`]: the cap on open connections, and which idle one makes room.
 //! * [`slots`]: the default slot and the named slots, in memory only.
 //! * [`renew`]: renewing a slot's credentials before they expire, one request per slot.
 //! * [`routes`]: method + path → reply, everything the HTTP API does.
@@ -17,6 +19,8 @@
 pub mod api;
 pub mod auth;
 pub mod client;
+pub mod conns;
+pub mod guard;
 pub mod renew;
 pub mod routes;
 pub mod server;

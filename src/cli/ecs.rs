@@ -27,8 +27,17 @@ pub enum EcsCommand {
 #[derive(Debug, Clone, Args)]
 pub struct EcsServerArgs {
     /// Address to listen on (anything but loopback exposes your credentials to the network)
-    #[arg(long = "bind-ip", default_value = "127.0.0.1", value_name = "IP")]
-    pub bind_ip: std::net::IpAddr,
+    /// [default: 127.0.0.1]
+    #[arg(long = "bind-ip", value_name = "IP")]
+    pub bind_ip: Option<std::net::IpAddr>,
+    /// Also answer requests for this host name (repeatable); loopback addresses, `localhost`
+    /// and the --bind-ip address are always answered, any other Host is refused
+    #[arg(
+        long = "allow-host",
+        value_name = "NAME",
+        conflicts_with = "unix_socket"
+    )]
+    pub allow_host: Vec<String>,
     /// TCP port to listen on (0: any free port, logged at start)
     #[arg(long, default_value_t = crate::ecs::DEFAULT_PORT, value_name = "PORT")]
     pub port: u16,
@@ -52,7 +61,8 @@ pub struct EcsServerArgs {
     /// Never renew slots: they expire like aws-sso-cli's
     #[arg(long = "no-renew")]
     pub no_renew: bool,
-    /// (container image entrypoint: bind 0.0.0.0, read secrets from ~/.aws-sso/mnt/docker-ecs)
+    /// (container image entrypoint: bind 0.0.0.0 unless --bind-ip, read the secure store and
+    /// ~/.aws-sso/mnt/docker-ecs)
     #[arg(long, hide = true)]
     pub docker: bool,
 }

@@ -1,9 +1,11 @@
 //! `aws-sso ecs server`: gather what the server needs from the secure store (bearer token,
-//! TLS certificate and key) or, in a container (`--docker`), from the hand-off file, build
-//! the renewal [`Provider`] of the selected SSO instance, optionally preload `--default`, and
-//! serve until SIGINT/SIGTERM. `ecs docker start|stop` are refused here too.
+//! TLS certificate and key; in a container, `--docker`, also from the hand-off file), say on
+//! stderr when it runs without a token, build the renewal [`Provider`] of the selected SSO
+//! instance, optionally preload `--default`, and serve until SIGINT/SIGTERM.
+//! `ecs docker start|stop` are refused here too.
 
-use std::net::SocketAddr;
+use std::io::Write as _;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -31,29 +33,68 @@ struct Secrets {
     cert_chain: Option<String>,
 }
 
+impl Secrets {
+    /// These, with what they lack taken from `other`.
+    fn or(self, other: Secrets) -> Secrets {
+        Secrets {
+            token: self.token.or(other.token),
+            private_key: self.private_key.or(other.private_key),
+            cert_chain: self.cert_chain.or(other.cert_chain),
+        }
+    }
+}
+
+/// One line on stderr, whatever the log level: an open server hands credentials to any
+/// local process that asks.
+fn warn_no_token(disabled: bool) {
+    let fix = match disabled {
+        true => "drop --disable-auth",
+        false => "set a token with `aws-sso setup ecs auth --generate`",
+    };
+    let _ = writeln!(
+        std::io::stderr(),
+        "WARNING: the ECS server runs WITHOUT a bearer token: any local process can read the credentials it serves; {fix}"
+    );
+}
+
 /// `ctx` is `None` only with `--docker` and no config.yaml: then nothing is renewed.
 pub async fn run(ctx: Option<&'static Context>, args: &EcsServerArgs) -> Result<()> {
+    // Every mode reads the secure store when there is a config; `--docker` also takes what
+    // the hand-off file brings (a container may have no store of its own).
     let store = match ctx {
-        Some(ctx) if !args.docker => Some(Arc::new(open_store(ctx)?)),
-        _ => None,
+        Some(ctx) => Some(Arc::new(open_store(ctx)?)),
+        None => None,
     };
-    let secrets = match &store {
+    let stored = match &store {
         Some(store) => Secrets {
             token: store.ecs_bearer_token()?,
             private_key: store.ecs_private_key()?,
             cert_chain: store.ecs_cert_chain()?,
         },
-        None => docker_handoff()?,
+        None => Secrets::default(),
+    };
+    let secrets = match args.docker {
+        true => stored.or(docker_handoff()?),
+        false => stored,
     };
 
     let auth = match (&secrets.token, args.disable_auth) {
         (Some(token), false) => BearerAuth::required(token),
         _ => BearerAuth::disabled(),
     };
+    if !auth.is_enabled() {
+        warn_no_token(args.disable_auth);
+    }
     let listen = match &args.unix_socket {
         Some(path) => Listen::Unix(path.clone()),
-        None if args.docker => Listen::Tcp(SocketAddr::from(([0, 0, 0, 0], args.port))),
-        None => Listen::Tcp(SocketAddr::new(args.bind_ip, args.port)),
+        None => {
+            // In a container the published port arrives on the container's own address.
+            let default = match args.docker {
+                true => IpAddr::from([0, 0, 0, 0]),
+                false => IpAddr::from([127, 0, 0, 1]),
+            };
+            Listen::Tcp(SocketAddr::new(args.bind_ip.unwrap_or(default), args.port))
+        }
     };
     let tls = match (&listen, &secrets.private_key, &secrets.cert_chain) {
         _ if args.disable_ssl => None,
@@ -77,6 +118,7 @@ pub async fn run(ctx: Option<&'static Context>, args: &EcsServerArgs) -> Result<
         auth,
         tls,
         renewal,
+        allowed_hosts: args.allow_host.clone(),
     })
     .await?;
 

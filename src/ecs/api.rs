@@ -101,7 +101,7 @@ pub struct LoadRequest {
 }
 
 impl LoadRequest {
-    /// aws-sso-cli's checks, in its order; the message becomes a 500 reply.
+    /// aws-sso-cli's checks, in its order; the message becomes a 400 reply.
     pub fn validate(&self) -> Result<(), String> {
         let c = &self.creds;
         let missing = [

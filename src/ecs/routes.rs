@@ -1,5 +1,7 @@
-//! The ECS server's HTTP API (docs/ecs-protocol.md, "Routes") as one function of method, path, `Authorization` header and
-//! body: [`Api::handle`]. No sockets here, so every status code is unit-tested.
+//! The ECS server's HTTP API (docs/ecs-protocol.md, "Routes") as one function of method, path,
+//! `Authorization` header and body: [`Api::handle`], preceded by [`Api::admit`], which refuses
+//! from the headers alone (wrong `Host`, a browser, no token) before any body is read. No
+//! sockets here, so every status code is unit-tested.
 //!
 //! Where aws-sso-cli differs from its own docs this follows the docs: `DELETE /slot` empties
 //! every named slot, a deleted default slot answers 404 (aws-sso-cli's handler panicked), and
@@ -8,11 +10,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use hyper::Method;
+use hyper::header::{AUTHORIZATION, HOST, HeaderValue};
+use hyper::{HeaderMap, Method};
 use percent_encoding::percent_decode_str;
 
 use super::api::{CredentialsReply, Health, LoadRequest, ProfileReply, Reply};
 use super::auth::BearerAuth;
+use super::guard::{self, HostPolicy};
 use super::renew::Renewal;
 use super::slots::{Slot, SlotCell, SlotKey, Slots};
 use crate::credentials::exports::rfc3339_local;
@@ -30,18 +34,54 @@ pub struct Api {
     pub slots: Arc<Slots>,
     pub auth: BearerAuth,
     pub renewal: Option<Arc<Renewal>>,
+    pub hosts: HostPolicy,
 }
 
 impl Api {
+    /// Serving loopback and `localhost` only, until [`Api::with_hosts`].
     pub fn new(auth: BearerAuth, renewal: Option<Arc<Renewal>>) -> Api {
         Api {
             slots: Arc::new(Slots::default()),
             auth,
             renewal,
+            hosts: HostPolicy::loopback(),
         }
     }
 
-    /// Answer one request. `path` is the URL path as sent (still percent-encoded).
+    pub fn with_hosts(self, hosts: HostPolicy) -> Api {
+        Api { hosts, ..self }
+    }
+
+    /// Whether to go on with a request, from its headers alone, whatever the auth mode:
+    /// 421 for a `Host` that is not ours (DNS rebinding), 403 for a browser's request, then
+    /// the bearer token (but for the health checks).
+    pub fn admit(&self, path: &str, headers: &HeaderMap) -> Result<(), Reply> {
+        if !self.hosts.admits(headers.get(HOST)) {
+            return Err(Reply::ack(
+                421,
+                "refused: the Host header is not loopback, localhost or the server's address (DNS rebinding protection; see --allow-host)",
+            ));
+        }
+        if guard::browser_originated(headers) {
+            return Err(Reply::ack(
+                403,
+                "refused: a web browser's request (Origin or Sec-Fetch-Site header)",
+            ));
+        }
+        if is_health(path) {
+            return Ok(());
+        }
+        match self
+            .auth
+            .allows(headers.get(AUTHORIZATION).map(HeaderValue::as_bytes))
+        {
+            true => Ok(()),
+            false => Err(Reply::forbidden()),
+        }
+    }
+
+    /// Answer one request. `path` is the URL path as sent (still percent-encoded). The token
+    /// is checked here too, so this stays safe on its own; [`Api::admit`] comes first.
     pub async fn handle(
         &self,
         method: &Method,
@@ -159,21 +199,26 @@ impl Api {
     fn load(&self, target: SlotTarget, body: &[u8]) -> Reply {
         let req: LoadRequest = match serde_json::from_slice(body) {
             Ok(r) => r,
-            // Only the position: serde's messages can quote the offending value.
+            // A client's mistake: 400 (aws-sso-cli answered 500). A missing field is named;
+            // otherwise only the position, as serde's other messages can quote the value.
             Err(e) => {
+                let msg = e.to_string();
                 return Reply::ack(
-                    500,
-                    &format!(
-                        "invalid request body ({:?} error at line {} column {})",
-                        e.classify(),
-                        e.line(),
-                        e.column()
-                    ),
+                    400,
+                    &match msg.starts_with("missing field") {
+                        true => format!("invalid request body: {msg}"),
+                        false => format!(
+                            "invalid request body ({:?} error at line {} column {})",
+                            e.classify(),
+                            e.line(),
+                            e.column()
+                        ),
+                    },
                 );
             }
         };
         if let Err(msg) = req.validate() {
-            return Reply::ack(500, &msg);
+            return Reply::ack(400, &msg);
         }
         let now = now_unix();
         if !req.creds.is_valid_for(now, 0) {
@@ -264,6 +309,11 @@ impl Api {
 enum SlotTarget {
     Default,
     Named,
+}
+
+/// `/healthcheck` and `/healthcheck/slot/<profile>`: orchestrators hold no token.
+fn is_health(path: &str) -> bool {
+    path == "/healthcheck" || path.starts_with("/healthcheck/slot/")
 }
 
 /// A profile name from the path (clients escape it like Go's `url.PathEscape`).

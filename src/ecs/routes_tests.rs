@@ -103,7 +103,7 @@ async fn loads_are_validated() {
     c.session_token = Secret::default();
     assert_eq!(
         call(&api, Method::PUT, "/", &body("dev", c)).await,
-        ack(500, "missing sessionToken")
+        ack(400, "missing sessionToken")
     );
     assert_eq!(
         call(&api, Method::PUT, "/", &body("dev", creds("AK1", -10))).await,
@@ -126,9 +126,64 @@ async fn loads_are_validated() {
         br#"{"Creds": {"secretAccessKey": 12345}}"#,
     )
     .await;
-    assert_eq!(code, 500);
+    assert_eq!(code, 400);
     let msg = v["message"].as_str().unwrap();
     assert!(msg.contains("line 1") && !msg.contains("12345"), "{msg}");
+    for bad in [&b"{not json"[..], b"", b"[]", br#"{"Creds": {}}"#] {
+        let (code, v) = call(&api, Method::PUT, "/slot/x", bad).await;
+        assert_eq!(code, 400, "{v}");
+        assert!(!v["message"].as_str().unwrap().contains('\n'), "{v}");
+    }
+    let (_, v) = call(&api, Method::PUT, "/", br#"{"ProfileName": "dev"}"#).await;
+    assert_eq!(
+        v["message"],
+        "invalid request body: missing field `Creds` at line 1 column 22"
+    );
+}
+
+fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    for (k, v) in pairs {
+        h.append(*k, HeaderValue::from_str(v).unwrap());
+    }
+    h
+}
+
+#[test]
+fn admission_checks_host_then_browser_then_token() {
+    let api = Api::new(BearerAuth::required(&Secret::new("tok")), None);
+    let good = [("host", "127.0.0.1:4144"), ("authorization", "Bearer tok")];
+    assert_eq!(api.admit("/", &headers(&good)), Ok(()));
+    let status = |pairs: &[(&'static str, &str)], path| {
+        api.admit(path, &headers(pairs)).map_err(|r| r.status)
+    };
+    let evil = [("host", "evil.example"), ("authorization", "Bearer tok")];
+    assert_eq!(status(&evil, "/"), Err(421));
+    assert_eq!(status(&evil, "/healthcheck"), Err(421));
+    assert_eq!(status(&[("authorization", "Bearer tok")], "/"), Err(421));
+    let browser = [
+        ("host", "localhost"),
+        ("authorization", "Bearer tok"),
+        ("origin", "http://localhost"),
+    ];
+    assert_eq!(status(&browser, "/"), Err(403));
+    assert_eq!(status(&[("host", "localhost")], "/"), Err(403));
+    assert_eq!(status(&[("host", "localhost")], "/healthcheck"), Ok(()));
+
+    // Without a token only the Host and browser checks remain; a unix socket takes any Host.
+    let open = open_api();
+    assert_eq!(open.admit("/", &headers(&[("host", "[::1]")])), Ok(()));
+    assert!(
+        open.admit("/", &headers(&[("host", "evil.example")]))
+            .is_err()
+    );
+    let unix = open_api().with_hosts(HostPolicy::any());
+    assert_eq!(unix.admit("/", &headers(&[("host", "anything")])), Ok(()));
+    let sent = [("host", "x"), ("sec-fetch-site", "cross-site")];
+    assert_eq!(
+        unix.admit("/", &headers(&sent)).map_err(|r| r.status),
+        Err(403)
+    );
 }
 
 #[tokio::test]

@@ -2,6 +2,11 @@
 //! each connection on hyper's HTTP/1.1, log every request at INFO (remote, code, method,
 //! path, time: never a header or a body), and shut down cleanly: stop accepting, let open
 //! requests finish (5 s at most), remove the socket file.
+//!
+//! Against a stalling neighbour: a request is admitted (Host, browser, token) from its
+//! headers before any body is read; headers, bodies and TLS handshakes get a few seconds
+//! each; connections are capped ([`super::conns`]) and a full descriptor table on `accept`
+//! closes an idle connection instead of spinning.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -19,10 +24,11 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tokio::task::JoinSet;
 
 use super::api::{self, Reply};
 use super::auth::BearerAuth;
+use super::conns::{ConnSlot, Conns};
+use super::guard::HostPolicy;
 use super::renew::Renewal;
 use super::routes::Api;
 use super::slots::Slots;
@@ -31,8 +37,16 @@ use super::slots::Slots;
 const MAX_BODY: usize = 64 * 1024;
 /// Open connections get this long to finish after a shutdown signal.
 const DRAIN: Duration = Duration::from_secs(5);
-const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// A client on this machine sends a request in milliseconds: a connection that takes longer
+/// for its TLS handshake, its headers or its body is stalling, and is closed. The header
+/// timeout also closes a keep-alive connection that stays idle this long.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+const BODY_READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections the kernel may queue before they are accepted (capped by somaxconn).
+const LISTEN_BACKLOG: u32 = 1024;
+/// After a failed `accept` (out of descriptors, …): a pause, not a spin.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(20);
 
 /// Where to listen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +64,8 @@ pub struct ServerOptions {
     pub tls: Option<Arc<rustls::ServerConfig>>,
     /// Renew slots before they expire (`None`: slots just expire, as in aws-sso-cli).
     pub renewal: Option<Arc<Renewal>>,
+    /// Host names served besides loopback, `localhost` and the bind address (TCP only).
+    pub allowed_hosts: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,12 +96,15 @@ pub struct EcsServer {
 
 impl EcsServer {
     pub async fn bind(opts: ServerOptions) -> Result<EcsServer, ServeError> {
-        let api = Arc::new(Api::new(opts.auth, opts.renewal));
+        let hosts = match &opts.listen {
+            Listen::Tcp(addr) => HostPolicy::tcp(addr.ip(), &opts.allowed_hosts),
+            Listen::Unix(_) => HostPolicy::any(),
+        };
+        let api = Arc::new(Api::new(opts.auth, opts.renewal).with_hosts(hosts));
         match opts.listen {
             Listen::Tcp(addr) => {
-                let listener = TcpListener::bind(addr)
-                    .await
-                    .map_err(|source| ServeError::BindTcp { addr, source })?;
+                let listener =
+                    listen_tcp(addr).map_err(|source| ServeError::BindTcp { addr, source })?;
                 let local = listener
                     .local_addr()
                     .map_err(|source| ServeError::BindTcp { addr, source })?;
@@ -113,45 +132,58 @@ impl EcsServer {
 
     /// Serve until `shutdown` resolves, then drain.
     pub async fn serve(self, shutdown: impl Future<Output = ()>) {
+        let cap = super::conns::default_cap();
         let (stop_tx, stop_rx) = watch::channel(false);
         let renewer = self
             .api
             .renewal
             .clone()
             .map(|r| tokio::spawn(r.run(self.api.slots.clone())));
-        let mut conns = JoinSet::new();
+        let conns = Conns::new(cap);
+        tracing::debug!("ECS server: at most {cap} connections");
         tokio::pin!(shutdown);
         loop {
+            let accepted = tokio::select! {
+                _ = &mut shutdown => break,
+                accepted = accept(&self.listener) => accepted,
+            };
+            let (io, remote) = match accepted {
+                Ok(conn) => conn,
+                Err(e) => {
+                    // Out of descriptors and the like: free one if a connection idles,
+                    // and pause rather than spin on the same error.
+                    tracing::warn!("ECS server: accepting a connection failed: {e}");
+                    conns.evict_longest_waiting();
+                    tokio::time::sleep(ACCEPT_BACKOFF).await;
+                    continue;
+                }
+            };
             tokio::select! {
                 _ = &mut shutdown => break,
-                Some(_) = conns.join_next(), if !conns.is_empty() => {}
-                accepted = accept(&self.listener) => match accepted {
-                    Ok((io, remote)) => {
-                        let api = self.api.clone();
-                        let tls = self.tls.clone();
-                        let stop = stop_rx.clone();
-                        conns.spawn(async move {
-                            match (io, tls) {
-                                (Conn::Tcp(tcp), Some(tls)) => {
-                                    match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, tls.accept(tcp)).await {
-                                        Ok(Ok(stream)) => serve_connection(stream, api, remote, stop).await,
-                                        Ok(Err(e)) => tracing::debug!(%remote, "TLS handshake failed: {e}"),
-                                        Err(_) => tracing::debug!(%remote, "TLS handshake timed out"),
-                                    }
-                                }
-                                (Conn::Tcp(tcp), None) => serve_connection(tcp, api, remote, stop).await,
-                                #[cfg(unix)]
-                                (Conn::Unix(unix), _) => serve_connection(unix, api, remote, stop).await,
-                            }
-                        });
-                    }
-                    Err(e) => {
-                        // Out of file descriptors and the like: don't spin.
-                        tracing::warn!("ECS server: accepting a connection failed: {e}");
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                    }
-                },
+                () = conns.make_room() => {}
             }
+            let slot = conns.register();
+            let id = slot.id();
+            let api = self.api.clone();
+            let tls = self.tls.clone();
+            let stop = stop_rx.clone();
+            let task = tokio::spawn(async move {
+                match (io, tls) {
+                    (Conn::Tcp(tcp), Some(tls)) => {
+                        match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, tls.accept(tcp)).await {
+                            Ok(Ok(stream)) => {
+                                serve_connection(stream, api, remote, slot, stop).await
+                            }
+                            Ok(Err(e)) => tracing::debug!(%remote, "TLS handshake failed: {e}"),
+                            Err(_) => tracing::debug!(%remote, "TLS handshake timed out"),
+                        }
+                    }
+                    (Conn::Tcp(tcp), None) => serve_connection(tcp, api, remote, slot, stop).await,
+                    #[cfg(unix)]
+                    (Conn::Unix(unix), _) => serve_connection(unix, api, remote, slot, stop).await,
+                }
+            });
+            conns.set_abort(id, task.abort_handle());
         }
         tracing::info!("ECS server shutting down");
         drop(self.listener);
@@ -159,9 +191,7 @@ impl EcsServer {
             let _ = std::fs::remove_file(path);
         }
         let _ = stop_tx.send(true);
-        let drained =
-            tokio::time::timeout(DRAIN, async { while conns.join_next().await.is_some() {} }).await;
-        if drained.is_err() {
+        if tokio::time::timeout(DRAIN, conns.closed()).await.is_err() {
             tracing::debug!("ECS server: closing connections still open after {DRAIN:?}");
             conns.abort_all();
         }
@@ -169,6 +199,21 @@ impl EcsServer {
             r.abort();
         }
     }
+}
+
+/// A TCP listener with a deep accept queue: a burst of connections waiting there (while the
+/// cap makes room) must not overflow it, or the kernel drops SYNs and a client waits a
+/// whole retransmission second.
+fn listen_tcp(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    // As std's TcpListener::bind does: a restart may bind while old connections linger.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 #[cfg(unix)]
@@ -246,11 +291,13 @@ async fn serve_connection<IO>(
     io: IO,
     api: Arc<Api>,
     remote: Arc<str>,
+    slot: ConnSlot,
     mut stop: watch::Receiver<bool>,
 ) where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let service = service_fn(move |req| respond(api.clone(), remote.clone(), req));
+    let slot = Arc::new(slot);
+    let service = service_fn(move |req| respond(api.clone(), remote.clone(), slot.clone(), req));
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())
@@ -273,23 +320,30 @@ async fn serve_connection<IO>(
 async fn respond(
     api: Arc<Api>,
     remote: Arc<str>,
+    slot: Arc<ConnSlot>,
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let started = Instant::now();
     let (parts, body) = req.into_parts();
-    let reply = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(body) => {
-            let authorization = parts.headers.get(AUTHORIZATION).map(HeaderValue::as_bytes);
-            api.handle(
-                &parts.method,
-                parts.uri.path(),
-                parts.uri.query(),
-                authorization,
-                &body.to_bytes(),
-            )
-            .await
-        }
-        Err(_) => Reply::ack(413, "request body too large"),
+    let reply = match api.admit(parts.uri.path(), &parts.headers) {
+        // Refused from the headers alone: the body is never read (hyper closes the
+        // connection rather than reuse it with a body unread).
+        Err(refused) => refused,
+        Ok(()) => match read_body(body).await {
+            Ok(body) => {
+                let _busy = slot.busy();
+                let authorization = parts.headers.get(AUTHORIZATION).map(HeaderValue::as_bytes);
+                api.handle(
+                    &parts.method,
+                    parts.uri.path(),
+                    parts.uri.query(),
+                    authorization,
+                    &body,
+                )
+                .await
+            }
+            Err(refused) => refused,
+        },
     };
     tracing::info!(
         remote = %remote,
@@ -306,4 +360,16 @@ async fn respond(
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static(api::CONTENT_TYPE));
     Ok(response)
+}
+
+/// The whole body, within [`MAX_BODY`] and [`BODY_READ_TIMEOUT`].
+async fn read_body(body: Incoming) -> Result<Bytes, Reply> {
+    match tokio::time::timeout(BODY_READ_TIMEOUT, Limited::new(body, MAX_BODY).collect()).await {
+        Ok(Ok(body)) => Ok(body.to_bytes()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+            Err(Reply::ack(413, "request body too large"))
+        }
+        Ok(Err(_)) => Err(Reply::ack(400, "the request body could not be read")),
+        Err(_) => Err(Reply::ack(408, "the request body did not arrive in time")),
+    }
 }

@@ -2,7 +2,7 @@
 //! its own start-up log, its stderr collected, SIGTERM for a clean stop.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
@@ -18,10 +18,31 @@ pub struct EcsServer {
 impl EcsServer {
     /// `aws-sso ecs server ARGS`, waiting until it listens.
     pub fn start(s: &Setup, args: &[&str]) -> EcsServer {
-        let mut child = s
-            .cmd()
+        let mut cmd = s.cmd();
+        cmd.args(["ecs", "server"]).args(args);
+        EcsServer::spawn(cmd)
+    }
+
+    /// [`EcsServer::start`] with at most `nofile` file descriptors (`ulimit -n`).
+    pub fn start_with_nofile(s: &Setup, nofile: u32, args: &[&str]) -> EcsServer {
+        let inner = s.cmd();
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(format!("ulimit -n {nofile} && exec \"$0\" \"$@\""))
+            .arg(inner.get_program())
             .args(["ecs", "server"])
-            .args(args)
+            .args(args);
+        for (key, value) in inner.get_envs() {
+            match value {
+                Some(v) => cmd.env(key, v),
+                None => cmd.env_remove(key),
+            };
+        }
+        EcsServer::spawn(cmd)
+    }
+
+    fn spawn(mut cmd: Command) -> EcsServer {
+        let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -108,16 +129,40 @@ impl Drop for EcsServer {
 
 /// One plain HTTP/1.1 request to 127.0.0.1:`port`; returns the status and body.
 pub fn http(port: u16, method: &str, path: &str, authorization: Option<&str>) -> (u16, String) {
+    let auth = authorization.map(|a| ("Authorization", a));
+    http_with(
+        port,
+        method,
+        path,
+        &[("Host", "127.0.0.1")]
+            .into_iter()
+            .chain(auth)
+            .collect::<Vec<_>>(),
+        "",
+    )
+}
+
+/// One plain HTTP/1.1 request to 127.0.0.1:`port` with exactly these headers (plus
+/// Content-Length and Connection: close) and body; returns the status and body.
+pub fn http_with(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
         .unwrap();
-    let auth = authorization
-        .map(|a| format!("Authorization: {a}\r\n"))
-        .unwrap_or_default();
+    let mut head = format!("{method} {path} HTTP/1.1\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n"
+        "{head}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
     )
     .unwrap();
     let mut raw = String::new();
