@@ -10,7 +10,7 @@ use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use aws_sso::emulator::{EmulatorConfig, Org};
+use aws_sso_emulator::{EmulatorConfig, Org};
 use common::ecs::{EcsServer, curl, http, http_with};
 use common::emulated::{Setup, setup};
 use common::ok;
