@@ -18,6 +18,8 @@ pub use format::{
     CACHE_VERSION, CacheFile, CachedAccount, CachedRole, InstanceRoles, SsoCache, parse_account_key,
 };
 pub use history::HistoryTag;
+#[doc(hidden)]
+pub use snapshot::decode_any as decode_snapshot;
 pub use snapshot::{InstanceHead, Sink};
 pub use text::{Tags, Text};
 

@@ -214,3 +214,45 @@ proptest! {
         prop_assert_eq!(remove(&removed, case.instance).unwrap(), removed.clone());
     }
 }
+
+/// Files at the edges of line-ending handling: empty, a lone CR (a CRLF cut after its `\r`),
+/// CRLF, no final line break, with and without a block of ours; generated files with a lone
+/// CR added at the end.
+fn odd_text() -> impl Strategy<Value = (&'static str, String)> {
+    let fixed = prop::sample::select(vec![
+        "",
+        "\r",
+        "\n",
+        "\r\n",
+        "\r\r",
+        "\n\r",
+        "x\r",
+        "[default]\r",
+        "[default]\r\n\r",
+        "# c\r\nregion = x",
+        "a\nb\r",
+        "\r\n\r\n\r",
+    ])
+    .prop_map(|t| ("Default", t.to_owned()));
+    let generated = case().prop_flat_map(|c| {
+        prop::sample::select(vec!["", "\r", "\r\n", "\n\r"])
+            .prop_map(move |tail| (c.instance, format!("{}{tail}", c.text)))
+    });
+    prop_oneof![fixed, generated]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn splice_is_idempotent_whatever_the_line_endings((instance, text) in odd_text()) {
+        let block = block(instance);
+        for splice in [splice, splice_text] {
+            let once = splice(&text, instance, &block).unwrap();
+            let twice = splice(&once, instance, &block).unwrap();
+            prop_assert_eq!(&twice, &once, "input {:?}", text);
+            let removed = remove(&once, instance).unwrap();
+            prop_assert_eq!(remove(&removed, instance).unwrap(), removed);
+        }
+    }
+}

@@ -82,8 +82,12 @@ fn splice_checked(
         check_sections(&all, &outside, &block)?;
     }
 
+    // Appending ends an unterminated last line. One ending in `\r` (a CRLF cut short) only
+    // gets the `\n` it lacks and is a CRLF line from then on, so it counts as one now: else
+    // the next splice would judge the line endings differently and rewrite the block.
+    let completes_crlf = range.is_none() && existing.ends_with('\r');
     let (crlf, lf) = all.iter().enumerate().filter(|(i, _)| outside(*i)).fold(
-        (0usize, 0usize),
+        (usize::from(completes_crlf), 0usize),
         |(c, l), (_, line)| {
             (
                 c + usize::from(line.is_crlf()),
@@ -108,7 +112,7 @@ fn splice_checked(
         None => {
             out.push_str(existing);
             if !existing.is_empty() && !existing.ends_with('\n') {
-                out.push_str(eol);
+                out.push_str(if completes_crlf { "\n" } else { eol });
             }
             out.push_str(&block);
         }
@@ -251,6 +255,20 @@ mod tests {
             splice("[a]\r\nk = v", "Default", BLOCK).unwrap(),
             format!("[a]\r\nk = v\r\n{}", BLOCK.replace('\n', "\r\n"))
         );
+    }
+
+    #[test]
+    fn a_last_line_ending_in_a_lone_cr_becomes_a_crlf_line() {
+        let crlf = BLOCK.replace('\n', "\r\n");
+        for (text, want) in [
+            ("\r", format!("\r\n{crlf}")),
+            ("[a]\r", format!("[a]\r\n{crlf}")),
+            ("[a]\nk = v\r", format!("[a]\nk = v\r\n{BLOCK}")),
+        ] {
+            let once = splice(text, "Default", BLOCK).unwrap();
+            assert_eq!(once, want, "{text:?}");
+            assert_eq!(splice(&once, "Default", BLOCK).unwrap(), once, "{text:?}");
+        }
     }
 
     #[test]

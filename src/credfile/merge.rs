@@ -22,6 +22,10 @@ use super::Stanza;
 pub fn merge(existing: &str, stanzas: &[Stanza]) -> String {
     let eol = match existing.find('\n') {
         Some(i) if existing[..i].ends_with('\r') => "\r\n",
+        // One unterminated line ending in `\r` (a CRLF cut short) becomes a CRLF line when
+        // its `\n` is added below, so it already sets the file's line ending: judged as LF,
+        // the next merge would see CRLF and rewrite every line it inserted.
+        None if existing.ends_with('\r') => "\r\n",
         _ => "\n",
     };
     let wanted = dedup(stanzas);
@@ -64,7 +68,8 @@ pub fn merge(existing: &str, stanzas: &[Stanza]) -> String {
     for (stanza, _) in wanted.iter().zip(&written).filter(|(_, done)| !**done) {
         if first_appended {
             if !out.is_empty() && !out.ends_with('\n') {
-                out.push_str(eol);
+                // A last line ending in `\r` only lacks the `\n` of its CRLF.
+                out.push_str(if out.ends_with('\r') { "\n" } else { eol });
             }
             if !out.is_empty() && !last_line_is_blank(&out) {
                 out.push_str(eol);

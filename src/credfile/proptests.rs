@@ -157,6 +157,47 @@ proptest! {
     }
 }
 
+/// Files at the edges of line-ending handling: empty, a lone CR (a CRLF cut after its `\r`),
+/// CRLF, no final line break; generated files with a lone CR added at the end.
+fn odd_file() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "",
+            "\r",
+            "\n",
+            "\r\n",
+            "\r\r",
+            "\n\r",
+            "x\r",
+            "[dev]",
+            "[dev]\r",
+            "[dev]\r\n",
+            "# c\r\n[dev]\r\nk = v",
+            "[dev]\nk = v\r",
+            "\r\n\r",
+            "[prod]\r\n\r",
+        ])
+        .prop_map(str::to_owned),
+        file().prop_map(|f| f + "\r"),
+        file(),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn merge_is_idempotent_whatever_the_line_endings(
+        existing in odd_file(),
+        stanzas in stanzas(),
+    ) {
+        let merged = merge(&existing, &stanzas);
+        prop_assert_eq!(merge(&merged, &stanzas), merged.clone(), "input {:?}", existing);
+        // Nothing of the input is lost: it is a prefix, or its sections were replaced.
+        if !stanzas.iter().any(|s| existing.contains(&s.profile)) {
+            prop_assert!(merged.starts_with(&existing), "{:?} → {:?}", existing, merged);
+        }
+    }
+}
+
 /// botocore, the reference reader, sees every profile with the values written.
 #[test]
 fn botocore_reads_the_merged_file() {

@@ -75,6 +75,24 @@ fn merge_adds_the_missing_final_newline_before_appending() {
 }
 
 #[test]
+fn merge_completes_a_last_line_ending_in_a_lone_cr_as_crlf() {
+    // A file cut after the `\r` of its only CRLF: the inserted lines are CRLF, and merging
+    // again changes nothing.
+    let crlf = lines("new", 1, "\r\n");
+    for (existing, want) in [
+        ("\r", format!("\r\n{crlf}")),
+        ("k = v\r", format!("k = v\r\n\r\n{crlf}")),
+    ] {
+        let merged = merge(existing, &[stanza("new", 1)]);
+        assert_eq!(merged, want, "{existing:?}");
+        assert_eq!(merge(&merged, &[stanza("new", 1)]), merged, "{existing:?}");
+    }
+    // In an LF file the `\n` is added all the same, not a second `\r`.
+    let merged = merge("[a]\nk = v\r", &[stanza("new", 1)]);
+    assert_eq!(merged, format!("[a]\nk = v\r\n\n{}", lines("new", 1, "\n")));
+}
+
+#[test]
 fn merge_replaces_a_middle_section_in_place() {
     let existing = "[a]\nk = 1\n\n# the b profile\n[ b ]\naws_access_key_id = OLD\n\
                     aws_session_token = OLD\n\n; about c\n[c]\nk = 3";

@@ -304,3 +304,21 @@ pub(super) fn decode_file(
     let mut sink = super::FileSink::default();
     decode(&h, bytes[..end].to_vec(), &bytes[end..], source, &mut sink).map(|()| sink.finish())
 }
+
+/// A whole file's bytes into a catalog, whichever cache.json its header names and without
+/// checking the checksum: the fuzzing entry point. The checksum only catches accidents
+/// (whoever can write the file can fix the sum up), so the decoder must hold on any bytes
+/// by itself.
+pub(super) fn decode_unchecked(bytes: &[u8]) -> Result<crate::cache::CacheFile, Unusable> {
+    if !bytes.starts_with(MAGIC) {
+        return Err(Unusable::Damaged("it does not start like a cache snapshot"));
+    }
+    let h = header(bytes)?;
+    let end = usize::try_from(h.table_end).map_err(|_| Unusable::Damaged(DAMAGED))?;
+    if end > bytes.len() {
+        return Err(Unusable::Damaged(DAMAGED));
+    }
+    let mut sink = super::FileSink::default();
+    let source = h.source;
+    decode(&h, bytes[..end].to_vec(), &bytes[end..], source, &mut sink).map(|()| sink.finish())
+}

@@ -226,3 +226,12 @@ fn strings_are_stored_once() {
     assert_eq!(times, 1, "history, Arn and Via share one copy");
     assert_eq!(decode_file(&bytes, fingerprint(1)), Ok(file));
 }
+
+#[test]
+fn decode_any_reads_a_snapshot_of_any_source_and_refuses_damage() {
+    let file = sample();
+    let bytes = encode(fingerprint(99), &file);
+    assert_eq!(decode_any(&bytes), Ok(file));
+    assert!(decode_any(&bytes[..bytes.len() - 1]).is_err());
+    assert!(decode_any(b"not a snapshot").is_err());
+}
