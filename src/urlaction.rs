@@ -242,17 +242,40 @@ fn open_url(url: &str, browser: Option<&str>) -> Result<Outcome, UrlActionError>
             let program = expand_tilde(browser, home.as_deref())
                 .to_string_lossy()
                 .into_owned();
-            open::with_detached(url, program.clone()).map_err(|e| UrlActionError::Open {
+            let launcher = open::with_command(url, program.clone());
+            spawn_detached(vec![launcher]).map_err(|e| UrlActionError::Open {
                 opener: program,
                 kind: e.kind(),
             })?;
         }
-        None => open::that_detached(url).map_err(|e| UrlActionError::Open {
+        None => spawn_detached(open::commands(url)).map_err(|e| UrlActionError::Open {
             opener: "the system opener".to_owned(),
             kind: e.kind(),
         })?,
     }
     Ok(Outcome::Opened)
+}
+
+/// Start the first launcher that can be started, on its own: no terminal streams, its own
+/// process group (Ctrl-C in our terminal is not its business), not waited for. A browser is
+/// given nothing of ours that is secret (the file store's password, a 1Password token).
+fn spawn_detached(launchers: Vec<std::process::Command>) -> std::io::Result<()> {
+    let mut last = std::io::Error::new(std::io::ErrorKind::NotFound, "no launcher");
+    for mut cmd in launchers {
+        for var in crate::store::password::SECRET_VARS {
+            cmd.env_remove(var);
+        }
+        cmd.stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        match cmd.spawn() {
+            Ok(_) => return Ok(()),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
 }
 
 fn copy(url: &str, stderr: &mut dyn Write) -> Result<Outcome, UrlActionError> {

@@ -214,3 +214,51 @@ fn the_url_exec_command_does_not_get_our_secrets() {
     assert!(env.lines().any(|k| k == "HOME"), "{env}");
     assert!(!env.lines().any(|k| k == "AWS_SSO_FILE_PASSWORD"), "{env}");
 }
+
+#[test]
+fn a_browser_opened_for_a_login_does_not_get_our_secrets() {
+    let fake =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/fake_browser.py");
+    let cfg = EmulatorConfig {
+        org: Org::synthetic(2, 1, 7),
+        ..EmulatorConfig::default()
+    };
+    let s = setup(cfg, "");
+    let seen = s.home.path().join("browser-env");
+    // The `Browser` setting: a launcher that notes its environment, then "clicks allow".
+    let browser = s.home.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nenv > {:?}\nexec python3 {:?} \"$1\"\n",
+            seen.to_str().unwrap(),
+            fake.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &browser,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    std::fs::write(
+        s.home.config_dir().join("config.yaml"),
+        format!(
+            "{}UrlAction: open\nBrowser: {:?}\n",
+            std::fs::read_to_string(s.home.config_dir().join("config.yaml")).unwrap(),
+            browser.to_str().unwrap(),
+        ),
+    )
+    .unwrap();
+    let out = s
+        .cmd()
+        .arg("login")
+        .env("AWS_SSO_FILE_PASSWORD", "file-store-sekrit")
+        .env("AWS_SSO_OP_SERVICE_ACCOUNT_TOKEN", "op-sekrit")
+        .output()
+        .unwrap();
+    ok(out);
+    let env = std::fs::read_to_string(&seen).unwrap();
+    assert!(env.lines().any(|l| l.starts_with("HOME=")), "{env}");
+    assert!(!env.contains("sekrit"), "{env}");
+}
