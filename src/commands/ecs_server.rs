@@ -258,11 +258,9 @@ fn shutdown_signal(interrupted: &std::sync::atomic::AtomicBool) -> impl Future<O
 }
 
 #[cfg(not(unix))]
-fn shutdown_signal(interrupted: &std::sync::atomic::AtomicBool) -> impl Future<Output = ()> + '_ {
-    async move {
-        let _ = tokio::signal::ctrl_c().await;
-        interrupted.store(true, std::sync::atomic::Ordering::Relaxed);
-    }
+async fn shutdown_signal(interrupted: &std::sync::atomic::AtomicBool) {
+    let _ = tokio::signal::ctrl_c().await;
+    interrupted.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// `ecs docker start|stop`.
