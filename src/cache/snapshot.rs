@@ -304,11 +304,11 @@ fn emit(head: &[u8], w: &Writer, to: &mut dyn FnMut(&[u8]) -> io::Result<()>) ->
     to(&w.body)
 }
 
-/// [`read::decode_unchecked`] for the fuzz targets: any bytes in, a catalog or a one-line
+/// [`read::decode_file`] without a source or checksum, for the fuzz targets: any bytes in, a catalog or a one-line
 /// reason out, never a panic.
 #[doc(hidden)]
 pub fn decode_any(bytes: &[u8]) -> Result<CacheFile, &'static str> {
-    read::decode_unchecked(bytes).map_err(|e| match e {
+    read::decode_file(bytes, None).map_err(|e| match e {
         read::Unusable::Stale(why) | read::Unusable::Damaged(why) => why,
     })
 }

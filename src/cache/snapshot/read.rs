@@ -286,11 +286,13 @@ fn decode_body(
     Ok(())
 }
 
-/// [`decode`] a whole file's bytes into a catalog (tests).
-#[cfg(test)]
+/// [`decode`] a whole file's bytes into a catalog: for `source` and with its checksum checked
+/// (tests), or, without `source`, whichever cache.json its header names and without the
+/// checksum (the fuzzing entry point: the checksum only catches accidents, whoever can write
+/// the file can fix the sum up, so the decoder must hold on any bytes by itself).
 pub(super) fn decode_file(
     bytes: &[u8],
-    source: Fingerprint,
+    source: Option<Fingerprint>,
 ) -> Result<crate::cache::CacheFile, Unusable> {
     if !bytes.starts_with(MAGIC) {
         return Err(Unusable::Damaged("it does not start like a cache snapshot"));
@@ -300,25 +302,13 @@ pub(super) fn decode_file(
     if end > bytes.len() {
         return Err(Unusable::Damaged(DAMAGED));
     }
-    verify(&bytes[..end], &bytes[end..])?;
+    let source = match source {
+        Some(source) => {
+            verify(&bytes[..end], &bytes[end..])?;
+            source
+        }
+        None => h.source,
+    };
     let mut sink = super::FileSink::default();
-    decode(&h, bytes[..end].to_vec(), &bytes[end..], source, &mut sink).map(|()| sink.finish())
-}
-
-/// A whole file's bytes into a catalog, whichever cache.json its header names and without
-/// checking the checksum: the fuzzing entry point. The checksum only catches accidents
-/// (whoever can write the file can fix the sum up), so the decoder must hold on any bytes
-/// by itself.
-pub(super) fn decode_unchecked(bytes: &[u8]) -> Result<crate::cache::CacheFile, Unusable> {
-    if !bytes.starts_with(MAGIC) {
-        return Err(Unusable::Damaged("it does not start like a cache snapshot"));
-    }
-    let h = header(bytes)?;
-    let end = usize::try_from(h.table_end).map_err(|_| Unusable::Damaged(DAMAGED))?;
-    if end > bytes.len() {
-        return Err(Unusable::Damaged(DAMAGED));
-    }
-    let mut sink = super::FileSink::default();
-    let source = h.source;
     decode(&h, bytes[..end].to_vec(), &bytes[end..], source, &mut sink).map(|()| sink.finish())
 }

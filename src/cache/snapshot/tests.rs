@@ -111,11 +111,11 @@ fn a_damaged_snapshot_is_never_used_and_is_deleted() {
     assert_eq!(bad.pop(), Some(0), "the instance count ends the file");
     bad.extend([1, 5]); // one instance, named by string #5 of an empty table
     assert!(matches!(
-        decode_file(&bad, fingerprint(10)),
+        decode_file(&bad, Some(fingerprint(10))),
         Err(Unusable::Damaged("checksum mismatch"))
     ));
     assert_eq!(
-        decode_file(&resealed(bad), fingerprint(10)),
+        decode_file(&resealed(bad), Some(fingerprint(10))),
         Err(Unusable::Damaged(DAMAGED))
     );
 }
@@ -159,7 +159,7 @@ fn rendered_names_are_kept_only_when_every_role_has_one() {
     }
     let other = file.sso.get_mut("Other").unwrap();
     other.rendered_with = Some("{{ .RoleName }}".into());
-    let back = decode_file(&encode(fingerprint(1), &file), fingerprint(1)).unwrap();
+    let back = decode_file(&encode(fingerprint(1), &file), Some(fingerprint(1))).unwrap();
     assert_eq!(
         back, file,
         "both instances: every role (of none, for Other) has a name"
@@ -171,7 +171,7 @@ fn rendered_names_are_kept_only_when_every_role_has_one() {
         .get_mut(&Text::new("Admin"))
         .unwrap()
         .rendered_profile = Text::default();
-    let back = decode_file(&encode(fingerprint(1), &file), fingerprint(1)).unwrap();
+    let back = decode_file(&encode(fingerprint(1), &file), Some(fingerprint(1))).unwrap();
     assert_eq!(back.sso["Default"].rendered_with, None);
     assert_eq!(
         back.sso["Other"].rendered_with.as_deref(),
@@ -184,10 +184,10 @@ fn a_second_load_in_one_process_shares_the_strings_of_the_first() {
     // The first load of a process keeps the file's bytes as its strings; a later one
     // finds them interned already (and copies only what is new).
     let file = sample();
-    let first = decode_file(&encode(fingerprint(1), &file), fingerprint(1)).unwrap();
+    let first = decode_file(&encode(fingerprint(1), &file), Some(fingerprint(1))).unwrap();
     let mut changed = file.clone();
     changed.sso.get_mut("Other").unwrap().config_hash = "new-hash".into();
-    let second = decode_file(&encode(fingerprint(1), &changed), fingerprint(1)).unwrap();
+    let second = decode_file(&encode(fingerprint(1), &changed), Some(fingerprint(1))).unwrap();
     assert_eq!(second, changed);
     assert_eq!(first, file);
     let alias = |f: &CacheFile| f.sso["Default"].roles.accounts[&222].alias;
@@ -224,7 +224,7 @@ fn strings_are_stored_once() {
     let arn = b"arn:aws:iam::000000000222:role/Admin";
     let times = bytes.windows(arn.len()).filter(|w| w == arn).count();
     assert_eq!(times, 1, "history, Arn and Via share one copy");
-    assert_eq!(decode_file(&bytes, fingerprint(1)), Ok(file));
+    assert_eq!(decode_file(&bytes, Some(fingerprint(1))), Ok(file));
 }
 
 #[test]
