@@ -5,6 +5,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -181,75 +182,21 @@ fn exec_keeps_our_secrets_from_the_child() {
     }
 }
 
-/// `UrlExecCommand` starts a program too (the browser of `UrlAction: exec`).
-#[test]
-fn the_url_exec_command_does_not_get_our_secrets() {
-    let browser =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/fake_browser.py");
-    let dump = "import os, subprocess, sys\nopen(sys.argv[1], 'w').write('\\n'.join(os.environ))\nsubprocess.run([sys.executable, sys.argv[2], sys.argv[3]])\n";
+/// Log in with `settings` appended to config.yaml, the file store's password and a 1Password
+/// token in the environment; `settings` gets the fake browser script and the file the
+/// browser must write its environment to. Returns that environment.
+fn browser_environment(settings: impl FnOnce(&Path, &Path, &Path) -> String) -> String {
+    let fake = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/fake_browser.py");
     let cfg = EmulatorConfig {
         org: Org::synthetic(2, 1, 7),
         ..EmulatorConfig::default()
     };
     let s = setup(cfg, "");
     let seen = s.home.path().join("browser-env");
-    std::fs::write(
-        s.home.config_dir().join("config.yaml"),
-        format!(
-            "{}UrlAction: exec\nUrlExecCommand: [python3, -c, {dump:?}, {:?}, {:?}, \"%s\"]\n",
-            std::fs::read_to_string(s.home.config_dir().join("config.yaml")).unwrap(),
-            seen.to_str().unwrap(),
-            browser.to_str().unwrap(),
-        ),
-    )
-    .unwrap();
-    let out = s
-        .cmd()
-        .arg("login")
-        .env("AWS_SSO_FILE_PASSWORD", "file-store-sekrit")
-        .output()
-        .unwrap();
-    ok(out);
-    let env = std::fs::read_to_string(&seen).unwrap();
-    assert!(env.lines().any(|k| k == "HOME"), "{env}");
-    assert!(!env.lines().any(|k| k == "AWS_SSO_FILE_PASSWORD"), "{env}");
-}
-
-#[test]
-fn a_browser_opened_for_a_login_does_not_get_our_secrets() {
-    let fake =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/fake_browser.py");
-    let cfg = EmulatorConfig {
-        org: Org::synthetic(2, 1, 7),
-        ..EmulatorConfig::default()
-    };
-    let s = setup(cfg, "");
-    let seen = s.home.path().join("browser-env");
-    // The `Browser` setting: a launcher that notes its environment, then "clicks allow".
-    let browser = s.home.path().join("browser.sh");
-    std::fs::write(
-        &browser,
-        format!(
-            "#!/bin/sh\nenv > {:?}\nexec python3 {:?} \"$1\"\n",
-            seen.to_str().unwrap(),
-            fake.to_str().unwrap()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(
-        &browser,
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
-    std::fs::write(
-        s.home.config_dir().join("config.yaml"),
-        format!(
-            "{}UrlAction: open\nBrowser: {:?}\n",
-            std::fs::read_to_string(s.home.config_dir().join("config.yaml")).unwrap(),
-            browser.to_str().unwrap(),
-        ),
-    )
-    .unwrap();
+    let config = s.home.config_dir().join("config.yaml");
+    let extra = settings(&fake, &seen, s.home.path());
+    let before = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{before}{extra}")).unwrap();
     let out = s
         .cmd()
         .arg("login")
@@ -258,7 +205,47 @@ fn a_browser_opened_for_a_login_does_not_get_our_secrets() {
         .output()
         .unwrap();
     ok(out);
-    let env = std::fs::read_to_string(&seen).unwrap();
+    std::fs::read_to_string(&seen).unwrap()
+}
+
+/// `UrlExecCommand` starts a program too (the browser of `UrlAction: exec`).
+#[test]
+fn the_url_exec_command_does_not_get_our_secrets() {
+    let dump = "import os, subprocess, sys\nopen(sys.argv[1], 'w').write('\\n'.join(os.environ))\nsubprocess.run([sys.executable, sys.argv[2], sys.argv[3]])\n";
+    let env = browser_environment(|fake, seen, _| {
+        format!(
+            "UrlAction: exec\nUrlExecCommand: [python3, -c, {dump:?}, {:?}, {:?}, \"%s\"]\n",
+            seen.to_str().unwrap(),
+            fake.to_str().unwrap(),
+        )
+    });
+    assert!(env.lines().any(|k| k == "HOME"), "{env}");
+    assert!(!env.lines().any(|k| k == "AWS_SSO_FILE_PASSWORD"), "{env}");
+    assert!(
+        !env.lines().any(|k| k == "AWS_SSO_OP_SERVICE_ACCOUNT_TOKEN"),
+        "{env}"
+    );
+}
+
+/// The `Browser` setting (`UrlAction: open`): a launcher that notes its environment, then
+/// "clicks allow".
+#[test]
+fn a_browser_opened_for_a_login_does_not_get_our_secrets() {
+    let env = browser_environment(|fake, seen, home| {
+        let browser = home.join("browser.sh");
+        let script = format!(
+            "#!/bin/sh\nenv > {:?}\nexec python3 {:?} \"$1\"\n",
+            seen.to_str().unwrap(),
+            fake.to_str().unwrap()
+        );
+        std::fs::write(&browser, script).unwrap();
+        let mode = std::os::unix::fs::PermissionsExt::from_mode(0o755);
+        std::fs::set_permissions(&browser, mode).unwrap();
+        format!(
+            "UrlAction: open\nBrowser: {:?}\n",
+            browser.to_str().unwrap()
+        )
+    });
     assert!(env.lines().any(|l| l.starts_with("HOME=")), "{env}");
     assert!(!env.contains("sekrit"), "{env}");
 }
