@@ -137,7 +137,8 @@ fn screen(roles: Vec<PickRole>, query: &str, launch: Launch) -> Screen {
     }
 }
 
-fn render(s: &mut Screen, w: u16, h: u16, theme: &Theme) -> String {
+/// The picker drawn at `w`×`h` with `theme`.
+fn draw(s: &mut Screen, w: u16, h: u16, theme: &Theme) -> Terminal<TestBackend> {
     let keymap = Keymap::with_overrides(&BTreeMap::new()).unwrap();
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     s.state.size = (w, h);
@@ -148,7 +149,11 @@ fn render(s: &mut Screen, w: u16, h: u16, theme: &Theme) -> String {
     terminal
         .draw(|f| view::draw(f, &s.state, &rows, &s.fields, theme, &keymap))
         .unwrap();
-    format!("{:?}", terminal.backend().buffer())
+    terminal
+}
+
+fn render(s: &mut Screen, w: u16, h: u16, theme: &Theme) -> String {
+    format!("{:?}", draw(s, w, h, theme).backend().buffer())
 }
 
 fn dark() -> Theme {
@@ -271,16 +276,7 @@ fn every_builtin_theme_and_no_color() {
 
 /// The buffer's text, one string per row, without styles.
 fn plain_rows(s: &mut Screen, w: u16, h: u16) -> Vec<String> {
-    let keymap = Keymap::with_overrides(&BTreeMap::new()).unwrap();
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    s.state.size = (w, h);
-    let rows = s.matcher.rows(
-        s.state.offset..s.state.offset + u32::from(s.state.list_height()),
-        NOW,
-    );
-    terminal
-        .draw(|f| view::draw(f, &s.state, &rows, &s.fields, &dark(), &keymap))
-        .unwrap();
+    let terminal = draw(s, w, h, &dark());
     let buffer = terminal.backend().buffer();
     (0..h)
         .map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect())
