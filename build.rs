@@ -15,6 +15,11 @@ fn main() {
     let date = git(&["log", "-1", "--format=%cI"]).unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=AWS_SSO_BUILD_COMMIT={commit}");
     println!("cargo:rustc-env=AWS_SSO_BUILD_DATE={date}");
-    println!("cargo:rerun-if-changed=.git/HEAD");
-    println!("cargo:rerun-if-changed=.git/refs");
+    // Watch the files git really uses: in a worktree `.git` is a file, and a path that does
+    // not exist would make cargo rebuild the crate on every call.
+    for name in ["HEAD", "refs"] {
+        let path =
+            git(&["rev-parse", "--git-path", name]).unwrap_or_else(|| format!(".git/{name}"));
+        println!("cargo:rerun-if-changed={path}");
+    }
 }
