@@ -41,7 +41,8 @@ impl Home {
         self.write(name, std::fs::read(fixture_path(rel)).unwrap())
     }
 
-    /// The `aws-sso` binary with HOME here and no AWS/aws-sso variables inherited.
+    /// The `aws-sso` binary with HOME here and no AWS/aws-sso variables inherited. `SHELL`
+    /// is set (CI machines run without one) so `eval` gets as far as its arguments.
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_aws-sso"));
         for (key, _) in std::env::vars() {
@@ -55,7 +56,8 @@ impl Home {
                 "AWS_SHARED_CREDENTIALS_FILE",
                 self.path().join("no-aws-credentials"),
             )
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            .env("SHELL", "/bin/bash");
         cmd
     }
 
