@@ -1,15 +1,20 @@
-//! The non-interactive front-end: one file per subcommand, all calling the same domain layer.
-//! This is the only place (with `main.rs`) that decides exit codes and writes to stdout.
+//! The non-interactive front-end: the command-line grammar (clap) and one file per
+//! subcommand, each holding its arguments next to its `run`: parse → call [`crate::app`] →
+//! print. This is the only place (with `main.rs`) that decides exit codes and writes to
+//! stdout. Argument groups several commands share live in [`flags`].
 
+mod bare;
 mod cache;
 pub mod complete;
 mod console;
 mod credentials;
 mod demo;
+mod ecs;
 mod ecs_client;
 mod ecs_server;
 mod eval;
 mod exec;
+mod flags;
 mod list;
 mod list_sso_roles;
 mod login;
@@ -17,6 +22,7 @@ mod logout;
 mod pick;
 mod process;
 mod progress;
+mod setup;
 mod setup_completions;
 mod setup_ecs;
 mod setup_man;
@@ -26,22 +32,180 @@ mod tags;
 mod time;
 mod version;
 
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::ffi::OsString;
+use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
+use clap::{Parser, Subcommand};
 
 pub use crate::app::Context;
+pub use flags::{GlobalArgs, LegacyArgs, RoleFlags};
 
 use crate::app::roles::{self, EnvFallback};
 use crate::app::{Interrupted, Invocation};
-use crate::cli::{
-    Cli, Command, ConsoleArgs, CredentialsArgs, EcsCommand, EvalArgs, ExecArgs, ListArgs,
-    RoleFlags, SetupCommand, SetupEcsCommand,
-};
 use crate::display;
 use crate::logging;
-use crate::tui::state::{Choice, Launch};
+use crate::tui::state::Launch;
+use cache::CacheArgs;
+use console::ConsoleArgs;
+use credentials::CredentialsArgs;
+use demo::DemoArgs;
+use ecs::EcsCommand;
+use eval::EvalArgs;
+use exec::ExecArgs;
+use list::ListArgs;
+use login::LoginArgs;
+use logout::LogoutArgs;
+use process::ProcessArgs;
+use setup::SetupCommand;
+use setup_completions::SetupCompletionsArgs;
+use setup_profiles::SetupProfilesArgs;
+use setup_wizard::SetupWizardArgs;
+use tags::TagsArgs;
+
+const ABOUT: &str =
+    "Log in to AWS IAM Identity Center (AWS SSO) and get short-lived role credentials.";
+
+const LONG_ABOUT: &str = "\
+Log in to AWS IAM Identity Center (AWS SSO) and get short-lived role credentials.
+
+aws-sso keeps a cache of every account and role you can reach, so listing and picking a role is
+instant, and hands out role credentials to your shell, to the AWS CLI/SDKs and to containers.
+It reads the same ~/.aws-sso/config.yaml and cache.json as aws-sso-cli v2.
+
+Getting started:
+  aws-sso demo                     try it against a built-in demo organisation (no AWS needed)
+  aws-sso login                    log in (opens your browser; device code on SSH/WSL)
+  aws-sso list                     show the roles you can assume
+  aws-sso list --csv Profile       just the profile names, for scripts
+  aws-sso tags                     show the tags of every role
+
+Configuration lives in ~/.aws-sso/config.yaml (or $XDG_CONFIG_HOME/aws-sso/config.yaml);
+see the README for every setting.";
+
+/// Parses the command line, or exits with clap's report of the mistake (usage, suggestion,
+/// exit status 2). Clap echoes arguments as they are, so when one holds a control or bidi
+/// character the report is made again from the arguments shown escaped
+/// ([`crate::display`]), which make the same mistake: the echo stays on one line and cannot
+/// act on the terminal.
+pub fn parse_args(args: Vec<OsString>) -> Cli {
+    let err = match Cli::try_parse_from(&args) {
+        Ok(cli) => return cli,
+        Err(err) => err,
+    };
+    let shown: Vec<String> = args
+        .iter()
+        .map(|a| crate::display::escape(&a.to_string_lossy()).into_owned())
+        .collect();
+    let changed = shown
+        .iter()
+        .zip(&args)
+        .any(|(s, a)| a.to_str() != Some(s.as_str()));
+    if !changed || !err.use_stderr() {
+        err.exit()
+    }
+    match Cli::try_parse_from(&shown) {
+        Err(again) => again.exit(),
+        // Escaping made the line acceptable: report the first mistake, escaped as a whole.
+        Ok(_) => {
+            let text = err.render().to_string();
+            let shown = crate::display::one_line(text.trim_end());
+            let _ = writeln!(std::io::stderr(), "{shown}");
+            std::process::exit(2)
+        }
+    }
+}
+
+/// aws-sso command line.
+#[derive(Debug, Parser)]
+#[command(name = "aws-sso", version, about = ABOUT, long_about = LONG_ABOUT)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(flatten)]
+    pub legacy: LegacyArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the roles you can assume (served from the cache)
+    List(ListArgs),
+    /// Show the tags of every role
+    Tags(TagsArgs),
+    /// Log in to IAM Identity Center
+    Login(LoginArgs),
+    /// End the SSO session and delete cached role credentials
+    #[command(alias = "flush")]
+    Logout(LogoutArgs),
+    /// Refresh the cached list of accounts and roles now
+    Cache(CacheArgs),
+    /// Print shell commands that export a role's credentials: eval "$(aws-sso eval -p NAME)"
+    Eval(EvalArgs),
+    /// Run a command (default: $SHELL) with a role's credentials in its environment
+    Exec(ExecArgs),
+    /// Print a role's credentials for the AWS CLI/SDK credential_process setting
+    Process(ProcessArgs),
+    /// Print or write role credentials in ~/.aws/credentials format
+    Credentials(CredentialsArgs),
+    /// Open the AWS Management Console as a role
+    Console(ConsoleArgs),
+    /// Print how long the credentials in this shell ($AWS_SSO_SESSION_EXPIRATION) last
+    Time,
+    /// Set up aws-sso: AWS CLI profiles, shell helpers, the picker key, the ECS server
+    #[command(subcommand)]
+    Setup(SetupCommand),
+    /// Serve role credentials to containers and SDKs (AWS_CONTAINER_CREDENTIALS_FULL_URI)
+    #[command(subcommand)]
+    Ecs(EcsCommand),
+    /// (aws-sso-cli v1 name of `setup wizard`)
+    #[command(hide = true)]
+    Config(SetupWizardArgs),
+    /// (aws-sso-cli v1 name of `setup profiles`)
+    #[command(name = "config-profiles", hide = true)]
+    ConfigProfiles(SetupProfilesArgs),
+    /// (aws-sso-cli v1 name of `setup completions`)
+    #[command(hide = true)]
+    Completions(SetupCompletionsArgs),
+    /// List every account and role live from IAM Identity Center, bypassing the cache
+    #[command(name = "list-sso-roles", hide = true)]
+    ListSsoRoles,
+    /// Run aws-sso against a built-in demo organisation (no AWS account needed)
+    Demo(DemoArgs),
+    /// Serve a copy on the X11/Wayland clipboard (used by the picker)
+    #[command(name = "__clipboard", hide = true)]
+    Clipboard,
+    /// Print version and build information
+    Version,
+}
+
+/// What every subcommand's `run` gets besides its own arguments: the global flags, what they
+/// ask of every use case, and the log handle. A command loads the [`Context`] itself, so the
+/// ones that need no config.yaml (`version`, `time`, the ECS client) never read it.
+pub struct Globals<'a> {
+    pub flags: &'a GlobalArgs,
+    pub invocation: Invocation,
+    log: &'a logging::LogHandle,
+}
+
+impl Globals<'_> {
+    /// config.yaml, the instance and the deadlines, or the error that says what to fix.
+    pub fn context(&self) -> Result<Context> {
+        Context::load(&self.invocation, self.log)
+    }
+
+    /// The context when config.yaml is there, for commands that also work without it
+    /// (`why` names the command in the debug log).
+    pub fn optional_context(&self, why: &str) -> Option<Context> {
+        self.context()
+            .inspect_err(|e| tracing::debug!("{why} without config.yaml: {e:#}"))
+            .ok()
+    }
+}
 
 /// Parse-independent entry point used by `main`: run the command, print a one-line error and
 /// map it to an exit status. A closed stdout (`aws-sso list | head`) exits quietly with 0.
@@ -58,6 +222,119 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
+    if wants_first_run_wizard(&cli.command) {
+        setup_wizard::first_run(cli.global.config.as_deref())?;
+    }
+    let g = Globals {
+        flags: &cli.global,
+        invocation: invocation(&cli),
+        log,
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let code = match cli.command {
+        None => bare::run(&g, &mut out),
+        Some(Command::List(a)) => list::run(&g, a, &mut out),
+        Some(Command::Tags(a)) => tags::run(&g, a, &mut out),
+        Some(Command::Login(a)) => login::run(&g, a),
+        Some(Command::Logout(a)) => logout::run(&g, a),
+        Some(Command::Cache(a)) => cache::run(&g, a, &mut out),
+        Some(Command::Eval(a)) => eval::run(&g, a, &mut out),
+        Some(Command::Exec(a)) => exec::run(&g, a),
+        Some(Command::Process(a)) => process::run(&g, a, &mut out),
+        Some(Command::Credentials(a)) => credentials::run(&g, a, &mut out),
+        Some(Command::Console(a)) => console::run(&g, a),
+        Some(Command::Time) => time::run(&mut out),
+        Some(Command::Setup(c)) => setup::run(&g, c, &mut out),
+        Some(Command::Ecs(c)) => ecs::run(&g, c, &mut out),
+        Some(Command::Config(a)) => setup_wizard::run(&g, a),
+        Some(Command::ConfigProfiles(a)) => setup_profiles::run(&g, a, &mut out),
+        Some(Command::Completions(a)) => setup_completions::run(a, &mut out),
+        Some(Command::ListSsoRoles) => list_sso_roles::run(&g, &mut out),
+        Some(Command::Demo(a)) => demo::run(&g, a, &mut out),
+        Some(Command::Clipboard) => serve_clipboard(),
+        Some(Command::Version) => version::run(&mut out),
+    }?;
+    out.flush()?;
+    Ok(code)
+}
+
+/// The hidden `__clipboard`: hold a copy on the X11/Wayland clipboard for the picker.
+fn serve_clipboard() -> Result<ExitCode> {
+    crate::clipboard::serve(&mut io::stdin(), &mut io::stdout())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Commands a person runs at a terminal that cannot work without config.yaml: on the
+/// first run they start the setup wizard instead of failing.
+fn wants_first_run_wizard(command: &Option<Command>) -> bool {
+    matches!(
+        command,
+        None | Some(
+            Command::List(_)
+                | Command::Tags(_)
+                | Command::Login(_)
+                | Command::Cache(_)
+                | Command::Eval(_)
+                | Command::Exec(_)
+                | Command::Console(_)
+                | Command::Credentials(_)
+                | Command::Setup(SetupCommand::Profiles(_))
+        )
+    )
+}
+
+/// What the global and legacy flags ask of every use case.
+fn invocation(cli: &Cli) -> Invocation {
+    Invocation {
+        config: cli.global.config.clone(),
+        sso: cli.global.sso.clone(),
+        level_given: cli.global.level.is_some(),
+        browser: cli.global.browser.clone(),
+        theme: cli.global.theme.clone(),
+        url_action: cli.legacy.url_action.clone(),
+        sts_refresh: cli.legacy.sts_refresh,
+        no_config_check: cli.legacy.no_config_check,
+        threads: cli.legacy.threads,
+    }
+}
+
+/// No role flags (nor, with `fallback`, the variables of an aws-sso shell), and a terminal to
+/// pick on. (Here rather than in [`pick`], which the commands it serves must not import
+/// while it imports them for the picker's copies.)
+fn wants_picker(flags: &RoleFlags, fallback: EnvFallback) -> bool {
+    roles::query(flags.query(), fallback).is_empty() && pick::available()
+}
+
+/// A picker can be shown ([`pick::available`]).
+fn can_pick() -> bool {
+    pick::available()
+}
+
+/// Open the picker and put the chosen role into the flags, as if `--arn` had been given.
+fn pick_into(ctx: &mut Context, flags: &mut RoleFlags, launch: Launch) -> Result<()> {
+    let picked = pick::choose(ctx, launch)?;
+    ctx.instance = picked.instance;
+    *flags = picked.flags;
+    Ok(())
+}
+
+/// Run an async command to its end on [`runtime`]: it succeeded, or says why not.
+fn block_on(work: impl Future<Output = Result<()>>) -> Result<ExitCode> {
+    runtime()?.block_on(work)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Commands that talk to AWS run on a small multi-threaded runtime (the PKCE loopback
+/// listener and the refresh workers need more than one thread).
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
 }
 
 /// The error line as printed. Values in it (arguments, names from the portal or hand-edited
@@ -103,274 +380,6 @@ fn message(err: &anyhow::Error) -> String {
     text
 }
 
-/// Commands a person runs at a terminal that cannot work without config.yaml: on the
-/// first run they start the setup wizard instead of failing.
-fn wants_first_run_wizard(command: &Option<Command>) -> bool {
-    matches!(
-        command,
-        None | Some(
-            Command::List(_)
-                | Command::Tags(_)
-                | Command::Login(_)
-                | Command::Cache(_)
-                | Command::Eval(_)
-                | Command::Exec(_)
-                | Command::Console(_)
-                | Command::Credentials(_)
-                | Command::Setup(SetupCommand::Profiles(_))
-        )
-    )
-}
-
-fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
-    let invocation = invocation(&cli);
-    if wants_first_run_wizard(&cli.command) {
-        setup_wizard::first_run(cli.global.config.as_deref())?;
-    }
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    match cli.command {
-        Some(Command::Version) => version::run(&mut out)?,
-        Some(Command::Clipboard) => crate::clipboard::serve(&mut io::stdin(), &mut io::stdout())?,
-        Some(Command::List(args)) => {
-            let ctx = Context::load(&invocation, log)?;
-            list::run(&ctx, &args, &ctx.load_cache()?, None, &mut out)?;
-        }
-        Some(Command::Tags(args)) => {
-            let ctx = Context::load(&invocation, log)?;
-            let cache =
-                runtime()?.block_on(crate::app::refresh_if_due(&ctx, &progress::Bar::new()))?;
-            tags::run(&ctx, &args, &cache, &mut out)?;
-        }
-        Some(Command::ListSsoRoles) => {
-            let ctx = Context::load(&invocation, log)?;
-            runtime()?.block_on(list_sso_roles::run(&ctx, &mut out))?;
-        }
-        Some(Command::Login(args)) => {
-            let ctx = Context::load(&invocation, log)?;
-            runtime()?.block_on(login::run(&ctx, &args))?;
-        }
-        Some(Command::Logout(_)) => {
-            let ctx = Context::load(&invocation, log)?;
-            runtime()?.block_on(logout::run(&ctx))?;
-        }
-        Some(Command::Cache(args)) => {
-            let ctx = Context::load(&invocation, log)?;
-            runtime()?.block_on(cache::run(&ctx, &args, &mut out))?;
-        }
-        Some(Command::Time) => time::run(&mut out)?,
-        Some(Command::Eval(args)) if args.clear => {
-            let ctx = Context::load(&invocation, log)
-                .inspect_err(|e| tracing::debug!("eval --clear without config.yaml: {e:#}"))
-                .ok();
-            eval::run_clear(ctx.as_ref(), &args, &mut out)?;
-        }
-        Some(Command::Eval(mut args)) => {
-            let mut ctx = Context::load(&invocation, log)?;
-            ctx.use_process_deadline()?;
-            if !args.refresh && wants_picker(&args.role, EnvFallback::No) {
-                pick_into(&mut ctx, &mut args.role, Launch::Eval)?;
-            }
-            runtime()?.block_on(eval::run(&ctx, &args, &mut out))?;
-        }
-        Some(Command::Exec(mut args)) => {
-            let mut ctx = Context::load(&invocation, log)?;
-            if wants_picker(&args.role, EnvFallback::Yes) {
-                pick_into(&mut ctx, &mut args.role, Launch::Exec)?;
-            }
-            return runtime()?.block_on(exec::run(&ctx, &args));
-        }
-        Some(Command::Process(args)) => {
-            let mut ctx = Context::load(&invocation, log)?;
-            ctx.use_process_deadline()?;
-            // The hot path: no runtime at all when the credentials are cached.
-            process::run(&ctx, &args, &mut out)?;
-        }
-        Some(Command::Credentials(mut args)) => {
-            let mut ctx = Context::load(&invocation, log)?;
-            if args.profile.is_empty() && pick::available() {
-                let picked = pick::choose(&ctx, Launch::Credentials)?;
-                ctx.instance = picked.instance;
-                args.profile = vec![picked.profile];
-            }
-            runtime()?.block_on(credentials::run(&ctx, &args, &mut out))?;
-        }
-        Some(Command::Console(mut args)) => {
-            let mut ctx = Context::load(&invocation, log)?;
-            if args.prompt || (console::has_no_role(&args) && pick::available()) {
-                if !pick::available() {
-                    anyhow::bail!(
-                        "console --prompt needs a terminal for the picker: pass --profile or --arn instead"
-                    );
-                }
-                pick_into(&mut ctx, &mut args.role, Launch::Console)?;
-            }
-            runtime()?.block_on(console::run(&ctx, &args))?;
-        }
-        Some(Command::Setup(SetupCommand::Profiles(args)))
-        | Some(Command::ConfigProfiles(args)) => {
-            let ctx = Context::load(&invocation, log)?;
-            runtime()?.block_on(setup_profiles::run(&ctx, &args, &mut out))?;
-        }
-        Some(Command::Setup(SetupCommand::Wizard(args))) | Some(Command::Config(args)) => {
-            setup_wizard::run(&args, cli.global.config.as_deref())?;
-        }
-        Some(Command::Setup(SetupCommand::Completions(args)))
-        | Some(Command::Completions(args)) => {
-            setup_completions::run(&args, &mut out)?;
-        }
-        Some(Command::Setup(SetupCommand::Man(args))) => setup_man::run(&args, &mut out)?,
-        Some(Command::Setup(SetupCommand::Ecs(SetupEcsCommand::Auth(args)))) => {
-            let ctx = Context::load(&invocation, log)?;
-            setup_ecs::auth(&ctx, &args, &mut out)?;
-        }
-        Some(Command::Setup(SetupCommand::Ecs(SetupEcsCommand::Ssl(args)))) => {
-            let ctx = Context::load(&invocation, log)?;
-            setup_ecs::ssl(&ctx, &args, &mut out)?;
-        }
-        Some(Command::Ecs(cmd)) => run_ecs(&invocation, log, cmd, &mut out)?,
-        Some(Command::Demo(args)) => {
-            let code = runtime()?.block_on(demo::run(&cli.global, &args, &mut out))?;
-            out.flush()?;
-            return Ok(code);
-        }
-        None => {
-            let mut ctx = Context::load(&invocation, log)?;
-            if io::stdout().is_terminal() && pick::available() {
-                return run_picked(&mut ctx, &mut out);
-            }
-            let cache =
-                runtime()?.block_on(crate::app::refresh_if_due(&ctx, &progress::Bar::new()))?;
-            list::run(&ctx, &ListArgs::default_command(), &cache, None, &mut out)?;
-        }
-    }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `aws-sso ecs …`.
-fn run_ecs(
-    invocation: &Invocation,
-    log: &logging::LogHandle,
-    cmd: EcsCommand,
-    out: &mut dyn Write,
-) -> Result<()> {
-    // The client commands other than `load` work without config.yaml (no token, no TLS).
-    let optional_ctx = || {
-        Context::load(invocation, log)
-            .inspect_err(|e| tracing::debug!("no config for the ECS client: {e:#}"))
-            .ok()
-    };
-    match cmd {
-        EcsCommand::Server(args) => {
-            let ctx = match Context::load(invocation, log) {
-                Ok(ctx) => Some(ctx),
-                Err(e) if args.docker => {
-                    tracing::debug!("ecs server --docker without config: {e:#}");
-                    None
-                }
-                Err(e) => return Err(e),
-            };
-            // The server runs until the process exits: its renewal provider borrows the
-            // context for 'static.
-            let ctx: Option<&'static Context> = ctx.map(|c| &*Box::leak(Box::new(c)));
-            runtime()?.block_on(ecs_server::run(ctx, &args))
-        }
-        EcsCommand::Load(args) => {
-            let ctx = Context::load(invocation, log)?;
-            runtime()?.block_on(ecs_client::load(&ctx, &args))
-        }
-        EcsCommand::Unload(args) => {
-            runtime()?.block_on(ecs_client::unload(optional_ctx().as_ref(), &args))
-        }
-        EcsCommand::List(flag) => {
-            runtime()?.block_on(ecs_client::list(optional_ctx().as_ref(), &flag, out))
-        }
-        EcsCommand::Profile(flag) => {
-            runtime()?.block_on(ecs_client::profile(optional_ctx().as_ref(), &flag, out))
-        }
-        EcsCommand::Docker(_) => ecs_server::docker(),
-    }
-}
-
-/// No role flags (nor, with `fallback`, the variables of an aws-sso shell), and a terminal to
-/// pick on.
-fn wants_picker(flags: &RoleFlags, fallback: EnvFallback) -> bool {
-    roles::query(flags.query(), fallback).is_empty() && pick::available()
-}
-
-/// Open the picker and put the chosen role into the flags, as if `--arn` had been given.
-fn pick_into(ctx: &mut Context, flags: &mut RoleFlags, launch: Launch) -> Result<()> {
-    let picked = pick::choose(ctx, launch)?;
-    ctx.instance = picked.instance;
-    *flags = picked.flags;
-    Ok(())
-}
-
-/// Bare `aws-sso` on a terminal: pick a role, then run what the action menu chose.
-fn run_picked(ctx: &mut Context, out: &mut dyn Write) -> Result<ExitCode> {
-    let picked = pick::choose(ctx, Launch::Menu)?;
-    ctx.instance = picked.instance;
-    let rt = runtime()?;
-    match picked.choice {
-        Choice::Eval => {
-            ctx.use_process_deadline()?;
-            let args = EvalArgs {
-                role: picked.flags,
-                ..EvalArgs::default()
-            };
-            rt.block_on(eval::run(ctx, &args, out))?;
-        }
-        Choice::Exec => {
-            let args = ExecArgs {
-                role: picked.flags,
-                ..ExecArgs::default()
-            };
-            return rt.block_on(exec::run(ctx, &args));
-        }
-        Choice::Console => {
-            let args = ConsoleArgs {
-                role: picked.flags,
-                ..ConsoleArgs::default()
-            };
-            rt.block_on(console::run(ctx, &args))?;
-        }
-        Choice::Credentials => {
-            let args = CredentialsArgs {
-                profile: vec![picked.profile],
-                ..CredentialsArgs::default()
-            };
-            rt.block_on(credentials::run(ctx, &args, out))?;
-        }
-    }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// What the global and legacy flags ask of every use case.
-fn invocation(cli: &Cli) -> Invocation {
-    Invocation {
-        config: cli.global.config.clone(),
-        sso: cli.global.sso.clone(),
-        level_given: cli.global.level.is_some(),
-        browser: cli.global.browser.clone(),
-        theme: cli.global.theme.clone(),
-        url_action: cli.legacy.url_action.clone(),
-        sts_refresh: cli.legacy.sts_refresh,
-        no_config_check: cli.legacy.no_config_check,
-        threads: cli.legacy.threads,
-    }
-}
-
-/// Commands that talk to AWS run on a small multi-threaded runtime (the PKCE loopback
-/// listener and the refresh workers need more than one thread).
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?)
-}
-
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
         cause
@@ -379,12 +388,5 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-impl ListArgs {
-    /// The no-argument command lists with the config's ListFields and default sort.
-    pub fn default_command() -> ListArgs {
-        ListArgs {
-            sort: std::env::var("AWS_SSO_FIELD_SORT").unwrap_or_else(|_| "AccountId".into()),
-            ..ListArgs::default()
-        }
-    }
-}
+#[cfg(test)]
+mod tests;

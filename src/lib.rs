@@ -22,8 +22,11 @@
 //!   - [`completion`]: the values Tab completion offers, from config.yaml and the cache only.
 //!   - [`roster`] + [`matcher`]: the picker's rows and fuzzy matching (the only place nucleo
 //!     appears); [`clipboard`]: copies that outlive the process.
-//! * Front-ends: [`cli`] (argument parsing), [`commands`] (one file per subcommand) and
-//!   [`tui`] (the full-screen picker, which only returns the chosen role). Only they print.
+//! * Application layer: [`app`], the use cases both front-ends share (context, store,
+//!   authenticator, role resolution, credentials, refresh).
+//! * Front-ends: [`commands`] (the clap grammar and one file per subcommand, its arguments
+//!   next to its `run`) and [`tui`] (the full-screen picker, which only returns the chosen
+//!   role). Only they print.
 
 pub mod app;
 pub mod auth;
@@ -31,7 +34,6 @@ pub mod aws;
 pub mod awsconfig;
 pub mod cache;
 pub mod catalog;
-pub mod cli;
 pub mod clipboard;
 pub mod commands;
 pub mod completion;

@@ -10,5 +10,5 @@ fn main() -> std::process::ExitCode {
     {
         return aws_sso::commands::complete::answer(&req);
     }
-    aws_sso::commands::run(aws_sso::cli::parse_args(args))
+    aws_sso::commands::run(aws_sso::commands::parse_args(args))
 }

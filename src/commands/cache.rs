@@ -1,16 +1,37 @@
 //! `aws-sso cache`: refresh the selected instance's role cache now and show what changed.
 
 use std::io::{self, Write};
+use std::process::ExitCode;
 
 use anyhow::Result;
+use clap::Args;
 
+use super::Globals;
 use super::progress::{self, print_diff};
 use crate::app::Context;
 use crate::app::{authenticator, interruptible, open_store, refresh_cache};
 use crate::auth::TokenMode;
-use crate::cli::CacheArgs;
 
-pub async fn run(ctx: &Context, args: &CacheArgs, out: &mut dyn Write) -> Result<()> {
+#[derive(Debug, Clone, Default, Args)]
+pub struct CacheArgs {
+    /// Don't update ~/.aws/config afterwards (AutoConfigCheck)
+    #[arg(long = "no-config-check")]
+    pub no_config_check: bool,
+    /// Log a summary instead of printing the added/deleted roles
+    #[arg(long)]
+    pub silent: bool,
+    /// Concurrent requests
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+pub fn run(globals: &Globals, args: CacheArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    let ctx = globals.context()?;
+    super::block_on(refresh(&ctx, &args, out))
+}
+
+/// Refresh the role cache now, print what changed, and keep ~/.aws/config in step.
+async fn refresh(ctx: &Context, args: &CacheArgs, out: &mut dyn Write) -> Result<()> {
     let store = open_store(ctx)?;
     let auth = authenticator(ctx, store).await;
     let mode = TokenMode::from_auto_login(ctx.config.auto_login);

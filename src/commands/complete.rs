@@ -13,7 +13,7 @@ use std::io::Write;
 
 use clap::CommandFactory;
 
-use crate::cli::Cli;
+use super::Cli;
 use crate::completion::{Narrowing, Sources, ValueKind};
 use crate::config::{Config, ConfigEnv, Paths};
 

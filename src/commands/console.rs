@@ -4,17 +4,48 @@
 //! `$AWS_PROFILE`; deep links with `--service` / `--path`; every URL action.
 
 use std::io;
+use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
+use clap::Args;
 
+use super::{Globals, RoleFlags};
 use crate::app::Context;
 use crate::app::roles::{self, EnvFallback};
-use crate::cli::ConsoleArgs;
 use crate::console::{self, Destination};
 use crate::role::RoleId;
 use crate::selection::Target;
 use crate::store::RoleCredentials;
+use crate::tui::state::Launch;
 use crate::urlaction::{self, Container, Outcome, UrlAction, UrlContext};
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConsoleArgs {
+    #[command(flatten)]
+    pub role: RoleFlags,
+    /// Console session length in minutes (15..720) [default: config ConsoleDuration]
+    #[arg(short = 'd', long, value_name = "MINUTES")]
+    pub duration: Option<i64>,
+    /// Pick the role interactively even if one is selected
+    #[arg(short = 'P', long)]
+    pub prompt: bool,
+    /// Region the console opens in [default: the role's DefaultRegion]
+    #[arg(long, env = "AWS_DEFAULT_REGION", value_name = "REGION")]
+    pub region: Option<String>,
+    /// Fetch new credentials even if the cached ones are still valid
+    #[arg(long = "sts-refresh")]
+    pub sts_refresh: bool,
+    /// What to do with the console URL: open, print, printurl, clip, exec, ansi-osc52,
+    /// open-url-in-container, granted-containers
+    #[arg(short = 'u', long = "url-action", value_name = "ACTION")]
+    pub url_action: Option<String>,
+    /// Open this service's console (s3, ec2, cloudwatch, …)
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+    /// Open this path inside the console (e.g. /cloudwatch/home#logs)
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<String>,
+}
 
 /// Credentials exported in this shell, when all three parts are there.
 fn env_credentials() -> Option<RoleCredentials> {
@@ -84,7 +115,7 @@ async fn caller_role(ctx: &Context, creds: &RoleCredentials) -> Result<RoleId> {
 
 /// Nothing names a role: no flags, no aws-sso shell, no credentials or `$AWS_PROFILE` in the
 /// environment (then the picker opens, when there is a terminal).
-pub fn has_no_role(args: &ConsoleArgs) -> bool {
+fn has_no_role(args: &ConsoleArgs) -> bool {
     roles::query(args.role.query(), EnvFallback::Yes).is_empty()
         && env_credentials().is_none()
         && std::env::var("AWS_PROFILE").map_or(true, |p| p.trim().is_empty())
@@ -96,7 +127,22 @@ struct SignIn {
     container: Container,
 }
 
-pub async fn run(ctx: &Context, args: &ConsoleArgs) -> Result<()> {
+/// Run `console`: with `--prompt`, or no role named anywhere, the picker chooses one.
+pub fn run(globals: &Globals, mut args: ConsoleArgs) -> Result<ExitCode> {
+    let mut ctx = globals.context()?;
+    if args.prompt || (has_no_role(&args) && super::can_pick()) {
+        if !super::can_pick() {
+            anyhow::bail!(
+                "console --prompt needs a terminal for the picker: pass --profile or --arn instead"
+            );
+        }
+        super::pick_into(&mut ctx, &mut args.role, Launch::Console)?;
+    }
+    super::block_on(open(&ctx, &args))
+}
+
+/// Sign in as the role and do the URL action with the console URL.
+pub async fn open(ctx: &Context, args: &ConsoleArgs) -> Result<()> {
     let action: UrlAction = args
         .url_action
         .as_deref()
@@ -129,7 +175,7 @@ pub async fn run(ctx: &Context, args: &ConsoleArgs) -> Result<()> {
 }
 
 /// The sign-in URL `console --arn <role>` would open, for the picker's "copy console URL".
-pub async fn url_text(ctx: &Context, role: &crate::cli::RoleFlags) -> Result<String> {
+pub async fn url_text(ctx: &Context, role: &RoleFlags) -> Result<String> {
     let args = ConsoleArgs {
         role: role.clone(),
         ..ConsoleArgs::default()

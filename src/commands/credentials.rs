@@ -4,19 +4,55 @@
 //! the file is written atomically with mode 0600.
 
 use std::io::Write;
+use std::process::ExitCode;
 
 use anyhow::Result;
+use clap::Args;
 
-use super::roles;
+use super::{Globals, pick};
 use crate::app::Context;
-use crate::cli::CredentialsArgs;
+use crate::app::roles;
 use crate::config::ConfigEnv;
 use crate::credentials::exports::rfc3339_local;
 use crate::credfile::{self, Stanza};
 use crate::fsutil::Parents;
 use crate::selection::Target;
+use crate::tui::state::Launch;
 
-pub async fn run(ctx: &Context, args: &CredentialsArgs, out: &mut dyn Write) -> Result<()> {
+#[derive(Debug, Clone, Default, Args)]
+pub struct CredentialsArgs {
+    /// Profiles to write (repeatable, or comma separated)
+    #[arg(short = 'p', long, value_name = "PROFILE", value_delimiter = ',')]
+    pub profile: Vec<String>,
+    /// Credentials file to update [default: print to stdout]
+    #[arg(
+        short = 'f',
+        long,
+        value_name = "FILE",
+        env = "AWS_SHARED_CREDENTIALS_FILE"
+    )]
+    pub file: Option<std::path::PathBuf>,
+    /// Keep the file's other profiles (always done; accepted for aws-sso-cli scripts)
+    #[arg(short = 'a', long)]
+    pub append: bool,
+    /// Fetch new credentials even if the cached ones are still valid
+    #[arg(long = "sts-refresh")]
+    pub sts_refresh: bool,
+}
+
+/// Run `credentials`: without `--profile` the picker chooses one.
+pub fn run(globals: &Globals, mut args: CredentialsArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    let mut ctx = globals.context()?;
+    if args.profile.is_empty() && pick::available() {
+        let picked = pick::choose(&ctx, Launch::Credentials)?;
+        ctx.instance = picked.instance;
+        args.profile = vec![picked.profile];
+    }
+    super::block_on(write(&ctx, &args, out))
+}
+
+/// Print the profiles' credentials, or merge them into the credentials file.
+pub async fn write(ctx: &Context, args: &CredentialsArgs, out: &mut dyn Write) -> Result<()> {
     let cache = ctx.load_cache()?;
     let provider = roles::provider(ctx)?;
     let mut stanzas = Vec::new();

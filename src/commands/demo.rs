@@ -12,17 +12,32 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
+use aws_sso_emulator::{Emulator, EmulatorConfig, Org};
+use clap::Args;
 
+use super::list::ListArgs;
+use super::{GlobalArgs, Globals};
 use crate::app::{Context, now};
 use crate::app::{refresh_cache_with, retry_settings};
 use crate::auth::{
     AuthEnv, AuthSettings, Authenticator, LoginOptions, LoginOutcome, TokenMode, UrlOpener,
 };
 use crate::aws::SsoClients;
-use crate::cli::{DemoArgs, GlobalArgs, ListArgs};
 use crate::config::{Config, ConfigEnv, Paths, UrlAction};
 use crate::refresh::RefreshOptions;
-use aws_sso_emulator::{Emulator, EmulatorConfig, Org};
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct DemoArgs {
+    /// Accounts in the demo organisation
+    #[arg(long, default_value_t = 300, value_name = "N")]
+    pub accounts: usize,
+    /// Roles per demo account
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub roles: usize,
+    /// Keep the demo's temporary directory instead of deleting it
+    #[arg(long)]
+    pub keep: bool,
+}
 
 const DEMO_CONFIG: &str = "\
 SSOConfig:
@@ -36,7 +51,11 @@ UrlAction: printurl
 SecureStore: json
 ";
 
-pub async fn run(global: &GlobalArgs, args: &DemoArgs, out: &mut dyn Write) -> Result<ExitCode> {
+pub fn run(globals: &Globals, args: DemoArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    super::runtime()?.block_on(run_demo(globals.flags, &args, out))
+}
+
+async fn run_demo(global: &GlobalArgs, args: &DemoArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let dir = tempfile::Builder::new().prefix("aws-sso-demo-").tempdir()?;
     let emulator = Emulator::start(EmulatorConfig {
         org: Org::synthetic(args.accounts.max(1), args.roles.max(1), 42),
@@ -134,7 +153,7 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs, out: &mut dyn Write) -> R
         writeln!(err, "aws-sso demo: opening the picker (Esc leaves)")?;
         picker(dir.path(), &url, ctx.invocation.theme.as_deref()).await?
     } else {
-        super::list::run(
+        super::list::print(
             &ctx,
             &ListArgs::default_command(),
             &cache,

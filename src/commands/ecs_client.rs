@@ -3,17 +3,52 @@
 //! resolves the role like `exec`, fetches its credentials and records History.
 
 use std::io::Write;
+use std::process::ExitCode;
 
 use anyhow::Result;
+use clap::Args;
 
+use super::{Globals, RoleFlags};
 use crate::app::Context;
 use crate::app::open_store;
 use crate::app::roles::{self, EnvFallback};
-use crate::cli::{EcsLoadArgs, EcsServerFlag, EcsUnloadArgs};
 use crate::ecs::api::{LoadRequest, ProfileReply};
 use crate::ecs::client::{EcsClient, ServerAddr};
 use crate::ecs::tls;
 use crate::format::write_table;
+
+#[derive(Debug, Clone, Args)]
+pub struct EcsLoadArgs {
+    #[command(flatten)]
+    pub role: RoleFlags,
+    #[command(flatten)]
+    pub server: EcsServerFlag,
+    /// Load into the slot named after the profile (GET /slot/<profile>) instead of the
+    /// default slot
+    #[arg(short = 's', long)]
+    pub slotted: bool,
+    /// Fetch new credentials even if the cached ones are still valid
+    #[arg(long = "sts-refresh")]
+    pub sts_refresh: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EcsUnloadArgs {
+    #[command(flatten)]
+    pub server: EcsServerFlag,
+    /// Named slot to empty [default: the default slot]
+    #[arg(short = 'p', long, value_name = "PROFILE")]
+    pub profile: Option<String>,
+}
+
+/// `--server`, shared by the client commands.
+#[derive(Debug, Clone, Args)]
+pub struct EcsServerFlag {
+    /// ECS server: HOST:PORT, or unix:PATH for a server started with --unix-socket
+    #[arg(long, env = "AWS_SSO_ECS_SERVER", default_value = crate::ecs::DEFAULT_SERVER,
+          value_name = "HOST:PORT")]
+    pub server: String,
+}
 
 /// The client for `--server`, with the token and certificate from the store (when there is
 /// a config to find the store with).
@@ -44,7 +79,28 @@ fn client(ctx: Option<&Context>, flag: &EcsServerFlag) -> Result<EcsClient> {
     Ok(client)
 }
 
-pub async fn load(ctx: &Context, args: &EcsLoadArgs) -> Result<()> {
+/// `ecs load`. The other client commands also work without config.yaml (no token, no TLS).
+pub fn load(globals: &Globals, args: EcsLoadArgs) -> Result<ExitCode> {
+    let ctx = globals.context()?;
+    super::block_on(load_role(&ctx, &args))
+}
+
+pub fn unload(globals: &Globals, args: EcsUnloadArgs) -> Result<ExitCode> {
+    let ctx = globals.optional_context("the ECS client");
+    super::block_on(unload_slot(ctx.as_ref(), &args))
+}
+
+pub fn list(globals: &Globals, flag: EcsServerFlag, out: &mut dyn Write) -> Result<ExitCode> {
+    let ctx = globals.optional_context("the ECS client");
+    super::block_on(list_slots(ctx.as_ref(), &flag, out))
+}
+
+pub fn profile(globals: &Globals, flag: EcsServerFlag, out: &mut dyn Write) -> Result<ExitCode> {
+    let ctx = globals.optional_context("the ECS client");
+    super::block_on(default_slot(ctx.as_ref(), &flag, out))
+}
+
+async fn load_role(ctx: &Context, args: &EcsLoadArgs) -> Result<()> {
     let target = roles::query(args.role.query(), EnvFallback::Yes)
         .target()?
         .ok_or_else(|| roles::no_role("ecs load"))?;
@@ -76,14 +132,18 @@ pub async fn load(ctx: &Context, args: &EcsLoadArgs) -> Result<()> {
     Ok(())
 }
 
-pub async fn unload(ctx: Option<&Context>, args: &EcsUnloadArgs) -> Result<()> {
+async fn unload_slot(ctx: Option<&Context>, args: &EcsUnloadArgs) -> Result<()> {
     let client = client(ctx, &args.server)?;
     let profile = args.profile.as_deref().filter(|p| !p.is_empty());
     client.unload(profile).await?;
     Ok(())
 }
 
-pub async fn list(ctx: Option<&Context>, flag: &EcsServerFlag, out: &mut dyn Write) -> Result<()> {
+async fn list_slots(
+    ctx: Option<&Context>,
+    flag: &EcsServerFlag,
+    out: &mut dyn Write,
+) -> Result<()> {
     let mut profiles = client(ctx, flag)?.list().await?;
     if profiles.is_empty() {
         writeln!(out, "No profiles are stored in any named slots.")?;
@@ -93,7 +153,7 @@ pub async fn list(ctx: Option<&Context>, flag: &EcsServerFlag, out: &mut dyn Wri
     table(&profiles, out)
 }
 
-pub async fn profile(
+async fn default_slot(
     ctx: Option<&Context>,
     flag: &EcsServerFlag,
     out: &mut dyn Write,

@@ -7,15 +7,17 @@
 use std::io::Write as _;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
+use clap::{Args, Subcommand};
 
-use super::roles;
+use super::Globals;
+use crate::app::roles;
 use crate::app::{Context, now};
 use crate::app::{open_store, retry_settings};
 use crate::auth::TokenMode;
-use crate::cli::EcsServerArgs;
 use crate::credentials::Provider;
 use crate::ecs::auth::BearerAuth;
 use crate::ecs::renew::{ProviderRenewer, Renewal};
@@ -24,6 +26,82 @@ use crate::ecs::slots::{Slot, SlotKey};
 use crate::ecs::tls;
 use crate::selection::Target;
 use crate::store::Secret;
+
+#[derive(Debug, Clone, Args)]
+pub struct EcsServerArgs {
+    /// Address to listen on (anything but loopback exposes your credentials to the network)
+    /// [default: 127.0.0.1]
+    #[arg(long = "bind-ip", value_name = "IP")]
+    pub bind_ip: Option<std::net::IpAddr>,
+    /// Also answer requests for this host name (repeatable); loopback addresses, `localhost`
+    /// and the --bind-ip address are always answered, any other Host is refused
+    #[arg(
+        long = "allow-host",
+        value_name = "NAME",
+        conflicts_with = "unix_socket"
+    )]
+    pub allow_host: Vec<String>,
+    /// TCP port to listen on (0: any free port, logged at start)
+    #[arg(long, default_value_t = crate::ecs::DEFAULT_PORT, value_name = "PORT")]
+    pub port: u16,
+    /// Listen on this unix socket (mode 0600, plain HTTP) instead of TCP
+    #[arg(long = "unix-socket", value_name = "PATH", conflicts_with_all = ["bind_ip", "port"])]
+    pub unix_socket: Option<PathBuf>,
+    /// Load this profile into the default slot at start (needs a valid SSO session)
+    #[arg(short = 'd', long = "default", value_name = "PROFILE")]
+    pub default_profile: Option<String>,
+    /// Serve without the bearer token, even if one is set with `setup ecs auth`
+    #[arg(long = "disable-auth")]
+    pub disable_auth: bool,
+    /// Serve plain HTTP, even if a certificate is set with `setup ecs ssl`
+    #[arg(long = "disable-ssl")]
+    pub disable_ssl: bool,
+    /// Renew a slot's credentials this many seconds before they expire (at most half their
+    /// lifetime ahead); 0 renews only once they are about to run out
+    #[arg(long = "renew-before", default_value_t = crate::ecs::renew::DEFAULT_RENEW_BEFORE_SECS,
+          value_name = "SECS", value_parser = clap::value_parser!(i64).range(0..))]
+    pub renew_before: i64,
+    /// Never renew slots: they expire like aws-sso-cli's
+    #[arg(long = "no-renew")]
+    pub no_renew: bool,
+    /// (container image entrypoint: bind 0.0.0.0 unless --bind-ip, read the secure store and
+    /// ~/.aws-sso/mnt/docker-ecs)
+    #[arg(long, hide = true)]
+    pub docker: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EcsDockerCommand {
+    /// Not supported (fails): aws-sso has no Docker integration
+    Start(EcsDockerStartArgs),
+    /// Not supported (fails): aws-sso has no Docker integration
+    Stop(EcsDockerStopArgs),
+}
+
+/// aws-sso-cli's flags, accepted so that its scripts get the clear refusal, not a parse error.
+#[derive(Debug, Clone, Args)]
+pub struct EcsDockerStartArgs {
+    #[arg(long = "disable-auth", hide = true)]
+    pub disable_auth: bool,
+    #[arg(long = "disable-ssl", hide = true)]
+    pub disable_ssl: bool,
+    #[arg(long = "bind-ip", hide = true)]
+    pub bind_ip: Option<String>,
+    #[arg(long, hide = true)]
+    pub port: Option<String>,
+    #[arg(long, hide = true)]
+    pub image: Option<String>,
+    #[arg(long, hide = true)]
+    pub version: Option<String>,
+    #[arg(short = 'd', long = "default", hide = true)]
+    pub default_profile: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EcsDockerStopArgs {
+    #[arg(long, hide = true)]
+    pub version: Option<String>,
+}
 
 /// The secrets the server runs with.
 #[derive(Default)]
@@ -58,7 +136,23 @@ fn warn_no_token(disabled: bool) {
 }
 
 /// `ctx` is `None` only with `--docker` and no config.yaml: then nothing is renewed.
-pub async fn run(ctx: Option<&'static Context>, args: &EcsServerArgs) -> Result<()> {
+/// Run `ecs server` until Ctrl-C / SIGTERM. With `--docker` config.yaml may be missing.
+pub fn run(globals: &Globals, args: EcsServerArgs) -> Result<ExitCode> {
+    let ctx = match globals.context() {
+        Ok(ctx) => Some(ctx),
+        Err(e) if args.docker => {
+            tracing::debug!("ecs server --docker without config: {e:#}");
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    // The server runs until the process exits: its renewal provider borrows the context
+    // for 'static.
+    let ctx: Option<&'static Context> = ctx.map(|c| &*Box::leak(Box::new(c)));
+    super::block_on(serve(ctx, &args))
+}
+
+async fn serve(ctx: Option<&'static Context>, args: &EcsServerArgs) -> Result<()> {
     // Every mode reads the secure store when there is a config; `--docker` also takes what
     // the hand-off file brings (a container may have no store of its own).
     let store = match ctx {
@@ -264,7 +358,7 @@ async fn shutdown_signal(interrupted: &std::sync::atomic::AtomicBool) {
 }
 
 /// `ecs docker start|stop`.
-pub fn docker() -> Result<()> {
+pub fn docker(_command: EcsDockerCommand) -> Result<ExitCode> {
     bail!(
         "`aws-sso ecs docker` is not supported: aws-sso has no Docker integration; run `aws-sso ecs server` on the host (containers reach it through AWS_CONTAINER_CREDENTIALS_FULL_URI) or inside your own image"
     )

@@ -3,15 +3,42 @@
 //! unsets them again without touching the store or the network.
 
 use std::io::Write;
+use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
+use clap::Args;
 
+use super::{Globals, RoleFlags};
 use crate::app::Context;
 use crate::app::roles::{self, EnvFallback};
-use crate::cli::EvalArgs;
 use crate::credentials::exports::{self, RegionEnv};
 use crate::selection::RoleQuery;
 use crate::shell::{self, EnvChange, Shell};
+use crate::tui::state::Launch;
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    pub role: RoleFlags,
+    /// Print commands that unset the variables instead (no login needed)
+    #[arg(short = 'c', long, conflicts_with_all = ["refresh", "arn", "account", "role", "profile"])]
+    pub clear: bool,
+    /// Don't set AWS_DEFAULT_REGION / AWS_REGION
+    #[arg(short = 'n', long = "no-region")]
+    pub no_region: bool,
+    /// Replace a region the user set themselves
+    #[arg(short = 'O', long = "overwrite-region", alias = "overwrite-env")]
+    pub overwrite_region: bool,
+    /// New credentials for the role in $AWS_SSO_ROLE_ARN
+    #[arg(short = 'r', long)]
+    pub refresh: bool,
+    /// Fetch new credentials even if the cached ones are still valid
+    #[arg(long = "sts-refresh")]
+    pub sts_refresh: bool,
+    /// Output dialect: bash, zsh, sh, fish, powershell, xonsh [default: from $SHELL]
+    #[arg(long, value_name = "SHELL")]
+    pub shell: Option<String>,
+}
 
 /// The dialect: `--shell`, else detected from `$XONSH_VERSION` / `$SHELL`.
 pub fn dialect(flag: Option<&str>) -> Result<Shell> {
@@ -30,7 +57,7 @@ fn region_env() -> RegionEnv {
 }
 
 /// `eval --clear`: reads config.yaml only for `EnvVarTags`, never the store.
-pub fn run_clear(ctx: Option<&Context>, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
+fn run_clear(ctx: Option<&Context>, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
     let shell = dialect(args.shell.as_deref())?;
     let tags = ctx
         .map(|c| c.config.env_var_tags.clone())
@@ -87,7 +114,23 @@ pub async fn exports(ctx: &Context, args: &EvalArgs) -> Result<String> {
     Ok(text)
 }
 
-pub async fn run(ctx: &Context, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
+/// Run `eval`: `--clear` needs no config.yaml; without role flags the picker chooses one.
+pub fn run(globals: &Globals, mut args: EvalArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    if args.clear {
+        let ctx = globals.optional_context("eval --clear");
+        run_clear(ctx.as_ref(), &args, out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut ctx = globals.context()?;
+    ctx.use_process_deadline()?;
+    if !args.refresh && super::wants_picker(&args.role, EnvFallback::No) {
+        super::pick_into(&mut ctx, &mut args.role, Launch::Eval)?;
+    }
+    super::block_on(print(&ctx, &args, out))
+}
+
+/// Print the statements for the role the flags select.
+pub async fn print(ctx: &Context, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
     let text = exports(ctx, args).await?;
     out.write_all(text.as_bytes())?;
     out.flush()?;
@@ -95,7 +138,7 @@ pub async fn run(ctx: &Context, args: &EvalArgs, out: &mut dyn Write) -> Result<
 }
 
 /// What `eval --arn <role>` prints, for the picker's "copy the exports".
-pub async fn exports_text(ctx: &Context, role: &crate::cli::RoleFlags) -> Result<String> {
+pub async fn exports_text(ctx: &Context, role: &RoleFlags) -> Result<String> {
     let args = EvalArgs {
         role: role.clone(),
         ..EvalArgs::default()

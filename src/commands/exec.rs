@@ -7,11 +7,38 @@ use std::ffi::OsString;
 use std::process::{Command, ExitCode};
 
 use anyhow::{Context as _, Result};
+use clap::Args;
 
+use super::{Globals, RoleFlags};
 use crate::app::Context;
 use crate::app::roles::{self, EnvFallback};
-use crate::cli::ExecArgs;
 use crate::credentials::exports::{self, RegionEnv};
+use crate::tui::state::Launch;
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct ExecArgs {
+    #[command(flatten)]
+    pub role: RoleFlags,
+    /// Don't set AWS_DEFAULT_REGION / AWS_REGION
+    #[arg(short = 'n', long = "no-region")]
+    pub no_region: bool,
+    /// Fetch new credentials even if the cached ones are still valid
+    #[arg(long = "sts-refresh")]
+    pub sts_refresh: bool,
+    /// Run even if AWS credentials are already set: drop every AWS_* variable first
+    #[arg(short = 'O', long = "overwrite-env", alias = "overwrite-region")]
+    pub overwrite_env: bool,
+    /// Command to run [default: $SHELL]
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+    /// Arguments of the command
+    #[arg(
+        value_name = "ARGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub args: Vec<String>,
+}
 
 /// The program to run when none is given: `$SHELL` (xonsh inside xonsh; `cmd.exe` on
 /// Windows), else `/bin/sh`.
@@ -26,7 +53,17 @@ pub fn default_command() -> OsString {
     }
 }
 
-pub async fn run(ctx: &Context, args: &ExecArgs) -> Result<ExitCode> {
+/// Run `exec`: without role flags (nor an aws-sso shell's variables) the picker chooses one.
+pub fn run(globals: &Globals, mut args: ExecArgs) -> Result<ExitCode> {
+    let mut ctx = globals.context()?;
+    if super::wants_picker(&args.role, EnvFallback::Yes) {
+        super::pick_into(&mut ctx, &mut args.role, Launch::Exec)?;
+    }
+    super::runtime()?.block_on(exec_role(&ctx, &args))
+}
+
+/// Get the role's credentials and become (or run) the command with them.
+pub async fn exec_role(ctx: &Context, args: &ExecArgs) -> Result<ExitCode> {
     roles::check_env_conflicts(args.overwrite_env)?;
     let target = roles::query(args.role.query(), EnvFallback::Yes)
         .target()?

@@ -3,16 +3,68 @@
 //! Served purely from cache.json: no network, no keyring.
 
 use std::io::Write;
+use std::process::ExitCode;
 
 use anyhow::{Result, anyhow, bail};
+use clap::Args;
 
+use super::Globals;
 use crate::app::{Context, no_cached_roles, now};
 use crate::cache::Cache;
 use crate::catalog::{self, ALL_FIELDS, ListField, ListQuery};
-use crate::cli::ListArgs;
 use crate::display::{Shown, escape};
 use crate::format;
 use crate::profile_format::ProfileFormat;
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct ListArgs {
+    /// Fields to show [default: config ListFields]
+    #[arg(env = "AWS_SSO_FIELDS", value_delimiter = ',', value_name = "FIELD")]
+    pub fields: Vec<String>,
+
+    /// List the available fields and exit
+    #[arg(short = 'f', long = "list-fields", conflicts_with = "csv")]
+    pub list_fields: bool,
+
+    /// Print CSV without a header (for scripts and shell completion)
+    #[arg(long)]
+    pub csv: bool,
+
+    /// Only roles whose FIELD starts with PREFIX (case-sensitive)
+    #[arg(short = 'P', long, value_name = "FIELD=PREFIX")]
+    pub prefix: Option<String>,
+
+    /// Field to sort by
+    #[arg(
+        short = 's',
+        long,
+        env = "AWS_SSO_FIELD_SORT",
+        default_value = "AccountId",
+        value_name = "FIELD"
+    )]
+    pub sort: String,
+
+    /// Reverse the sort order
+    #[arg(long, env = "AWS_SSO_FIELD_SORT_REVERSE")]
+    pub reverse: bool,
+}
+
+impl ListArgs {
+    /// The no-argument command lists with the config's ListFields and default sort.
+    pub fn default_command() -> ListArgs {
+        ListArgs {
+            sort: std::env::var("AWS_SSO_FIELD_SORT").unwrap_or_else(|_| "AccountId".into()),
+            ..ListArgs::default()
+        }
+    }
+}
+
+/// Run `list`, from the cache as it is (never refreshed first).
+pub fn run(globals: &Globals, args: ListArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    let ctx = globals.context()?;
+    print(&ctx, &args, &ctx.load_cache()?, None, out)?;
+    Ok(ExitCode::SUCCESS)
+}
 
 /// Turn the flags (and config `ListFields`) into a validated query.
 pub fn query(args: &ListArgs, default_fields: &[String]) -> Result<ListQuery> {
@@ -57,8 +109,9 @@ pub fn print_fields(out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// Run `list`. `token_expires_at` (unix seconds) adds `[Expires in: …]` to the banner.
-pub fn run(
+/// Print the list of `cache`'s roles. `token_expires_at` (unix seconds) adds
+/// `[Expires in: …]` to the banner.
+pub fn print(
     ctx: &Context,
     args: &ListArgs,
     cache: &Cache,

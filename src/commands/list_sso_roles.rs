@@ -2,16 +2,23 @@
 //! as IAM Identity Center reports them right now, bypassing the cache (which it leaves alone).
 
 use std::io::{self, Write};
+use std::process::ExitCode;
 
 use anyhow::Result;
 
+use super::Globals;
 use crate::app::Context;
 use crate::app::{authenticator, interruptible, live_catalog, open_store};
 use crate::auth::TokenMode;
 use crate::format;
 use crate::role::pad_account;
 
-pub async fn run(ctx: &Context, out: &mut dyn Write) -> Result<()> {
+pub fn run(globals: &Globals, out: &mut dyn Write) -> Result<ExitCode> {
+    let ctx = globals.context()?;
+    super::block_on(print_live(&ctx, out))
+}
+
+async fn print_live(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let store = open_store(ctx)?;
     let auth = authenticator(ctx, store).await;
     let mode = TokenMode::from_auto_login(ctx.config.auto_login);

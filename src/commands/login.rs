@@ -2,17 +2,42 @@
 //! or with `--workflow device_code`), then refresh the role cache if it is due.
 
 use std::io;
+use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
+use clap::Args;
 
+use super::Globals;
 use super::progress;
 use crate::app::{Context, now};
 use crate::app::{authenticator, interruptible, open_store, refresh_cache};
 use crate::auth::{LoginOptions, LoginOutcome, TokenMode};
-use crate::cli::LoginArgs;
 use crate::config::{AuthWorkflow, UrlAction};
 
-pub async fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
+#[derive(Debug, Clone, Default, Args)]
+pub struct LoginArgs {
+    /// What to do with the login URL: open, print, printurl, clip, exec, ansi-osc52,
+    /// open-url-in-container, granted-containers
+    #[arg(short = 'u', long = "url-action", value_name = "ACTION")]
+    pub url_action: Option<String>,
+    /// Login flow: pkce (browser redirect) or device_code (enter a code)
+    #[arg(long = "workflow", value_name = "FLOW", value_parser = ["pkce", "device_code"])]
+    pub workflow: Option<String>,
+    /// Concurrent requests when refreshing the role cache after login
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// End the current session first, even if it is still valid
+    #[arg(short = 'f', long)]
+    pub force: bool,
+}
+
+pub fn run(globals: &Globals, args: LoginArgs) -> Result<ExitCode> {
+    let ctx = globals.context()?;
+    super::block_on(log_in(&ctx, &args))
+}
+
+/// Log in, then refresh the role cache when it is due (or empty).
+async fn log_in(ctx: &Context, args: &LoginArgs) -> Result<()> {
     let url_action = args
         .url_action
         .as_deref()

@@ -1,13 +1,29 @@
 //! `aws-sso logout` (and v1's `flush`): delete live role credentials and the SSO token from the
 //! secure store, zero the credential hints in cache.json, and end the session server-side.
 
-use anyhow::Result;
+use std::process::ExitCode;
 
+use anyhow::Result;
+use clap::Args;
+
+use super::Globals;
 use crate::app::Context;
 use crate::app::{authenticator, open_store};
 use crate::catalog;
 
-pub async fn run(ctx: &Context) -> Result<()> {
+#[derive(Debug, Clone, Default, Args)]
+pub struct LogoutArgs {
+    /// (aws-sso-cli v1 `flush --type`; accepted and ignored: logout clears everything)
+    #[arg(short = 't', long = "type", hide = true, value_name = "TYPE")]
+    pub kind: Option<String>,
+}
+
+pub fn run(globals: &Globals, _args: LogoutArgs) -> Result<ExitCode> {
+    let ctx = globals.context()?;
+    super::block_on(log_out(&ctx))
+}
+
+async fn log_out(ctx: &Context) -> Result<()> {
     let mut cache = ctx.load_cache()?;
     let arns: Vec<String> = cache
         .instance(&ctx.instance)

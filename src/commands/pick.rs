@@ -11,11 +11,11 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::RoleFlags;
 use crate::app::{Context, now};
 use crate::app::{authenticator, refresh_cache_with};
 use crate::auth::{LoginOptions, LoginOutcome, TokenMode};
 use crate::catalog::ListField;
-use crate::cli::RoleFlags;
 use crate::clipboard;
 use crate::logging;
 use crate::refresh::NoProgress;

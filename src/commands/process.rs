@@ -7,15 +7,28 @@
 //! no writes.
 
 use std::io::Write;
+use std::process::ExitCode;
 
 use anyhow::Result;
+use clap::Args;
 use serde::Serialize;
 
-use crate::app::Context;
+use super::{Globals, RoleFlags};
 use crate::app::roles::{self, EnvFallback};
-use crate::cli::ProcessArgs;
 use crate::credentials::exports::rfc3339_local;
 use crate::store::RoleCredentials;
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct ProcessArgs {
+    #[command(flatten)]
+    pub role: RoleFlags,
+    /// Fetch new credentials even if the cached ones are still valid
+    #[arg(long = "sts-refresh")]
+    pub sts_refresh: bool,
+    /// (aws-sso-cli v1; accepted and ignored)
+    #[arg(short = 'u', long = "url-action", hide = true, value_name = "ACTION")]
+    pub url_action: Option<String>,
+}
 
 /// The credential_process reply, keys in aws-sso-cli's order.
 #[derive(Serialize)]
@@ -45,7 +58,10 @@ pub fn render(creds: &RoleCredentials) -> Result<String> {
 
 /// Run `process`: answered synchronously when the credentials are cached (no runtime, no
 /// threads), otherwise on a small runtime that fetches them.
-pub fn run(ctx: &Context, args: &ProcessArgs, out: &mut dyn Write) -> Result<()> {
+pub fn run(globals: &Globals, args: ProcessArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    let mut ctx = globals.context()?;
+    ctx.use_process_deadline()?;
+    let ctx = &ctx;
     let target = roles::query(args.role.query(), EnvFallback::No)
         .target()?
         .ok_or_else(|| {
@@ -56,7 +72,8 @@ pub fn run(ctx: &Context, args: &ProcessArgs, out: &mut dyn Write) -> Result<()>
     let force = args.sts_refresh || ctx.invocation.sts_refresh;
     if !force && let Some(creds) = provider.cached_blocking(&id)? {
         out.write_all(render(&creds)?.as_bytes())?;
-        return Ok(out.flush()?);
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -65,5 +82,5 @@ pub fn run(ctx: &Context, args: &ProcessArgs, out: &mut dyn Write) -> Result<()>
     out.write_all(render(&obtained.creds)?.as_bytes())?;
     out.flush()?;
     roles::record(ctx, None, &provider.fetched(), None)?;
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }

@@ -4,17 +4,53 @@
 //! and confirmed on a terminal like `setup profiles`; needs no config and no login.
 
 use std::io::Write;
+use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, anyhow};
-
+use clap::Args;
 use clap::CommandFactory;
 
 use super::setup_profiles::{Confirm, binary_path, confirm_and_apply};
-use crate::cli::SetupCompletionsArgs;
 use crate::config::ConfigEnv;
 use crate::shellrc::{self, Helpers, KeySequence, RcShell, Target};
 
-pub fn run(args: &SetupCompletionsArgs, out: &mut dyn Write) -> Result<()> {
+#[derive(Debug, Clone, Default, Args)]
+#[command(group = clap::ArgGroup::new("mode").required(true).args(["source", "install", "uninstall", "generate"]))]
+pub struct SetupCompletionsArgs {
+    /// Print the helpers for `eval "$(aws-sso setup completions --source)"` (fish: `| source`)
+    #[arg(long)]
+    pub source: bool,
+    /// Install the picker key binding, aws-sso-profile and aws-sso-clear into your shell's files
+    #[arg(short = 'I', long)]
+    pub install: bool,
+    /// Remove them again (only aws-sso's marked block is touched)
+    #[arg(short = 'U', long)]
+    pub uninstall: bool,
+    /// Print a static completion script for bash, zsh, fish, powershell or elvish (commands
+    /// and flags only; the installed helpers also complete profiles, ARNs, accounts, roles)
+    #[arg(long, value_name = "SHELL")]
+    pub generate: Option<String>,
+    /// Shell: bash, zsh or fish [default: from $SHELL]
+    #[arg(long, value_name = "SHELL")]
+    pub shell: Option<String>,
+    /// File to change instead of ~/.bash_profile or ~/.zshrc (fish: instead of conf.d/aws-sso.fish)
+    #[arg(long = "shell-script", value_name = "FILE")]
+    pub shell_script: Option<std::path::PathBuf>,
+    /// Key sequence that opens the picker, like "ctrl-x ctrl-a" or "alt-s"
+    #[arg(long, value_name = "KEYS", default_value = crate::shellrc::DEFAULT_KEY)]
+    pub key: String,
+    /// Write without asking
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(args: SetupCompletionsArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    apply(&args, out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Print, install or remove the helpers, or print a static completion script.
+fn apply(args: &SetupCompletionsArgs, out: &mut dyn Write) -> Result<()> {
     if let Some(name) = &args.generate {
         return generate(name, out);
     }
@@ -85,7 +121,7 @@ fn generate(name: &str, out: &mut dyn Write) -> Result<()> {
     let shell: clap_complete::Shell = name.parse().map_err(|_| {
         anyhow!("unknown shell '{name}' for --generate: use bash, zsh, fish, powershell or elvish")
     })?;
-    let mut cmd = crate::cli::Cli::command();
+    let mut cmd = super::Cli::command();
     clap_complete::generate(shell, &mut cmd, "aws-sso", out);
     Ok(())
 }

@@ -4,21 +4,84 @@
 //! belongs to the certificate before storing either.
 
 use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
 use base64::Engine as _;
+use clap::{Args, Subcommand};
 use rand::RngCore as _;
 
+use super::Globals;
 use crate::app::Context;
 use crate::app::open_store;
-use crate::cli::{SetupEcsAuthArgs, SetupEcsSslArgs};
 use crate::ecs::tls;
 use crate::store::Secret;
+
+#[derive(Debug, Subcommand)]
+pub enum SetupEcsCommand {
+    /// Set, generate or delete the ECS server's bearer token
+    Auth(SetupEcsAuthArgs),
+    /// Store, print or delete the ECS server's TLS certificate and private key
+    Ssl(SetupEcsSslArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(group = clap::ArgGroup::new("mode").required(true).args(["bearer_token", "generate", "delete", "print"]))]
+pub struct SetupEcsAuthArgs {
+    /// Token the SDKs must send (AWS_CONTAINER_AUTHORIZATION_TOKEN="Bearer <token>")
+    #[arg(short = 't', long = "bearer-token", value_name = "TOKEN")]
+    pub bearer_token: Option<String>,
+    /// Generate a random token, store it and print it (once)
+    #[arg(long)]
+    pub generate: bool,
+    /// Delete the stored token (the server then runs without auth)
+    #[arg(short = 'd', long)]
+    pub delete: bool,
+    /// Print the stored token (for AWS_CONTAINER_AUTHORIZATION_TOKEN on another machine)
+    #[arg(short = 'p', long)]
+    pub print: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(group = clap::ArgGroup::new("mode").required(true).args(["certificate", "delete", "print"]))]
+pub struct SetupEcsSslArgs {
+    /// PEM file with the certificate (chain, leaf first)
+    #[arg(short = 'c', long, alias = "cert-chain", value_name = "FILE")]
+    pub certificate: Option<PathBuf>,
+    /// PEM file with the private key (PKCS#8) of the certificate
+    #[arg(
+        short = 'k',
+        long = "private-key",
+        value_name = "FILE",
+        requires = "certificate"
+    )]
+    pub private_key: Option<PathBuf>,
+    /// Print the stored certificate
+    #[arg(short = 'p', long)]
+    pub print: bool,
+    /// Delete the stored certificate and key (the server then serves plain HTTP)
+    #[arg(short = 'd', long)]
+    pub delete: bool,
+    /// (aws-sso-cli required it to store a certificate; accepted and not needed)
+    #[arg(long, hide = true)]
+    pub force: bool,
+}
 
 /// Random bytes in a generated token (256 bits).
 const TOKEN_BYTES: usize = 32;
 
-pub fn auth(ctx: &Context, args: &SetupEcsAuthArgs, out: &mut dyn Write) -> Result<()> {
+/// `setup ecs auth|ssl`.
+pub fn run(globals: &Globals, command: SetupEcsCommand, out: &mut dyn Write) -> Result<ExitCode> {
+    let ctx = globals.context()?;
+    match command {
+        SetupEcsCommand::Auth(args) => auth(&ctx, &args, out)?,
+        SetupEcsCommand::Ssl(args) => ssl(&ctx, &args, out)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn auth(ctx: &Context, args: &SetupEcsAuthArgs, out: &mut dyn Write) -> Result<()> {
     let store = open_store(ctx)?;
     if args.delete {
         store.set_ecs_bearer_token(Secret::default())?;
@@ -78,7 +141,7 @@ fn check_token(token: &Secret) -> Result<()> {
     Ok(())
 }
 
-pub fn ssl(ctx: &Context, args: &SetupEcsSslArgs, out: &mut dyn Write) -> Result<()> {
+fn ssl(ctx: &Context, args: &SetupEcsSslArgs, out: &mut dyn Write) -> Result<()> {
     let store = open_store(ctx)?;
     if args.delete {
         store.set_ecs_cert_chain(String::new())?;

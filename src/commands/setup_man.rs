@@ -3,14 +3,28 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
+use clap::Args;
 use clap::CommandFactory;
 use clap_mangen::Man;
 
-use crate::cli::{Cli, SetupManArgs};
+use super::Cli;
 
-pub fn run(args: &SetupManArgs, out: &mut dyn Write) -> Result<()> {
+#[derive(Debug, Clone, Default, Args)]
+pub struct SetupManArgs {
+    /// Write aws-sso.1 and a page per subcommand (aws-sso-login.1, …) into this directory
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
+}
+
+pub fn run(args: SetupManArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    write_man(&args, out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_man(args: &SetupManArgs, out: &mut dyn Write) -> Result<()> {
     let cmd = Cli::command();
     match &args.dir {
         None => Ok(Man::new(cmd).render(out)?),
@@ -49,7 +63,7 @@ mod tests {
     #[test]
     fn the_page_documents_every_subcommand_and_global_flag() {
         let mut out = Vec::new();
-        run(&SetupManArgs::default(), &mut out).unwrap();
+        run(SetupManArgs::default(), &mut out).unwrap();
         let page = String::from_utf8(out).unwrap();
         assert!(
             page.starts_with(".ie"),
@@ -77,7 +91,7 @@ mod tests {
         let args = SetupManArgs {
             dir: Some(dir.path().join("man1")),
         };
-        run(&args, &mut out).unwrap();
+        run(args, &mut out).unwrap();
         for page in ["aws-sso.1", "aws-sso-login.1", "aws-sso-setup-ecs-auth.1"] {
             let text = std::fs::read_to_string(dir.path().join("man1").join(page)).unwrap();
             assert!(text.contains(".TH"), "{page}");

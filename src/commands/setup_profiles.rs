@@ -6,18 +6,39 @@
 
 use std::io::{self, BufRead as _, IsTerminal as _, Write};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
+use clap::Args;
 
+use super::Globals;
 use crate::app::refresh_if_due;
 use crate::app::{Context, no_cached_roles, now};
 use crate::awsconfig::{self, Profile, Update};
 use crate::cache::Cache;
 use crate::catalog;
-use crate::cli::SetupProfilesArgs;
 use crate::config::go_value_string;
 use crate::display::escape;
 use crate::profile_format::ProfileFormat;
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct SetupProfilesArgs {
+    /// Show the changes as a diff (and still ask before writing)
+    #[arg(long, conflicts_with = "print")]
+    pub diff: bool,
+    /// Print the managed block instead of changing the file
+    #[arg(long)]
+    pub print: bool,
+    /// Write without asking
+    #[arg(long)]
+    pub force: bool,
+    /// AWS config file to update [default: ~/.aws/config]
+    #[arg(long = "aws-config", env = "AWS_CONFIG_FILE", value_name = "FILE")]
+    pub aws_config: Option<std::path::PathBuf>,
+    /// (aws-sso-cli v1 `config-profiles --open`; ignored)
+    #[arg(long = "open", hide = true, value_name = "ACTION")]
+    pub open: Option<String>,
+}
 
 /// How an update is confirmed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,7 +218,17 @@ pub fn confirm_and_apply(
     Ok(true)
 }
 
-pub async fn run(ctx: &Context, args: &SetupProfilesArgs, out: &mut dyn Write) -> Result<()> {
+pub fn run(globals: &Globals, args: SetupProfilesArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    let ctx = globals.context()?;
+    super::block_on(write_profiles(&ctx, &args, out))
+}
+
+/// Print the managed block, or bring the AWS config file's block up to date.
+async fn write_profiles(
+    ctx: &Context,
+    args: &SetupProfilesArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
     let cache = refresh_if_due(ctx, &super::progress::Bar::new()).await?;
     let block = block(ctx, &cache)?;
     if args.print {

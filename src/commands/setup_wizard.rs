@@ -8,16 +8,52 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
+use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, anyhow, bail};
+use clap::Args;
 use serde_yaml_ng::Value;
 
-use crate::cli::SetupWizardArgs;
+use super::Globals;
 use crate::config::{ConfigEnv, Paths};
 use crate::store::select::{StoreOptions, availability};
 use crate::urlaction::UrlAction;
 use crate::wizard::{self, Advanced, Answers, Partition};
 use crate::{catalog, fsutil};
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct SetupWizardArgs {
+    /// Also ask about the instance name, cache refresh, search, console duration, history and logging
+    #[arg(long)]
+    pub advanced: bool,
+    /// IAM Identity Center start URL (https://<id>.awsapps.com/start)
+    #[arg(long, value_name = "URL")]
+    pub start_url: Option<String>,
+    /// Region of IAM Identity Center
+    #[arg(long, value_name = "REGION")]
+    pub sso_region: Option<String>,
+    /// Region for AWS_DEFAULT_REGION [default: none]
+    #[arg(long, value_name = "REGION")]
+    pub default_region: Option<String>,
+    /// What to do with login and console URLs
+    #[arg(long, value_name = "ACTION")]
+    pub url_action: Option<String>,
+    /// Where secrets are kept: secret-service, keyutils, keychain, wincred, file, json [default: auto-pick]
+    #[arg(long, value_name = "STORE")]
+    pub secure_store: Option<String>,
+    /// Profile names: friendly, default (account id:role) or a template of your own
+    #[arg(long, value_name = "FORMAT")]
+    pub profile_format: Option<String>,
+    /// SSO instance name
+    #[arg(long, value_name = "NAME")]
+    pub instance: Option<String>,
+    /// Do not check that the start URL answers (no network)
+    #[arg(long)]
+    pub offline: bool,
+    /// Write without asking anything (the flags give the answers; --start-url and --sso-region required)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}
 
 /// Ends the wizard without writing.
 #[derive(Debug, thiserror::Error)]
@@ -399,8 +435,14 @@ pub fn run_with(args: &SetupWizardArgs, paths: &Paths, p: &mut Prompter<'_>) -> 
     Ok(())
 }
 
+/// `setup wizard` (and v1's `config`).
+pub fn run(globals: &Globals, args: SetupWizardArgs) -> Result<ExitCode> {
+    on_terminal(&args, globals.flags.config.as_deref())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `setup wizard` on this process's terminal.
-pub fn run(args: &SetupWizardArgs, config_flag: Option<&Path>) -> Result<()> {
+fn on_terminal(args: &SetupWizardArgs, config_flag: Option<&Path>) -> Result<()> {
     let env = ConfigEnv::from_process();
     let paths = Paths::discover(&env, config_flag)?;
     let terminal = io::stdin().is_terminal() && io::stderr().is_terminal();
@@ -439,7 +481,7 @@ pub fn first_run(config_flag: Option<&Path>) -> Result<()> {
         "No {} yet: let's write one.",
         paths.config_file.display()
     )?;
-    run(&SetupWizardArgs::default(), config_flag)
+    on_terminal(&SetupWizardArgs::default(), config_flag)
 }
 
 mod prompt;

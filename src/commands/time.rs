@@ -2,13 +2,14 @@
 //! `$AWS_SSO_SESSION_EXPIRATION` alone: no config, no store (it runs in shell prompts).
 
 use std::io::Write;
+use std::process::ExitCode;
 
 use anyhow::Result;
 
 use crate::app::now;
 use crate::credentials::exports::time_left;
 
-pub fn run(out: &mut dyn Write) -> Result<()> {
+pub fn run(out: &mut dyn Write) -> Result<ExitCode> {
     let value = std::env::var("AWS_SSO_SESSION_EXPIRATION").ok();
     match time_left(value.as_deref(), now()) {
         Some(left) => out.write_all(left.as_bytes())?,
@@ -18,5 +19,5 @@ pub fn run(out: &mut dyn Write) -> Result<()> {
         ),
         None => {}
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
