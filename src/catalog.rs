@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 pub use fields::{ALL_FIELDS, ListField, UnknownField};
-pub use flat::{FlatRole, expires_text, instance_roles, remaining_text};
+pub use flat::{FlatRole, expires_text, instance_roles, remaining_text, role_tags};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {

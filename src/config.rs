@@ -10,6 +10,8 @@
 //! * [`SsoConfig::role_region`] / [`Config::effective_region`]: region precedence.
 
 mod colors;
+#[cfg(test)]
+mod compat_tests;
 mod enums;
 mod error;
 mod govalue;

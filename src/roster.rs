@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 
 use crate::cache::{CachedAccount, CachedRole, HistoryTag, Tags, Text};
-use crate::catalog::{CatalogError, ListField, expires_text};
+use crate::catalog::{CatalogError, ListField, expires_text, role_tags};
 
 /// One role as the picker shows and searches it. Strings are interned [`Text`] (4 bytes,
 /// `Copy`), so 100,000 rows stay small and cloning the selected one is cheap.
@@ -24,7 +24,7 @@ pub struct PickRole {
     pub profile: Text,
     pub region: Text,
     pub via: Text,
-    /// The role's tags as cached, without the `History` bookkeeping tag.
+    /// The role's tags as shown ([`role_tags`]), without the `History` bookkeeping tag.
     pub tags: Tags,
     /// Unix seconds when cached role credentials expire (0: none).
     pub expires: i64,
@@ -47,11 +47,11 @@ impl PickRole {
         profile: Text,
         in_history: impl FnOnce(Text) -> bool,
     ) -> PickRole {
+        let mut tags = role_tags(account_id, account, &role);
         let CachedRole {
             arn,
             default_region,
             expires,
-            mut tags,
             via,
             ..
         } = role;

@@ -144,6 +144,57 @@ pub fn find_role<'a>(
     })
 }
 
+/// The end of the "unknown --profile" error. A name in a role's other spellings gets the
+/// right flag or the role's real profile: the `--arn` forms (`<account id>:<role>`, a role
+/// ARN), or `<account alias or name>:<role>` (what the default profile format shows without
+/// its spaces); anything else the closest profile names. `names[i]` is the profile of
+/// `roles[i]`.
+pub fn profile_miss_hint(wanted: &str, roles: &[FlatRole<'_>], names: &[String]) -> String {
+    let wanted = wanted.trim();
+    if RoleId::parse(wanted).is_some() {
+        let form = if wanted.starts_with("arn:") {
+            "a role ARN"
+        } else {
+            "an account id and role (the --arn short form)"
+        };
+        return format!("; that is {form}: use --arn {wanted}");
+    }
+    if let Some((account, role_name)) = wanted.rsplit_once(':') {
+        let squash = |s: &str| s.replace(' ', "").to_lowercase();
+        let account = squash(account);
+        let hits: Vec<usize> = (0..roles.len().min(names.len()))
+            .filter(|&i| {
+                let r = &roles[i];
+                r.role_name.eq_ignore_ascii_case(role_name)
+                    && !account.is_empty()
+                    && [r.account_alias(), r.account_name()]
+                        .iter()
+                        .any(|a| squash(a) == account)
+            })
+            .collect();
+        match hits.as_slice() {
+            [] => {}
+            [i] => {
+                let r = &roles[*i];
+                return format!(
+                    "; that role's profile is {} (or use --arn {}:{})",
+                    names[*i],
+                    r.account_id_pad(),
+                    r.role_name
+                );
+            }
+            several => {
+                let found: Vec<&str> = several.iter().take(3).map(|&i| names[i].as_str()).collect();
+                return format!(
+                    "; several accounts have that name: did you mean {}?",
+                    or_list(&found)
+                );
+            }
+        }
+    }
+    did_you_mean(wanted, names.iter().map(String::as_str))
+}
+
 /// `; did you mean a, b or c?` for the (up to three) candidates closest to `wanted`, or "".
 pub fn did_you_mean<'c>(wanted: &str, candidates: impl Iterator<Item = &'c str>) -> String {
     let wanted_lower = wanted.to_lowercase();
@@ -162,10 +213,18 @@ pub fn did_you_mean<'c>(wanted: &str, candidates: impl Iterator<Item = &'c str>)
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     scored.dedup_by(|a, b| a.1 == b.1);
     let best: Vec<&str> = scored.iter().take(3).map(|(_, c)| *c).collect();
-    match best.as_slice() {
+    if best.is_empty() {
+        return String::new();
+    }
+    format!("; did you mean {}?", or_list(&best))
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn or_list(items: &[&str]) -> String {
+    match items {
         [] => String::new(),
-        [one] => format!("; did you mean {one}?"),
-        [init @ .., last] => format!("; did you mean {} or {last}?", init.join(", ")),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
 
@@ -247,6 +306,43 @@ mod tests {
         let id = RoleId::parse(" 42:Admin ").unwrap();
         assert_eq!(id.arn(), "arn:aws:iam::000000000042:role/Admin");
         assert_eq!(id.to_string(), id.arn());
+    }
+
+    #[test]
+    fn a_profile_that_is_another_spelling_of_a_role_gets_the_right_hint() {
+        let json = r#"{"Version": 4, "ConfigCreatedAt": 0, "SSO": {"W": {"LastUpdate": 1,
+          "ConfigHash": "", "History": [], "Roles": {"SSORegion": "r", "StartUrl": "u",
+          "DefaultRegion": "", "Accounts": {
+            "1": {"Alias": "Prod Account", "Roles": {
+               "Admin": {"Arn": "arn:aws:iam::000000000001:role/Admin"}}},
+            "2": {"Alias": "Twin", "Roles": {"Read": {"Arn": "arn:aws:iam::000000000002:role/Read"}}},
+            "3": {"Alias": "Twin", "Roles": {"Read": {"Arn": "arn:aws:iam::000000000003:role/Read"}}}
+          }}}}}"#;
+        let cache = crate::cache::Cache::from_bytes(
+            std::path::Path::new("/nonexistent/cache.json"),
+            json.as_bytes(),
+        );
+        let roles = catalog::instance_roles("W", cache.instance("W").unwrap());
+        let names: Vec<String> = ["p-admin", "twin-2", "twin-3"].map(String::from).into();
+        let hint = |wanted: &str| profile_miss_hint(wanted, &roles, &names);
+        assert_eq!(
+            hint("003114143160:DeveloperAccess"),
+            "; that is an account id and role (the --arn short form): use --arn 003114143160:DeveloperAccess"
+        );
+        assert_eq!(
+            hint("arn:aws:iam::000000000001:role/Admin"),
+            "; that is a role ARN: use --arn arn:aws:iam::000000000001:role/Admin"
+        );
+        assert_eq!(
+            hint("ProdAccount:admin"),
+            "; that role's profile is p-admin (or use --arn 000000000001:Admin)"
+        );
+        assert_eq!(
+            hint("twin:Read"),
+            "; several accounts have that name: did you mean twin-2 or twin-3?"
+        );
+        assert_eq!(hint("p-admn"), "; did you mean p-admin?");
+        assert_eq!(hint("Nobody:Admin"), "");
     }
 
     #[test]

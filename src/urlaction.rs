@@ -159,6 +159,11 @@ pub enum Outcome {
 #[derive(Debug, thiserror::Error)]
 pub enum UrlActionError {
     #[error(
+        "URL action {0} runs UrlExecCommand, which config.yaml does not set{legacy}: add e.g. UrlExecCommand: [/usr/bin/firefox, \"%s\"] to config.yaml, or pass --url-action open",
+        legacy = legacy_source(*.0)
+    )]
+    ExecCommandMissing(UrlAction),
+    #[error(
         "UrlExecCommand needs a program and at least one argument (got {0} items), e.g. [firefox, \"%s\"]"
     )]
     ExecCommandTooShort(usize),
@@ -179,6 +184,14 @@ pub enum UrlActionError {
     },
     #[error("could not write to stderr: {0}")]
     Write(#[source] std::io::Error),
+}
+
+/// How a v1 config may have chosen `action` without naming it.
+fn legacy_source(action: UrlAction) -> &'static str {
+    match action {
+        UrlAction::OpenUrlInContainer => " (FirefoxOpenUrlInContainer: true selects this action)",
+        _ => "",
+    }
 }
 
 /// Carries out `action` for `url`.
@@ -203,6 +216,12 @@ pub fn perform(
             Ok(Outcome::Printed)
         }
         UrlAction::Clip => copy(url, ctx.stderr),
+        // aws-sso-cli accepts a config without `UrlExecCommand`; only using it is an error.
+        UrlAction::Exec | UrlAction::OpenUrlInContainer | UrlAction::GrantedContainers
+            if ctx.exec_command.is_empty() =>
+        {
+            Err(UrlActionError::ExecCommandMissing(action))
+        }
         UrlAction::Exec => exec::spawn(&ctx.exec_command, url).map(|pid| Outcome::Spawned { pid }),
         UrlAction::OpenUrlInContainer | UrlAction::GrantedContainers => {
             let kind = action.container_kind().expect("container action");

@@ -57,6 +57,9 @@ impl Context {
         }
         let (instance, _) = config.select_instance(invocation.sso.as_deref(), None)?;
         let instance = instance.to_string();
+        if let Some(warning) = config.default_sso_warning(invocation.sso.as_deref()) {
+            tracing::warn!("{warning}");
+        }
         let deadline = deadline(config.api_timeout)?;
         Ok(Context {
             invocation: invocation.clone(),

@@ -107,7 +107,7 @@ pub fn resolve(ctx: &Context, target: &Target, cache: Option<&Cache>) -> Result<
                 Some(i) => Ok(RoleId::new(roles[i].account_id, roles[i].role_name)),
                 None => Err(selection::SelectionError::UnknownProfile {
                     profile: name.clone(),
-                    hint: selection::did_you_mean(name, names.iter().map(String::as_str)),
+                    hint: selection::profile_miss_hint(name, &roles, &names),
                 }
                 .into()),
             }

@@ -125,7 +125,8 @@ fn account_record(aws_name: &str, email: &str, overlay: Option<&AccountOverlay>)
     }
 }
 
-/// Base tags, then account tags, then role tags (later ones win).
+/// Base tags, then account tags, then role tags (later ones win). No `DefaultRegion` tag: the
+/// region is the role's `DefaultRegion` field, and aws-sso-cli never tags it either.
 fn role_record(
     account_id: u64,
     account: &CachedAccount,
@@ -141,12 +142,6 @@ fn role_record(
     ];
     if !account.name.is_empty() {
         pairs.push(("AccountName".into(), account.name));
-    }
-    if let Some(region) = role_overlay
-        .map(|r| &r.default_region)
-        .filter(|r| !r.is_empty())
-    {
-        pairs.push(("DefaultRegion".into(), region.into()));
     }
     if let Some(o) = overlay {
         pairs.extend(o.tags.iter().map(|(k, v)| (k.into(), v.into())));
@@ -273,7 +268,11 @@ mod tests {
         assert_eq!(&admin.tags["Type"], "prod");
         assert_eq!(&admin.tags["AccountName"], "Production");
         assert_eq!(&admin.tags["AccountID"], "000001111111");
-        assert_eq!(&admin.tags["DefaultRegion"], "eu-central-1");
+        assert_eq!(admin.default_region, "eu-central-1");
+        assert!(
+            !admin.tags.contains_key("DefaultRegion"),
+            "the region is a field, never a tag"
+        );
         let ro = cache.role(&role_arn(1111111, "ReadOnly")).unwrap().2;
         assert_eq!(&ro.tags["Team"], "acct");
         assert!(!ro.tags.contains_key("DefaultRegion"));

@@ -3,8 +3,48 @@
 
 use serde_json::{Map, Value};
 
-use crate::cache::{CachedAccount, CachedRole, SsoCache, Tags};
+use crate::cache::{CachedAccount, CachedRole, SsoCache, Tags, Text};
 use crate::role;
+
+/// A role's tags as aws-sso-cli shows them (`tags`, the picker, `EnvVarTags`, a template's
+/// `.Tags`): the account's tags, then `AccountID`, `Email`, `AccountAlias` and `AccountName`
+/// (when known), `Profile` (an explicit one) and `Via` (the source role's ARN), and the role's
+/// own tags over all of them. A cache.json written by aws-sso-cli keeps account tags on the
+/// account only, so they are merged here rather than at refresh.
+pub fn role_tags(account_id: u64, account: &CachedAccount, role: &CachedRole) -> Tags {
+    let own = &role.tags;
+    let missing = |key: &str, value: &Text| !value.is_empty() && !own.contains_key(key);
+    // The common case (every role of a cache this tool wrote): nothing to add, no allocation
+    // beyond the copy.
+    let complete = account.tags.iter().all(|(k, _)| own.contains_key(k))
+        && own.contains_key("AccountID")
+        && own.contains_key("Email")
+        && !missing("AccountAlias", &account.alias)
+        && !missing("AccountName", &account.name)
+        && !missing("Profile", &role.profile)
+        && !missing("Via", &role.via);
+    if complete {
+        return own.clone();
+    }
+    let mut pairs: Vec<(Text, Text)> = account.tags.pairs().to_vec();
+    if !own.contains_key("AccountID") {
+        pairs.push(("AccountID".into(), role::pad_account(account_id).into()));
+    }
+    pairs.push(("Email".into(), account.email_address));
+    for (key, value) in [
+        ("AccountAlias", account.alias),
+        ("AccountName", account.name),
+        ("Profile", role.profile),
+        ("Via", role.via),
+    ] {
+        if !value.is_empty() {
+            pairs.push((key.into(), value));
+        }
+    }
+    // Later pairs win: the role's own tags last.
+    pairs.extend_from_slice(own.pairs());
+    pairs.into_iter().collect()
+}
 
 /// One role of one SSO instance, borrowed from the cache.
 #[derive(Debug, Clone, Copy)]
@@ -50,8 +90,9 @@ impl<'a> FlatRole<'a> {
     pub fn explicit_profile(&self) -> Option<&'a str> {
         Some(self.role.profile.as_str()).filter(|p| !p.is_empty())
     }
-    pub fn tags(&self) -> &'a Tags {
-        &self.role.tags
+    /// The tags shown for this role ([`role_tags`]).
+    pub fn tags(&self) -> Tags {
+        role_tags(self.account_id, self.account, self.role)
     }
     pub fn via(&self) -> &'a str {
         &self.role.via

@@ -186,7 +186,17 @@ pub async fn url_text(ctx: &Context, role: &RoleFlags) -> Result<String> {
 /// Resolve the role, get its credentials, exchange them for a sign-in token, build the URL
 /// and record the role in History.
 async fn sign_in(ctx: &Context, args: &ConsoleArgs) -> Result<SignIn> {
-    let duration = console::check_duration(args.duration.unwrap_or(ctx.config.console_duration))?;
+    let duration = match args.duration {
+        Some(minutes) => console::check_duration(minutes)?,
+        // config.yaml loads with any ConsoleDuration (as aws-sso-cli's does); say where it is.
+        None => console::check_duration(ctx.config.console_duration).map_err(|_| {
+            anyhow!(
+                "ConsoleDuration {} in {} must be between 15 and 720 minutes: fix it or pass --duration",
+                ctx.config.console_duration,
+                ctx.config_file().display()
+            )
+        })?,
+    };
     let cache = ctx.load_cache()?;
     let provider = roles::provider(ctx)?;
     let force = args.sts_refresh || ctx.invocation.sts_refresh;

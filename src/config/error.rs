@@ -101,9 +101,6 @@ pub(crate) struct Issue {
     pub path: Vec<Seg>,
     pub target: Target,
     pub message: String,
-    /// Locate this other path instead (when the key at fault is absent from the file but
-    /// the setting that needs it is present).
-    pub point_at: Option<Vec<Seg>>,
 }
 
 impl Issue {
@@ -112,14 +109,7 @@ impl Issue {
             path,
             target,
             message: message.into(),
-            point_at: None,
         }
-    }
-
-    /// Point the location at `path` instead of at this issue's own path.
-    pub fn pointing_at(mut self, path: Vec<Seg>) -> Self {
-        self.point_at = Some(path);
-        self
     }
 }
 

@@ -30,6 +30,26 @@ impl Config {
         })
     }
 
+    /// The warning for a `DefaultSSO` written in the file that names no instance, when it does
+    /// not stop the command: no `--sso`/`$AWS_SSO` (`flag`) was given and the only instance is
+    /// used instead (with several, [`Config::select_instance`] fails and lists them).
+    pub fn default_sso_warning(&self, flag: Option<&str>) -> Option<String> {
+        if !self.default_sso_set
+            || flag.is_some_and(|s| !s.is_empty())
+            || self.sso_config.contains_key(&self.default_sso)
+            || self.sso_config.len() != 1
+        {
+            return None;
+        }
+        let only = self.sso_config.keys().next()?;
+        Some(format!(
+            "DefaultSSO '{}' in {} names no SSO instance (instances: {only}); using '{only}': \
+             set DefaultSSO: {only} or remove the line",
+            self.default_sso,
+            self.file.display()
+        ))
+    }
+
     /// Instance names, sorted.
     pub fn instance_names(&self) -> impl Iterator<Item = &str> {
         self.sso_config.keys().map(String::as_str)

@@ -1,7 +1,9 @@
 //! Reading one YAML mapping the way aws-sso-cli's koanf + mapstructure does: schema keys
 //! match case-insensitively, unknown keys are ignored (debug log), and scalars convert
-//! "weakly" (`"5"` → 5, `1` → `true`, a single string → a one-item list).
+//! "weakly" (`"5"` → 5, `1` → `true`, `"a,b"` → a two-item list, a list of one-key
+//! mappings → one mapping).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_yaml_ng::{Mapping, Value};
@@ -128,11 +130,14 @@ pub(crate) fn weak_bool(value: &Value, path: &[Seg]) -> Result<bool, Issue> {
     }
 }
 
-/// A list of strings; a single scalar becomes a one-item list, null or an empty mapping an
-/// empty list.
+/// A list of strings; a string is split at commas (`"a, b"` → `[a, b]`, `""` → `[]`), any
+/// other scalar becomes a one-item list, null or an empty mapping an empty list.
 pub(crate) fn weak_list(value: &Value, path: &[Seg]) -> Result<Vec<String>, Issue> {
     match untag(value) {
         Value::Null => Ok(Vec::new()),
+        // aws-sso-cli's loader splits a string given for a list at its commas.
+        Value::String(s) if s.trim().is_empty() => Ok(Vec::new()),
+        Value::String(s) => Ok(s.split(',').map(|item| item.trim().to_string()).collect()),
         Value::Sequence(items) => items
             .iter()
             .enumerate()
@@ -161,13 +166,51 @@ pub(crate) fn mapping<'v>(
     }
 }
 
-/// A user map of strings (tags): keys keep their case, values convert weakly.
+/// A setting whose value is a map of user keys (instances, accounts, roles, tags, …): a
+/// mapping, or a list of mappings merged into one in order, later keys winning
+/// (`Tags: [{Type: prod}, {Team: ops}]`, as aws-sso-cli's loader reads it); `None` for null.
+pub(crate) fn go_map<'v>(
+    value: &'v Value,
+    path: &[Seg],
+    expected: &str,
+) -> Result<Option<Cow<'v, Mapping>>, Issue> {
+    let items = match untag(value) {
+        // A list with no mapping in it is not this shape at all (e.g. role names alone).
+        Value::Sequence(items)
+            if items.iter().any(|i| untag(i).is_mapping()) || items.is_empty() =>
+        {
+            items
+        }
+        _ => return Ok(mapping(value, path, expected)?.map(Cow::Borrowed)),
+    };
+    let mut merged = Mapping::new();
+    for (i, item) in items.iter().enumerate() {
+        let mut at = path.to_vec();
+        at.push(Seg::Index(i));
+        match untag(item) {
+            Value::Null => {}
+            Value::Mapping(m) => {
+                for (k, v) in m {
+                    merged.insert(k.clone(), v.clone());
+                }
+            }
+            other => {
+                let what = format!("{expected} (or a list of such mappings)");
+                return Err(type_issue(at, &what, other));
+            }
+        }
+    }
+    Ok(Some(Cow::Owned(merged)))
+}
+
+/// A user map of strings (tags): keys keep their case, values convert weakly; a list of
+/// one-key mappings (`- Type: prod`) merges into one map.
 pub(crate) fn string_map(value: &Value, path: &[Seg]) -> Result<BTreeMap<String, String>, Issue> {
-    let Some(map) = mapping(value, path, "a mapping of names to values")? else {
+    let Some(map) = go_map(value, path, "a mapping of names to values")? else {
         return Ok(BTreeMap::new());
     };
     let mut out = BTreeMap::new();
-    for (k, v) in map {
+    for (k, v) in map.iter() {
         let key = key_text(k);
         let mut at = path.to_vec();
         at.push(Seg::Key(key.clone()));
@@ -301,6 +344,47 @@ mod tests {
         assert_eq!(weak_string(&yaml("1.5"), &p), Ok("1.5".into()));
         assert_eq!(weak_string(&yaml("true"), &p), Ok("1".into()));
         assert_eq!(weak_string(&yaml("~"), &p), Ok(String::new()));
+    }
+
+    #[test]
+    fn a_string_for_a_list_splits_at_commas() {
+        let p = [Seg::Field("ListFields")];
+        assert_eq!(
+            weak_list(&yaml("'AccountIdPad, RoleName,Profile'"), &p),
+            Ok(vec![
+                "AccountIdPad".into(),
+                "RoleName".into(),
+                "Profile".into()
+            ])
+        );
+        assert_eq!(weak_list(&yaml("''"), &p), Ok(vec![]));
+        assert_eq!(weak_list(&yaml("42"), &p), Ok(vec!["42".into()]));
+    }
+
+    #[test]
+    fn a_list_of_one_key_mappings_merges_into_one_map() {
+        let p = [Seg::Field("Tags")];
+        let tags = string_map(
+            &yaml("[{Type: Main Account}, {Team: platform}, ~, {Type: prod, Cost: 7}]"),
+            &p,
+        )
+        .unwrap();
+        assert_eq!(
+            tags.into_iter().collect::<Vec<_>>(),
+            [
+                ("Cost".to_string(), "7".to_string()),
+                ("Team".into(), "platform".into()),
+                ("Type".into(), "prod".into()),
+            ],
+            "later keys win"
+        );
+        assert!(string_map(&yaml("[]"), &p).unwrap().is_empty());
+        let err = string_map(&yaml("[{Type: prod}, Team=ops]"), &p).unwrap_err();
+        assert_eq!(err.path, vec![Seg::Field("Tags"), Seg::Index(1)]);
+        assert_eq!(
+            err.message,
+            "expected a mapping of names to values (or a list of such mappings), found \"Team=ops\""
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde_yaml_ng::{Mapping, Value};
 use super::colors::{PROMPT_COLOR_DEFAULTS, PromptColor, PromptColors};
 use super::enums::{AuthWorkflow, InvalidValue, LogLevel, OnePasswordAuth, UrlAction};
 use super::error::{ConfigError, Issue, Location, Seg, Target, dotted};
-use super::keys::{Fields, key_text, mapping, untag};
+use super::keys::{Fields, go_map, key_text, mapping, untag};
 use super::paths::expand_tilde;
 use super::schema::*;
 use super::validate::{self, Legacy};
@@ -31,10 +31,7 @@ pub(crate) struct LoadCtx<'a> {
 pub(crate) fn parse(source: &str, file: &Path, ctx: &LoadCtx) -> Result<Config, ConfigError> {
     let value = parse_yaml(source, file)?;
     build(&value, file, ctx).map_err(|issue| {
-        let location = match &issue.point_at {
-            Some(other) => super::locate::locate(source, other, Target::Value),
-            None => super::locate::locate(source, &issue.path, issue.target),
-        };
+        let location = super::locate::locate(source, &issue.path, issue.target);
         let key = (!issue.path.is_empty()).then(|| dotted(&issue.path));
         ConfigError::Invalid {
             file: file.to_path_buf(),
@@ -131,11 +128,13 @@ fn build(value: &Value, file: &Path, ctx: &LoadCtx) -> Result<Config, Issue> {
         Some(p) => expand_tilde(Path::new(&p), ctx.home),
         None => ctx.json_store_default.to_path_buf(),
     };
+    let default_sso = f.string("DefaultSSO")?;
     let mut config = Config {
         file: file.to_path_buf(),
         mtime: None,
         sso_config,
-        default_sso: f.string("DefaultSSO")?.unwrap_or(DEFAULT_SSO_NAME.into()),
+        default_sso_set: default_sso.as_deref().is_some_and(|s| !s.is_empty()),
+        default_sso: default_sso.unwrap_or(DEFAULT_SSO_NAME.into()),
         default_region: f.string("DefaultRegion")?.unwrap_or(DEFAULT_REGION.into()),
         auth_workflow,
         auto_login: f.bool("AutoLogin")?.unwrap_or(false),
@@ -231,7 +230,7 @@ fn instances(f: &mut Fields) -> Result<BTreeMap<String, SsoConfig>, Issue> {
              SSOConfig: {Default: {SSORegion: us-east-1, StartUrl: https://d-1234567890.awsapps.com/start}})",
         ));
     };
-    let map = mapping(
+    let map = go_map(
         value,
         &path,
         "a mapping of instance names to their settings",
@@ -244,7 +243,7 @@ fn instances(f: &mut Fields) -> Result<BTreeMap<String, SsoConfig>, Issue> {
         ));
     };
     let mut out = BTreeMap::new();
-    for (key, value) in map {
+    for (key, value) in map.iter() {
         let name = key_text(key);
         let ipath = child(&path, Seg::Key(name.clone()));
         out.insert(name, instance(value, ipath)?);
@@ -297,12 +296,12 @@ fn accounts(f: &mut Fields) -> Result<BTreeMap<AccountId, SsoAccount>, Issue> {
     let Some(value) = f.get("Accounts") else {
         return Ok(BTreeMap::new());
     };
-    let Some(map) = mapping(value, &path, "a mapping of account ids to account settings")? else {
+    let Some(map) = go_map(value, &path, "a mapping of account ids to account settings")? else {
         return Ok(BTreeMap::new());
     };
     let mut out = BTreeMap::new();
     let mut spelled: BTreeMap<AccountId, String> = BTreeMap::new();
-    for (key, value) in map {
+    for (key, value) in map.iter() {
         let text = key_text(key);
         let Some(id) = account_key(key) else {
             return Err(Issue::new(
@@ -337,9 +336,9 @@ fn account(value: &Value, path: Vec<Seg>) -> Result<SsoAccount, Issue> {
     let mut roles = BTreeMap::new();
     let rpath = f.path("Roles");
     if let Some(value) = f.get("Roles")
-        && let Some(map) = mapping(value, &rpath, "a mapping of role names to role settings")?
+        && let Some(map) = go_map(value, &rpath, "a mapping of role names to role settings")?
     {
-        for (key, value) in map {
+        for (key, value) in map.iter() {
             let role_name = key_text(key);
             let path = child(&rpath, Seg::Key(role_name.clone()));
             roles.insert(role_name, role(value, path)?);
@@ -406,10 +405,10 @@ fn config_variables(f: &mut Fields) -> Result<BTreeMap<String, Value>, Issue> {
     let Some(value) = f.get("ConfigVariables") else {
         return Ok(BTreeMap::new());
     };
-    let map = mapping(value, &path, "a mapping of AWS config settings to values")?;
+    let map = go_map(value, &path, "a mapping of AWS config settings to values")?;
     Ok(map
-        .into_iter()
-        .flatten()
+        .iter()
+        .flat_map(|m| m.iter())
         .map(|(k, v)| (key_text(k), untag(v).clone()))
         .collect())
 }

@@ -117,6 +117,9 @@ pub struct Config {
     /// `SSOConfig`: instance name → instance.
     pub sso_config: BTreeMap<String, SsoConfig>,
     pub default_sso: String,
+    /// Whether the file sets `DefaultSSO` (a name it gives that matches no instance is worth
+    /// a warning; the built-in default is not).
+    pub default_sso_set: bool,
     pub default_region: String,
     /// Effective workflow (`device_code` on SSH/WSL hosts when the file leaves it unset).
     pub auth_workflow: AuthWorkflow,

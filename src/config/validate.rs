@@ -1,9 +1,9 @@
 //! After the walk: migrate deprecated settings the way aws-sso-cli does at load, then check
-//! the cross-field rules (URL actions, `UrlExecCommand`, `ConsoleDuration`, 1Password) and the
+//! the cross-field rules aws-sso-cli checks at load (URL action kinds, 1Password) and the
 //! ranges of the AWS call deadlines.
 
 use super::enums::{SecureStoreKind, UrlAction};
-use super::error::{Issue, Seg, Target, dotted};
+use super::error::{Issue, Seg, Target};
 use super::schema::{Config, DEFAULT_ACCOUNT_PRIMARY_TAG, EMPTY_PROFILE_FORMAT};
 
 /// Settings whose meaning depends on older or optional keys, resolved after the walk.
@@ -119,51 +119,9 @@ pub(crate) fn validate(config: &Config, legacy: &Legacy) -> Result<(), Issue> {
         ));
     }
 
-    let mut users = vec![
-        (vec![Seg::Field("UrlAction")], url),
-        (vec![Seg::Field(cpua_key)], cpua),
-    ];
-    for (name, sso) in &config.sso_config {
-        if let Some(action) = sso.auth_url_action {
-            let path = vec![
-                Seg::Field("SSOConfig"),
-                Seg::Key(name.clone()),
-                Seg::Field("AuthUrlAction"),
-            ];
-            users.push((path, action));
-        }
-    }
-    if let Some((who, action)) = users.iter().find(|(_, a)| a.uses_exec_command()) {
-        let cmd = &config.url_exec_command;
-        if cmd.len() < 2 || !cmd.iter().any(|arg| arg.contains("%s")) {
-            let issue = Issue::new(
-                vec![Seg::Field("UrlExecCommand")],
-                Target::Value,
-                format!(
-                    "needs at least 2 items, one of them containing %s, because {} is \
-                     {action} (e.g. [/usr/bin/firefox, \"%s\"])",
-                    dotted(who)
-                ),
-            );
-            // When UrlExecCommand is missing altogether, show where the action is chosen.
-            return Err(if cmd.is_empty() {
-                issue.pointing_at(who.clone())
-            } else {
-                issue
-            });
-        }
-    }
-
-    if !(15..=720).contains(&config.console_duration) {
-        return Err(Issue::new(
-            vec![Seg::Field("ConsoleDuration")],
-            Target::Value,
-            format!(
-                "must be between 15 and 720 minutes, found {}",
-                config.console_duration
-            ),
-        ));
-    }
+    // `UrlExecCommand` and `ConsoleDuration` are checked where they are used (opening a URL,
+    // `console`): aws-sso-cli loads a file with a missing or odd value, so every other
+    // command keeps working.
 
     if config.secure_store == Some(SecureStoreKind::OnePassword)
         && config.one_password.vault.trim().is_empty()

@@ -237,3 +237,47 @@ fn a_deferred_snapshot_is_written_once_with_the_names_or_on_request_without() {
         );
     }
 }
+
+#[test]
+fn picker_tags_are_the_ones_aws_sso_cli_shows() {
+    // As aws-sso-cli writes it: account tags on the account only, Profile and Via as fields.
+    let work = instance(
+        &[],
+        r#"{"1": {"Alias": "one", "Name": "One", "EmailAddress": "one@example.com",
+              "Tags": {"Type": "prod", "Team": "acct"}, "Roles": {
+             "Admin": {"Arn": "arn:aws:iam::000000000001:role/Admin", "Profile": "one-admin",
+                       "Tags": {"AccountID": "000000000001", "Role": "Admin", "Team": "ops"}},
+             "Chained": {"Arn": "arn:aws:iam::000000000001:role/Chained",
+                         "Via": "arn:aws:iam::000000000001:role/Admin"}}}}"#,
+    );
+    let json = format!(r#"{{"Version": 4, "ConfigCreatedAt": 0, "SSO": {{"Work": {work}}}}}"#);
+    let mut cache = Cache::from_bytes(Path::new("/nonexistent/cache.json"), json.as_bytes());
+    let r = build(&mut cache, &config(""), &["Work"], 0).unwrap();
+    let tags = |i: usize| -> Vec<(&str, &str)> { r.roles[i].tags.iter().collect() };
+    assert_eq!(
+        tags(0),
+        [
+            ("AccountAlias", "one"),
+            ("AccountID", "000000000001"),
+            ("AccountName", "One"),
+            ("Email", "one@example.com"),
+            ("Profile", "one-admin"),
+            ("Role", "Admin"),
+            ("Team", "ops"),
+            ("Type", "prod"),
+        ],
+        "account tags under the role's own, plus Profile"
+    );
+    assert_eq!(
+        tags(1),
+        [
+            ("AccountAlias", "one"),
+            ("AccountID", "000000000001"),
+            ("AccountName", "One"),
+            ("Email", "one@example.com"),
+            ("Team", "acct"),
+            ("Type", "prod"),
+            ("Via", "arn:aws:iam::000000000001:role/Admin"),
+        ]
+    );
+}
