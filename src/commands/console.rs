@@ -122,7 +122,7 @@ pub async fn run(ctx: &Context, args: &ConsoleArgs) -> Result<()> {
             tracing::info!("Please open URL copied to clipboard.");
             hold.wait();
         }
-        Outcome::Opened => tracing::info!("Opening URL"),
+        // The browser opening is the answer; the URL action already logged it (debug).
         _ => {}
     }
     Ok(())

@@ -12,6 +12,17 @@ use crate::auth::{LoginOptions, LoginOutcome, TokenMode};
 use crate::cli::LoginArgs;
 use crate::config::{AuthWorkflow, UrlAction};
 
+/// The cleartext store is a known, chosen risk: said where a session is set up (here and in
+/// `setup wizard`), not on every call that reads it.
+pub fn warn_if_insecure(store: &crate::store::SecureStore) {
+    if store.backend_name() == "json" {
+        tracing::warn!(
+            "Using insecure json file for SecureStore: {} (SecureStore in config.yaml)",
+            store.location()
+        );
+    }
+}
+
 pub async fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
     let url_action = args
         .url_action
@@ -29,6 +40,7 @@ pub async fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
         .transpose()
         .map_err(|e| anyhow!("invalid --workflow: {e}"))?;
     let store = open_store(ctx)?;
+    warn_if_insecure(&store);
     // A damaged store (a truncated store.json) must not lock the user out: logging in is
     // how it gets refilled.
     if let Some(set_aside) = store.set_aside_if_damaged()? {
@@ -69,7 +81,7 @@ pub async fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
             &progress::Bar::new(),
         ))
         .await?;
-        tracing::info!("cached {} roles", outcome.roles);
+        tracing::debug!("cached {} roles", outcome.roles);
     }
     Ok(())
 }
