@@ -25,10 +25,19 @@ impl LogHandle {
 }
 
 fn filter_for(level: &str) -> EnvFilter {
-    // Our own crate at the chosen level; dependencies (hyper, rustls, aws-*) stay quiet unless
-    // tracing is asked for, because their debug output is noisy and may echo request details.
-    let deps = if level == "trace" { "debug" } else { "warn" };
-    EnvFilter::new(format!("{deps},aws_sso={level}"))
+    EnvFilter::new(format!("{},aws_sso={level}", deps_level(level)))
+}
+
+/// Dependencies (hyper, rustls, the AWS SDK…) speak only when asked to: their warnings are
+/// about their own plumbing (a missing `$AWS_CONFIG_FILE`, a retried connection), not about
+/// anything a person asked aws-sso to do, so they show from `debug` on; `trace` adds their
+/// debug output, which is noisy and may echo request details. Their errors always show.
+fn deps_level(level: &str) -> &'static str {
+    match level {
+        "trace" => "debug",
+        "debug" => "warn",
+        _ => "error",
+    }
 }
 
 /// Install the global subscriber. Safe to call more than once (later calls are no-ops).
@@ -122,6 +131,14 @@ impl Drop for Hold {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dependencies_stay_quiet_below_debug() {
+        assert_eq!(deps_level("error"), "error");
+        assert_eq!(deps_level("info"), "error");
+        assert_eq!(deps_level("debug"), "warn");
+        assert_eq!(deps_level("trace"), "debug");
+    }
 
     #[test]
     fn a_log_line_keeps_its_colours_and_one_line_break_only() {

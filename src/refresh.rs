@@ -158,6 +158,12 @@ pub trait Progress: Send + Sync {
     /// Accounts listed so far; called after every `ListAccounts` page, so `total` grows until
     /// the listing is complete.
     fn accounts_listed(&self, total: usize);
+    /// The listing is complete: `total` accounts in all. Until then `accounts_listed` only
+    /// gives a lower bound.
+    fn accounts_complete(&self, _total: usize) {}
+    /// How many accounts the previous refresh found: a good guess of the total before the
+    /// listing (which has no count) completes. Called before the refresh starts.
+    fn accounts_expected(&self, _total: usize) {}
     /// One more account has all its roles; `total` is the number listed so far.
     fn account_done(&self, done: usize, total: usize);
     /// A call was throttled (HTTP 429); the engine slows down and retries it.

@@ -40,15 +40,19 @@ pub fn split_role_arn(arn: &str) -> Option<(u64, &str)> {
 }
 
 /// Parse the `--arn` forms aws-sso-cli accepts: a full role ARN or the short `<acct>:<role>`.
+/// A role path (`role/Foo/Bar`) is refused: Identity Center roles have none, so such an ARN
+/// can only be a mistake, better said at once than after a round trip to AWS.
 pub fn parse_role_ref(text: &str) -> Option<(u64, String)> {
-    if text.starts_with("arn:") {
-        return split_role_arn(text).map(|(a, r)| (a, r.to_string()));
-    }
-    let (account, role) = text.split_once(':')?;
-    if role.is_empty() || role.contains(':') {
+    let (account, role) = if text.starts_with("arn:") {
+        split_role_arn(text)?
+    } else {
+        let (account, role) = text.split_once(':')?;
+        (parse_account_id(account)?, role)
+    };
+    if role.is_empty() || role.contains([':', '/']) {
         return None;
     }
-    Some((parse_account_id(account)?, role.to_string()))
+    Some((account, role.to_string()))
 }
 
 /// A role named by account and role name.

@@ -32,7 +32,9 @@ pub enum Target {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SelectionError {
-    #[error("Invalid --arn {0}: expected arn:aws:iam::<account>:role/<name> or <account>:<role>")]
+    #[error(
+        "Invalid --arn {0}: expected arn:aws:iam::<account>:role/<name> (no role path) or <account>:<role>"
+    )]
     InvalidArn(String),
     #[error("Invalid --account {0}: expected an account id of up to 12 digits")]
     InvalidAccount(String),

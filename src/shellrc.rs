@@ -13,6 +13,7 @@ use std::str::FromStr;
 use crate::awsconfig::{self, AwsConfigError, Update};
 use crate::shell::{self, Shell};
 
+pub mod bash_rc;
 #[cfg(test)]
 mod tests;
 
@@ -181,6 +182,8 @@ pub struct Target {
     pub xdg_config_home: Option<PathBuf>,
     /// `--shell-script`: replaces the first file of the shell's list.
     pub script: Option<PathBuf>,
+    /// macOS, where every terminal window starts a login shell (see [`bash_rc`]).
+    pub macos: bool,
 }
 
 /// One file and the text of the block aws-sso keeps in it (markers included).
@@ -209,8 +212,9 @@ impl Helpers {
                 .replace("@KEY@", key_text)
         };
         let scripts = match shell {
+            // The file name is decided per system in `files` (see `bash_rc`).
             RcShell::Bash => vec![(
-                ".bash_profile",
+                ".bashrc",
                 fill(include_str!("shellrc/bash.sh"), &key.bash()),
             )],
             RcShell::Zsh => vec![(".zshrc", fill(include_str!("shellrc/zsh.zsh"), &key.zsh()))],
@@ -268,14 +272,30 @@ impl Helpers {
             .iter()
             .enumerate()
             .map(|(i, (name, text))| HelperFile {
-                path: match (&target.script, i) {
-                    (Some(script), 0) => script.clone(),
+                path: match (&target.script, i, self.shell) {
+                    (Some(script), 0, _) => script.clone(),
+                    (None, _, RcShell::Bash) => bash_rc::rc_file(&target.home, target.macos),
                     _ => base.join(name),
                 },
                 block: format!("{begin}\n{text}{end}\n"),
             })
             .collect()
     }
+}
+
+/// Every file a block for `target`'s shell may be in: where `files` installs, and for bash
+/// also the other rc files (aws-sso-cli installed into `~/.bash_profile`).
+pub fn block_files(helpers: &Helpers, target: &Target) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = helpers.files(target).into_iter().map(|f| f.path).collect();
+    if helpers.shell == RcShell::Bash {
+        for name in bash_rc::BLOCK_FILES {
+            let path = target.home.join(name);
+            if !out.contains(&path) {
+                out.push(path);
+            }
+        }
+    }
+    out
 }
 
 /// What installing would change in `file` (its block replaced, or appended).

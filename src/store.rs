@@ -92,6 +92,11 @@ impl SecureStore {
         self.backend.name()
     }
 
+    /// Where the backend keeps its data (a file path, a keyring service), for messages.
+    pub fn location(&self) -> String {
+        self.backend.location()
+    }
+
     fn cache(&self) -> MutexGuard<'_, Option<Document>> {
         self.cache.lock().unwrap_or_else(|p| p.into_inner())
     }

@@ -253,7 +253,7 @@ fn write_all(w: &mut dyn Write, text: &str) -> Result<(), UrlActionError> {
 }
 
 fn open_url(url: &str, browser: Option<&str>) -> Result<Outcome, UrlActionError> {
-    tracing::info!("Opening URL");
+    tracing::debug!("Opening URL");
     // open's errors quote the launcher command line, URL included: keep only the kind.
     match browser.filter(|b| !b.trim().is_empty()) {
         Some(browser) => {

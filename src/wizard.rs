@@ -86,6 +86,17 @@ impl Partition {
         }
     }
 
+    /// The region the wizard proposes when nothing tells it better: where IAM Identity
+    /// Center is most often set up (the commercial partition's `us-east-1`).
+    pub fn home_region(self) -> &'static str {
+        match self {
+            Partition::Aws => "us-east-1",
+            Partition::UsGov => "us-gov-west-1",
+            Partition::China => "cn-north-1",
+            Partition::Eusc => "eusc-de-east-1",
+        }
+    }
+
     /// The partition's regions, in list order.
     pub fn regions(self) -> Vec<&'static str> {
         REGIONS
@@ -96,10 +107,30 @@ impl Partition {
     }
 }
 
+/// The region a start URL's host names, when it names one (`*.portal.eu-west-1.app.aws`);
+/// the classic `d-xxxxxxxxxx.awsapps.com` host does not.
+pub fn region_in_start_url(url: &str) -> Option<&'static str> {
+    let host = url.strip_prefix("https://")?.split('/').next()?;
+    host.split('.')
+        .find_map(|label| REGIONS.iter().copied().find(|r| *r == label))
+}
+
+/// A bare directory id (`d-` and ten letters or digits) stands for its portal's start URL.
+fn directory_start_url(s: &str) -> Option<String> {
+    let id = s.strip_prefix("d-")?;
+    (id.len() == 10 && id.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then(|| format!("https://{}.awsapps.com/start", s.to_ascii_lowercase()))
+}
+
 /// `https://<host>/start` (a trailing slash allowed), the host made of letters, digits, `-`
-/// and `.`: the awsapps.com portal or a custom domain. Returns the URL as it will be written.
+/// and `.`: the awsapps.com portal or a custom domain; or a bare directory id
+/// (`d-1234567890`), expanded to its awsapps.com start URL. Returns the URL as it will be
+/// written.
 pub fn start_url(input: &str) -> Result<String, WizardError> {
     let s = input.trim();
+    if let Some(url) = directory_start_url(s) {
+        return Ok(url);
+    }
     let bad = || WizardError::StartUrl(s.to_owned());
     let rest = s.strip_prefix("https://").ok_or_else(bad)?;
     let (host, path) = rest.split_once('/').ok_or_else(bad)?;

@@ -85,8 +85,16 @@ fn ctrl_c_while_a_login_waits_exits_130_quietly() {
     let s = emulated();
     for workflow in ["pkce", "device_code"] {
         let mut cmd = s.cmd();
-        // `print`: no browser comes back, the login waits.
-        cmd.args(["login", "--workflow", workflow, "--url-action", "print"]);
+        // `print`: no browser comes back, the login waits (said at the debug level).
+        cmd.args([
+            "-L",
+            "debug",
+            "login",
+            "--workflow",
+            workflow,
+            "--url-action",
+            "print",
+        ]);
         let (child, rx) = spawn_until(cmd, "Waiting for SSO authentication");
         let (code, rest) = signal(child, rx, "INT");
         assert_eq!(code, Some(130), "{workflow}: {rest}");

@@ -606,7 +606,7 @@ fn missing_and_unreadable_files() {
     assert_eq!(
         err.to_string(),
         format!(
-            "config file {} not found: create it (see README) or pass --config <file>",
+            "config file {} not found: run `aws-sso setup wizard` to write it (in a script: `aws-sso setup wizard --yes --start-url URL --sso-region REGION`), or pass --config <file>",
             missing.display()
         )
     );

@@ -123,9 +123,47 @@ fn the_first_interactive_command_without_a_config_starts_the_wizard() {
     let t = pane(&home, "@BIN@ list; echo EXIT=$?; sleep 30");
     let screen = t.wait_for("the wizard", 10, |sc| sc.contains("SSO start URL"));
     assert!(screen.contains("yet: let's write one"), "{screen}");
-    // Without a terminal the old one-line error stays.
+    // Without a terminal: one line that says how to write the file.
     let e = common::fails(home.run(&["list"]));
     assert!(e.contains("config.yaml"), "{e}");
+    assert!(
+        e.contains("run `aws-sso setup wizard`") && e.contains("--yes --start-url"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_first_run_takes_enter_for_every_proposal() {
+    let home = Home::new();
+    let t = pane(
+        &home,
+        "@BIN@ setup wizard --offline; echo EXIT=$?; sleep 30",
+    );
+    // A bare directory id is enough.
+    answer(&t, "SSO start URL", "d-1234567890");
+    answer(&t, "AWS partition", "");
+    answer(&t, "SSO region", "");
+    answer(&t, "Default region", "");
+    answer(&t, "What to do with login", "");
+    answer(&t, "Where to keep", "json");
+    answer(&t, "Profile names", "");
+    let screen = t.wait_for("the preview", 10, |sc| {
+        last_line(sc).contains("Write this file? [Y/n]")
+    });
+    assert!(
+        screen.contains("SSO region (where IAM Identity Center lives) [us-east-1]"),
+        "{screen}"
+    );
+    t.keys(&["Enter"]);
+    t.wait_for("the exit", 10, |sc| sc.contains("EXIT=0"));
+    let text = std::fs::read_to_string(home.config_dir().join("config.yaml")).unwrap();
+    assert!(
+        text.contains("StartUrl: https://d-1234567890.awsapps.com/start"),
+        "{text}"
+    );
+    assert!(text.contains("SSORegion: us-east-1"), "{text}");
+    // So that `setup profiles` writes a region line for every profile.
+    assert!(text.contains("DefaultRegion: us-east-1"), "{text}");
 }
 
 #[test]

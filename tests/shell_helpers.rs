@@ -52,7 +52,7 @@ fn bash_helpers_set_and_clear_this_shells_credentials_and_complete_profiles() {
     let names = profiles(&s);
     let profile = &names[2];
     let original = "# my profile\nexport EDITOR=vi\n";
-    std::fs::write(home(&s).join(".bash_profile"), original).unwrap();
+    std::fs::write(home(&s).join(".bashrc"), original).unwrap();
     let said = install(&s, "bash");
     assert!(said.contains("ctrl-x ctrl-a"), "{said}");
 
@@ -64,7 +64,7 @@ fn bash_helpers_set_and_clear_this_shells_credentials_and_complete_profiles() {
          AWS_PROFILE=x aws-sso-profile {profile}; echo \"refused=$?\"
          aws-sso-profile; echo \"usage=$?\""
     );
-    let out = shell(&s, "bash", &["-l", "-c", &script]);
+    let out = shell(&s, "bash", &["-i", "-c", &script]);
     let text = String::from_utf8_lossy(&out.stdout);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -93,7 +93,7 @@ fn bash_helpers_set_and_clear_this_shells_credentials_and_complete_profiles() {
          complete -p aws-sso-profile >/dev/null || exit 7
          __aws_sso_profile_complete; printf '%s\\n' \"${{COMPREPLY[@]}}\""
     );
-    let out = shell(&s, "bash", &["-l", "-c", &script]);
+    let out = shell(&s, "bash", &["-i", "-c", &script]);
     let mut got: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(str::to_string)
@@ -108,17 +108,72 @@ fn bash_helpers_set_and_clear_this_shells_credentials_and_complete_profiles() {
     assert_eq!(got, want, "{}", String::from_utf8_lossy(&out.stderr));
 
     // Installing again changes nothing; uninstalling gives back the user's file exactly.
-    let before = std::fs::read(home(&s).join(".bash_profile")).unwrap();
+    let before = std::fs::read(home(&s).join(".bashrc")).unwrap();
     install(&s, "bash");
-    assert_eq!(
-        std::fs::read(home(&s).join(".bash_profile")).unwrap(),
-        before
-    );
+    assert_eq!(std::fs::read(home(&s).join(".bashrc")).unwrap(), before);
     ok(s.run(&["setup", "completions", "-U", "--shell", "bash", "--force"]));
     assert_eq!(
-        std::fs::read_to_string(home(&s).join(".bash_profile")).unwrap(),
+        std::fs::read_to_string(home(&s).join(".bashrc")).unwrap(),
         original
     );
+}
+
+/// aws-sso-cli's bash block, as it left it in `~/.bash_profile`.
+const OLD_BLOCK: &str = "# BEGIN_AWS_SSO_CLI\n__aws_sso_old() { :; }\n# END_AWS_SSO_CLI\n";
+
+#[test]
+fn bash_helpers_go_where_interactive_bash_reads_them_and_shadow_nothing() {
+    let s = setup(org(), "");
+    let h = home(&s);
+    // Debian's ~/.profile sources ~/.bashrc; aws-sso-cli created ~/.bash_profile, which made
+    // login shells skip ~/.profile.
+    let profile = "if [ -f \"$HOME/.bashrc\" ]; then . \"$HOME/.bashrc\"; fi\n";
+    std::fs::write(h.join(".profile"), profile).unwrap();
+    std::fs::write(h.join(".bash_profile"), OLD_BLOCK).unwrap();
+    let said = install(&s, "bash");
+    assert!(said.contains(".bashrc"), "says which file: {said}");
+    let rc = std::fs::read_to_string(h.join(".bashrc")).unwrap();
+    assert!(rc.contains("aws-sso-profile()"), "{rc}");
+    // The old block moved: the file that held only it is gone, ~/.profile is read again.
+    assert!(!h.join(".bash_profile").exists(), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(h.join(".profile")).unwrap(),
+        profile
+    );
+    assert!(!said.contains("note:"), "{said}");
+    // A terminal tab's bash (interactive, not a login shell) has the helpers, and so has a
+    // login shell through ~/.profile.
+    for flags in [["-i", "-c"], ["-l", "-c"]] {
+        let out = shell(&s, "bash", &[flags[0], flags[1], "type -t aws-sso-profile"]);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "function\n",
+            "{flags:?}"
+        );
+    }
+    ok(s.run(&["setup", "completions", "-U", "--shell", "bash", "--force"]));
+    // The ~/.bashrc the install created held only the block: it goes, as before the install.
+    assert!(!h.join(".bashrc").exists());
+    assert!(!h.join(".bash_profile").exists());
+
+    // Uninstall finds aws-sso-cli's block where it left it, and keeps the rest of the file.
+    std::fs::write(h.join(".bash_profile"), format!("export X=1\n{OLD_BLOCK}")).unwrap();
+    let said = ok(s.run(&["setup", "completions", "-U", "--shell", "bash", "--force"]));
+    assert!(said.contains(".bash_profile"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(h.join(".bash_profile")).unwrap(),
+        "export X=1\n"
+    );
+
+    // A login file that does not read ~/.bashrc is named, so the person can fix it.
+    std::fs::remove_file(h.join(".bash_profile")).unwrap();
+    std::fs::write(h.join(".profile"), "export PATH=$HOME/bin:$PATH\n").unwrap();
+    let said = install(&s, "bash");
+    assert!(
+        said.contains("note:") && said.contains(".profile"),
+        "{said}"
+    );
+    assert!(!h.join(".bash_profile").exists());
 }
 
 #[test]
@@ -290,7 +345,7 @@ fn the_bash_key_binding_opens_the_picker_and_exports_into_bash() {
     widget_changes_the_shells_environment(
         "bash --noprofile --norc -i",
         "bash",
-        "source ~/.bash_profile; PS1='READY> '",
+        "source ~/.bashrc; PS1='READY> '",
     );
 }
 

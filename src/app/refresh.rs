@@ -109,6 +109,9 @@ pub async fn refresh_cache_with(
         mode,
         current: Mutex::new(token),
     };
+    if let Some(previous) = cache.instance(&ctx.instance) {
+        progress.accounts_expected(previous.roles.accounts.len());
+    }
     let result = sync::refresh_instance(
         &ctx.config,
         &ctx.instance,
@@ -190,10 +193,15 @@ pub async fn refresh_if_due(ctx: &Context, progress: &dyn Progress) -> Result<Ca
         progress,
     ))
     .await?;
-    tracing::info!(
-        "refreshed the role cache: added={}, deleted={}",
-        outcome.diff.added.len(),
-        outcome.diff.deleted.len()
-    );
+    // News only when roles came or went; an unchanged refresh is not worth a line.
+    if outcome.diff.is_empty() {
+        tracing::debug!("refreshed the role cache: no changes");
+    } else {
+        tracing::info!(
+            "refreshed the role cache: added={}, deleted={}",
+            outcome.diff.added.len(),
+            outcome.diff.deleted.len()
+        );
+    }
     Ok(cache)
 }

@@ -99,7 +99,7 @@ impl Authenticator {
         // Best effort: the terminal may be gone (credential_process); the login goes on.
         let _ = write!(out, "\n\tVerify this code in your browser: {user_code}\n\n");
         self.show_url(action, url, out);
-        tracing::info!("Waiting for SSO authentication...");
+        tracing::debug!("Waiting for SSO authentication...");
 
         let polling = self.settings.device_polling;
         let mut interval = polling.initial(auth.interval());

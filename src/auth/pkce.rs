@@ -91,7 +91,7 @@ impl Authenticator {
             &state,
         );
         self.show_url(action, &url, out);
-        tracing::info!("Waiting for SSO authentication...");
+        tracing::debug!("Waiting for SSO authentication...");
         let code = loopback.wait(&state, self.settings.pkce_timeout).await?;
 
         let started = Instant::now();

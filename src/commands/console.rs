@@ -168,7 +168,7 @@ pub async fn open(ctx: &Context, args: &ConsoleArgs) -> Result<()> {
             tracing::info!("Please open URL copied to clipboard.");
             hold.wait();
         }
-        Outcome::Opened => tracing::info!("Opening URL"),
+        // The browser opening is the answer; the URL action already logged it (debug).
         _ => {}
     }
     Ok(())

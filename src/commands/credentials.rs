@@ -87,7 +87,7 @@ pub async fn write(ctx: &Context, args: &CredentialsArgs, out: &mut dyn Write) -
                 None => Parents::Existing,
             };
             credfile::write_merged(path, &stanzas, parents)?;
-            tracing::info!("wrote {} profile(s) to {}", stanzas.len(), path.display());
+            tracing::debug!("wrote {} profile(s) to {}", stanzas.len(), path.display());
         }
         None => out.write_all(credfile::render(&stanzas).as_bytes())?,
     }

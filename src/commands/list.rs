@@ -109,8 +109,17 @@ pub fn print_fields(out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// Print the list of `cache`'s roles. `token_expires_at` (unix seconds) adds
-/// `[Expires in: …]` to the banner.
+/// The SSO session's expiry for the banner, read from the store without asking for a
+/// password (a locked file store just leaves it out). Only the table asks: `--csv` (shell
+/// completion) stays on cache.json alone.
+fn session_expiry(ctx: &Context) -> Option<i64> {
+    let store = crate::app::open_store_quietly(ctx).ok()?;
+    let token = store.token(&ctx.instance).ok()??;
+    Some(token.expires_at).filter(|e| *e > 0)
+}
+
+/// Print the list of `cache`'s roles. `token_expires_at` (unix seconds) adds `[Expires in: …]` to the banner; when
+/// `None` it is read from the store.
 pub fn print(
     ctx: &Context,
     args: &ListArgs,
@@ -130,19 +139,32 @@ pub fn print(
         .ok_or_else(|| no_cached_roles(ctx))?;
     let now = now();
     let roles = catalog::instance_roles(&ctx.instance, instance);
-    let profiles = if query.needs_profiles() {
-        let template = ProfileFormat::compile(&ctx.config.profile_format)?;
-        catalog::profile_names_indexed(
-            &ctx.paths.cache_file,
-            &ctx.instance,
-            &ctx.config.profile_format,
-            &roles,
-            |v| template.render(v),
-            now,
-            cache.problem.is_none(),
-        )?
-    } else {
+    let profiles = if !query.needs_profiles() {
         Vec::new()
+    } else {
+        match ProfileFormat::compile(&ctx.config.profile_format) {
+            Ok(template) => catalog::profile_names_indexed(
+                &ctx.paths.cache_file,
+                &ctx.instance,
+                &ctx.config.profile_format,
+                &roles,
+                |v| template.render(v),
+                now,
+                cache.problem.is_none(),
+            )?,
+            // A broken template must not hide the roles: list them, with only the names
+            // config.yaml spells out (`Profile:`), and say once what to fix.
+            Err(e) => {
+                tracing::warn!(
+                    "{e}: fix ProfileFormat in {}; the Profile column stays empty until then",
+                    ctx.config_file().display()
+                );
+                roles
+                    .iter()
+                    .map(|r| r.explicit_profile().unwrap_or_default().to_owned())
+                    .collect()
+            }
+        }
     };
     let rows = catalog::list_rows(&roles, &profiles, &query, now);
     if args.csv {
@@ -154,6 +176,7 @@ pub fn print(
         }
         return Ok(());
     }
+    let token_expires_at = token_expires_at.or_else(|| session_expiry(ctx));
     let expiry = token_expires_at
         .filter(|&t| t > now)
         .map(|t| format!(" [Expires in: {}]", catalog::remaining_text(t, now)))

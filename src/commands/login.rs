@@ -36,6 +36,17 @@ pub fn run(globals: &Globals, args: LoginArgs) -> Result<ExitCode> {
     super::block_on(log_in(&ctx, &args))
 }
 
+/// The cleartext store is a known, chosen risk: said where a session is set up (here and in
+/// `setup wizard`), not on every call that reads it.
+pub fn warn_if_insecure(store: &crate::store::SecureStore) {
+    if store.backend_name() == "json" {
+        tracing::warn!(
+            "Using insecure json file for SecureStore: {} (SecureStore in config.yaml)",
+            store.location()
+        );
+    }
+}
+
 /// Log in, then refresh the role cache when it is due (or empty).
 async fn log_in(ctx: &Context, args: &LoginArgs) -> Result<()> {
     let url_action = args
@@ -54,6 +65,7 @@ async fn log_in(ctx: &Context, args: &LoginArgs) -> Result<()> {
         .transpose()
         .map_err(|e| anyhow!("invalid --workflow: {e}"))?;
     let store = open_store(ctx)?;
+    warn_if_insecure(&store);
     // A damaged store (a truncated store.json) must not lock the user out: logging in is
     // how it gets refilled.
     if let Some(set_aside) = store.set_aside_if_damaged()? {
@@ -94,7 +106,7 @@ async fn log_in(ctx: &Context, args: &LoginArgs) -> Result<()> {
             &progress::Bar::new(),
         ))
         .await?;
-        tracing::info!("cached {} roles", outcome.roles);
+        tracing::debug!("cached {} roles", outcome.roles);
     }
     Ok(())
 }

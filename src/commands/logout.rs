@@ -48,7 +48,7 @@ async fn log_out(ctx: &Context) -> Result<()> {
         }
         cache.save()?;
     }
-    tracing::info!("Deleted cached AWS STS credentials");
+    tracing::debug!("Deleted cached AWS STS credentials");
     if !report.had_token {
         tracing::info!("no SSO session was stored for instance '{}'", ctx.instance);
     }

@@ -110,6 +110,9 @@ fn session_expiry(ctx: &Context) -> Option<i64> {
 
 /// Show the picker and wait for a role. `Err(Cancelled)` when the person backs out.
 pub fn choose(ctx: &Context, launch: Launch) -> Result<Picked> {
+    // Log lines would scribble over the picker: hold them from before anything the picker
+    // reads (the store, the cache) until it is gone.
+    let _quiet = logging::hold();
     let (roster, cache_expired) = load_roster(ctx)?;
     let theme_name = ctx
         .invocation
@@ -142,8 +145,6 @@ pub fn choose(ctx: &Context, launch: Launch) -> Result<Picked> {
     let backend = Arc::new(Backend {
         ctx: Arc::new(ctx.clone()),
     });
-    // Log lines would scribble over the picker: hold them until it is gone.
-    let _quiet = logging::hold();
     let rt = super::runtime()?;
     let outcome = rt.block_on(app::run(input, backend))?;
     drop(rt);

@@ -74,6 +74,7 @@ fn apply(args: &SetupCompletionsArgs, out: &mut dyn Write) -> Result<()> {
         home,
         xdg_config_home: env.xdg_config_home.clone(),
         script: args.shell_script.as_ref().map(|p| env.expand(p)),
+        macos: cfg!(target_os = "macos"),
     };
     let confirm = if args.force {
         Confirm::Never
@@ -82,23 +83,48 @@ fn apply(args: &SetupCompletionsArgs, out: &mut dyn Write) -> Result<()> {
     };
     let verb = if args.install { "-I" } else { "-U" };
     let force = format!("aws-sso setup completions {verb} --shell {shell} --force");
+    let files = helpers.files(&target);
+    let mut updates = Vec::new();
+    if args.install {
+        for file in &files {
+            updates.push(shellrc::plan_install(file)?);
+        }
+    }
+    // Uninstall finds a block wherever one is (aws-sso-cli's ~/.bash_profile included);
+    // install moves one found in another file to where the shell reads it.
+    for path in shellrc::block_files(&helpers, &target) {
+        if args.install && files.iter().any(|f| f.path == path) {
+            continue;
+        }
+        let update = shellrc::plan_uninstall(&path)?;
+        // A file that is not there holds no block (and must not be created empty).
+        if update.old.is_some() && !update.is_noop() {
+            updates.push(update);
+        }
+    }
+    if args.uninstall && updates.is_empty() {
+        writeln!(out, "no shell helpers found to remove")?;
+    }
     let mut changed = false;
-    for file in helpers.files(&target) {
-        let update = if args.install {
-            shellrc::plan_install(&file)?
-        } else {
-            shellrc::plan_uninstall(&file.path)?
-        };
-        // A fish file holds nothing but our block, so uninstalling leaves no empty file behind.
-        let remove_file = args.uninstall
-            && shell == RcShell::Fish
-            && update.old.is_some()
+    for update in &updates {
+        // A file left holding nothing once our block is out goes: a fish file held only the
+        // block, and an empty ~/.bash_profile would only make login shells skip ~/.profile.
+        let remove_file = update
+            .old
+            .as_ref()
+            .is_some_and(|old| !old.trim().is_empty())
             && update.new.trim().is_empty();
-        if confirm_and_apply(&update, confirm, &force, out)? {
+        if confirm_and_apply(update, confirm, &force, out)? {
             changed = true;
             if remove_file {
-                std::fs::remove_file(&file.path)
-                    .with_context(|| format!("cannot remove the empty {}", file.path.display()))?;
+                std::fs::remove_file(&update.path).with_context(|| {
+                    format!("cannot remove the empty {}", update.path.display())
+                })?;
+                writeln!(
+                    out,
+                    "removed {}: nothing else was in it",
+                    update.path.display()
+                )?;
             }
         }
     }
@@ -112,6 +138,16 @@ fn apply(args: &SetupCompletionsArgs, out: &mut dyn Write) -> Result<()> {
             out,
             "{what}: please restart your shell for the changes to take effect"
         )?;
+    }
+    if args.install && shell == RcShell::Bash && target.script.is_none() {
+        let macos = target.macos;
+        if let Some(login) = shellrc::bash_rc::login_file_skipping_bashrc(&target.home, macos) {
+            writeln!(
+                out,
+                "note: login shells (ssh) read {} only, which does not source ~/.bashrc: add `. ~/.bashrc` to it to have the helpers there too",
+                login.display()
+            )?;
+        }
     }
     Ok(())
 }

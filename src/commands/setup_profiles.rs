@@ -180,9 +180,10 @@ pub fn confirm_and_apply(
     force: &str,
     out: &mut dyn Write,
 ) -> Result<bool> {
+    // What was changed (or not) is the command's answer: on `out`, not in the log.
     let path = &update.path;
     if update.is_noop() {
-        tracing::info!("no changes made to {}", path.display());
+        writeln!(out, "no changes made to {}", path.display())?;
         return Ok(false);
     }
     if let Confirm::Ask { show_diff } = confirm {
@@ -203,17 +204,18 @@ pub fn confirm_and_apply(
         let mut answer = String::new();
         io::stdin().lock().read_line(&mut answer)?;
         if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES") {
-            tracing::info!("left {} unchanged", path.display());
+            writeln!(out, "left {} unchanged", path.display())?;
             return Ok(false);
         }
     }
     match update.apply()? {
-        Some(backup) => tracing::info!(
+        Some(backup) => writeln!(
+            out,
             "updated {} (previous version in {})",
             path.display(),
             backup.display()
-        ),
-        None => tracing::info!("wrote {}", path.display()),
+        )?,
+        None => writeln!(out, "wrote {}", path.display())?,
     }
     Ok(true)
 }

@@ -149,7 +149,7 @@ fn interactive(
     let start_default = args.start_url.clone().or(cur.start_url.clone());
     let start_url = loop {
         let url = p.ask(
-            "SSO start URL (https://<id>.awsapps.com/start)",
+            "SSO start URL (https://<id>.awsapps.com/start, or the directory id d-<id>)",
             start_default.as_deref(),
             |a| wizard::start_url(a).map_err(|e| e.to_string()),
         )?;
@@ -158,7 +158,11 @@ fn interactive(
             break url;
         }
     };
-    let region_default = args.sso_region.clone().or(cur.sso_region.clone());
+    let region_default = args
+        .sso_region
+        .clone()
+        .or(cur.sso_region.clone())
+        .or_else(|| wizard::region_in_start_url(&start_url).map(str::to_owned));
     let partition = match region_default.as_deref() {
         Some(r) => Partition::of_region(r),
         None => {
@@ -170,17 +174,19 @@ fn interactive(
     writeln!(p.output, "Regions: {}", regions.join(", "))?;
     let sso_region = p.ask(
         "SSO region (where IAM Identity Center lives)",
-        Some(region_default.as_deref().unwrap_or(regions[0])),
+        Some(region_default.as_deref().unwrap_or(partition.home_region())),
         |a| wizard::region(a, partition).map_err(|e| e.to_string()),
     )?;
+    // A new config proposes the SSO region, so `setup profiles` writes a `region` line; an
+    // existing one keeps what it had (none included).
+    let default_region_default = match (&args.default_region, &cur.default_region) {
+        (Some(r), _) | (None, Some(r)) => r.as_str(),
+        (None, None) if cur.text.is_some() => "none",
+        (None, None) => sso_region.as_str(),
+    };
     let default_region = p.ask(
         "Default region for AWS_DEFAULT_REGION (\"none\" for none)",
-        Some(
-            args.default_region
-                .as_deref()
-                .or(cur.default_region.as_deref())
-                .unwrap_or("none"),
-        ),
+        Some(default_region_default),
         |a| match a {
             "none" | "-" => Ok(None),
             r => wizard::region(r, partition)
@@ -238,7 +244,7 @@ fn interactive(
             "Your roles would be named: {}, ...",
             crate::display::escape(&names.join(", "))
         )?;
-        if p.ask("Keep this format? (y/n)", Some("y"), yes_no)? {
+        if p.confirm("Keep this format?", true)? {
             break format;
         }
     };
@@ -249,11 +255,7 @@ fn interactive(
                 Some("168"),
                 |a| wizard::number(a, "CacheRefresh", 0..=8760).map_err(|e| e.to_string()),
             )?,
-            full_text_search: p.ask(
-                "Fuzzy-match every field in the picker (y/n)",
-                Some("y"),
-                yes_no,
-            )?,
+            full_text_search: p.confirm("Fuzzy-match every field in the picker?", true)?,
             console_duration: p.ask("Console session minutes (15-720)", Some("720"), |a| {
                 wizard::number(a, "ConsoleDuration", 15..=720).map_err(|e| e.to_string())
             })?,
@@ -298,7 +300,7 @@ fn reachable_or_accepted(p: &mut Prompter<'_>, url: &str) -> Result<bool> {
         Ok(()) => Ok(true),
         Err(why) => {
             writeln!(p.output, "  {url} does not answer: {why}")?;
-            p.ask("Use it anyway? (y/n)", Some("n"), yes_no)
+            p.confirm("Use it anyway?", false)
         }
     }
 }
@@ -353,6 +355,8 @@ fn from_flags(args: &SetupWizardArgs, cur: &Current) -> Result<Answers> {
         .or(cur.default_region.as_deref())
     {
         Some(r) => Some(wizard::region(r, partition)?),
+        // As interactively: a new config gets the SSO region, an existing one keeps none.
+        None if cur.text.is_none() => Some(sso_region.clone()),
         None => None,
     };
     let url_action = args
@@ -408,7 +412,7 @@ pub fn run_with(args: &SetupWizardArgs, paths: &Paths, p: &mut Prompter<'_>) -> 
     let text = wizard::render(&answers, cur.text.as_deref(), &paths.config_file)?;
     if !args.yes {
         writeln!(p.output, "\n{}:\n\n{text}", paths.config_file.display())?;
-        if !p.ask("Write this file? (y/n)", Some("n"), yes_no)? {
+        if !p.confirm("Write this file?", true)? {
             return Err(Aborted.into());
         }
     }
@@ -489,4 +493,3 @@ mod prompt;
 mod tests;
 
 pub use prompt::Prompter;
-use prompt::yes_no;

@@ -27,7 +27,7 @@ impl fmt::Display for Location {
 pub enum ConfigError {
     /// The config file does not exist.
     #[error(
-        "config file {} not found: create it (see README) or pass --config <file>",
+        "config file {} not found: run `aws-sso setup wizard` to write it (in a script: `aws-sso setup wizard --yes --start-url URL --sso-region REGION`), or pass --config <file>",
         .path.display()
     )]
     NotFound { path: PathBuf },

@@ -127,7 +127,9 @@ pub fn role_env(role: &RoleId, creds: &RoleCredentials, info: &RoleInfo) -> Vec<
 
 /// The variables `eval --clear` unsets, in aws-sso-cli's order. Region variables are
 /// removed only where they still hold what aws-sso set (`$AWS_SSO_DEFAULT_REGION`), so a
-/// region the user exported is never lost.
+/// region the user exported is never lost. With `--no-region` the region is left as it is:
+/// when all three still agree, the marker stays with the region it marks (a later `eval`
+/// still knows the region is aws-sso's); when they disagree, only the stale marker goes.
 pub fn clear_vars(no_region: bool, env: &RegionEnv, env_var_tags: &[String]) -> Vec<String> {
     let mut out: Vec<String> = [
         "AWS_ACCESS_KEY_ID",
@@ -143,13 +145,17 @@ pub fn clear_vars(no_region: bool, env: &RegionEnv, env_var_tags: &[String]) -> 
     .map(String::from)
     .to_vec();
     if let Some(ours) = &env.sso_default_region {
-        if !no_region && env.default_region.as_ref() == Some(ours) {
+        let default_ours = env.default_region.as_ref() == Some(ours);
+        let region_ours = env.region.as_ref() == Some(ours);
+        if !no_region && default_ours {
             out.push("AWS_DEFAULT_REGION".into());
         }
-        if !no_region && env.region.as_ref() == Some(ours) {
+        if !no_region && region_ours {
             out.push("AWS_REGION".into());
         }
-        out.push("AWS_SSO_DEFAULT_REGION".into());
+        if !no_region || !(default_ours && region_ours) {
+            out.push("AWS_SSO_DEFAULT_REGION".into());
+        }
     }
     for key in env_var_tags {
         let name = tag_var(key);
@@ -277,8 +283,11 @@ mod tests {
             &clear_vars(false, &users, &[])[base..],
             ["AWS_REGION", "AWS_SSO_DEFAULT_REGION"]
         );
+        // --no-region with all three agreeing: the region and its marker stay.
+        assert!(clear_vars(true, &ours, &[])[base..].is_empty());
+        // --no-region with a region changed since: only the stale marker goes.
         assert_eq!(
-            &clear_vars(true, &ours, &[])[base..],
+            &clear_vars(true, &users, &[])[base..],
             ["AWS_SSO_DEFAULT_REGION"]
         );
         assert_eq!(

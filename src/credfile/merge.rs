@@ -9,7 +9,9 @@
 //! * A later section with the same name is dropped the same way (trailing lines stay).
 //!   botocore refuses a file with duplicate sections and other SDKs let the last one win,
 //!   so leaving a stale duplicate would either break the file or shadow the fresh values.
-//! * Stanzas whose profile is not in the file are appended, after a blank line.
+//!//! * Stanzas whose profile is not in the file are appended in aws-sso-cli's layout: a blank
+//!   line before each and one after the last (so a new file reads exactly like
+//!   `credentials` on stdout, and merging the same profiles again changes nothing).
 //! * If a profile appears twice in `stanzas`, the last values win.
 //!
 //! Every other byte (preamble, other sections, comments, spacing, CRLF, a missing final
@@ -71,7 +73,7 @@ pub fn merge(existing: &str, stanzas: &[Stanza]) -> String {
                 // A last line ending in `\r` only lacks the `\n` of its CRLF.
                 out.push_str(if out.ends_with('\r') { "\n" } else { eol });
             }
-            if !out.is_empty() && !last_line_is_blank(&out) {
+            if out.is_empty() || !last_line_is_blank(&out) {
                 out.push_str(eol);
             }
             first_appended = false;
@@ -79,6 +81,9 @@ pub fn merge(existing: &str, stanzas: &[Stanza]) -> String {
             out.push_str(eol);
         }
         stanza.write_lines(eol, &mut out);
+    }
+    if !first_appended {
+        out.push_str(eol);
     }
     out
 }

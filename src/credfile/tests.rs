@@ -42,12 +42,11 @@ fn render_is_aws_sso_cli_layout() {
 }
 
 #[test]
-fn merge_into_empty_file_has_no_leading_blank() {
-    assert_eq!(merge("", &[stanza("p", 1)]), lines("p", 1, "\n"));
-    assert_eq!(
-        merge("", &[stanza("p", 1), stanza("q", 2)]),
-        format!("{}\n{}", lines("p", 1, "\n"), lines("q", 2, "\n"))
-    );
+fn merge_into_empty_file_is_the_stdout_layout() {
+    assert_eq!(merge("", &[stanza("p", 1)]), render(&[stanza("p", 1)]));
+    let two = [stanza("p", 1), stanza("q", 2)];
+    assert_eq!(merge("", &two), render(&two));
+    assert_eq!(merge(&render(&two), &two), render(&two));
 }
 
 #[test]
@@ -55,13 +54,13 @@ fn merge_appends_after_a_blank_line_and_keeps_the_rest() {
     let existing = "# my creds\n[default]\naws_access_key_id=AKIA\n\taws_secret_access_key =  x \n";
     assert_eq!(
         merge(existing, &[stanza("new", 3)]),
-        format!("{existing}\n{}", lines("new", 3, "\n"))
+        format!("{existing}\n{}\n", lines("new", 3, "\n"))
     );
     // Already ends with a blank line: no second one.
     let existing = "[default]\nk = v\n\n";
     assert_eq!(
         merge(existing, &[stanza("new", 3)]),
-        format!("{existing}{}", lines("new", 3, "\n"))
+        format!("{existing}{}\n", lines("new", 3, "\n"))
     );
 }
 
@@ -70,7 +69,7 @@ fn merge_adds_the_missing_final_newline_before_appending() {
     let existing = "[default]\nk = v";
     assert_eq!(
         merge(existing, &[stanza("new", 1)]),
-        format!("{existing}\n\n{}", lines("new", 1, "\n"))
+        format!("{existing}\n\n{}\n", lines("new", 1, "\n"))
     );
 }
 
@@ -80,8 +79,8 @@ fn merge_completes_a_last_line_ending_in_a_lone_cr_as_crlf() {
     // again changes nothing.
     let crlf = lines("new", 1, "\r\n");
     for (existing, want) in [
-        ("\r", format!("\r\n{crlf}")),
-        ("k = v\r", format!("k = v\r\n\r\n{crlf}")),
+        ("\r", format!("\r\n{crlf}\r\n")),
+        ("k = v\r", format!("k = v\r\n\r\n{crlf}\r\n")),
     ] {
         let merged = merge(existing, &[stanza("new", 1)]);
         assert_eq!(merged, want, "{existing:?}");
@@ -89,7 +88,10 @@ fn merge_completes_a_last_line_ending_in_a_lone_cr_as_crlf() {
     }
     // In an LF file the `\n` is added all the same, not a second `\r`.
     let merged = merge("[a]\nk = v\r", &[stanza("new", 1)]);
-    assert_eq!(merged, format!("[a]\nk = v\r\n\n{}", lines("new", 1, "\n")));
+    assert_eq!(
+        merged,
+        format!("[a]\nk = v\r\n\n{}\n", lines("new", 1, "\n"))
+    );
 }
 
 #[test]
@@ -122,7 +124,7 @@ fn merge_keeps_crlf_and_writes_crlf() {
     assert_eq!(
         merge(existing, &[stanza("b", 1), stanza("c", 2)]),
         format!(
-            "[a]\r\nk = 1\r\n\r\n{}\r\n{}",
+            "[a]\r\nk = 1\r\n\r\n{}\r\n{}\r\n",
             lines("b", 1, "\r\n"),
             lines("c", 2, "\r\n")
         )
@@ -147,7 +149,7 @@ fn merge_uses_the_last_of_repeated_stanzas() {
     assert_eq!(
         merge(existing, &[stanza("p", 1), stanza("q", 2), stanza("p", 3)]),
         format!(
-            "{existing}\n{}\n{}",
+            "{existing}\n{}\n{}\n",
             lines("p", 3, "\n"),
             lines("q", 2, "\n")
         )
@@ -209,7 +211,10 @@ fn write_merged_creates_a_private_file_and_directory() {
     let path = home.path().join(".aws/credentials");
     let aws = home.path().join(".aws");
     write_merged(&path, &[stanza("p", 1)], Parents::Within(&aws)).unwrap();
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), lines("p", 1, "\n"));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        render(&[stanza("p", 1)])
+    );
     assert_eq!(mode(&path), 0o600);
     assert_eq!(mode(path.parent().unwrap()), 0o700);
 }
@@ -229,7 +234,7 @@ fn write_merged_replaces_the_file_atomically() {
 
     write_merged(&path, &[stanza("p", 1)], Parents::Existing).unwrap();
     let merged = std::fs::read_to_string(&path).unwrap();
-    assert_eq!(merged, format!("{old}\r\n{}", lines("p", 1, "\r\n")));
+    assert_eq!(merged, format!("{old}\r\n{}\r\n", lines("p", 1, "\r\n")));
     assert_eq!(mode(&path), 0o600);
     assert_eq!(std::fs::read_to_string(&link).unwrap(), old);
     let (new_ino, old_ino) = (
@@ -261,7 +266,7 @@ fn write_merged_follows_a_symlinked_file() {
     );
     assert_eq!(
         std::fs::read_to_string(&target).unwrap(),
-        format!("[keep]\nk = v\n\n{}", lines("p", 1, "\n"))
+        format!("[keep]\nk = v\n\n{}\n", lines("p", 1, "\n"))
     );
 }
 

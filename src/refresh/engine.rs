@@ -156,6 +156,7 @@ impl Engine<'_, '_> {
             }
         }
         tracing::debug!(accounts = seen.len(), "listed accounts");
+        self.caller.progress.accounts_complete(seen.len());
         Ok(seen.len())
     }
 

@@ -46,6 +46,7 @@ fn target(shell: RcShell, xdg: Option<&str>, script: Option<&str>) -> Target {
         home: "/home/u".into(),
         xdg_config_home: xdg.map(PathBuf::from),
         script: script.map(PathBuf::from),
+        macos: false,
     }
 }
 
@@ -58,7 +59,17 @@ fn files_go_where_each_shell_reads_them() {
         None,
     ));
     assert_eq!(bash.len(), 1);
-    assert_eq!(bash[0].path, Path::new("/home/u/.bash_profile"));
+    assert_eq!(bash[0].path, Path::new("/home/u/.bashrc"));
+    // Uninstall also looks where aws-sso-cli (and login shells) keep theirs.
+    let all = block_files(
+        &Helpers::new(RcShell::Bash, "aws-sso", &k),
+        &target(RcShell::Bash, None, None),
+    );
+    assert_eq!(
+        all,
+        [".bashrc", ".bash_profile", ".bash_login", ".profile"]
+            .map(|n| Path::new("/home/u").join(n))
+    );
     let b = &bash[0].block;
     assert!(
         b.starts_with("# BEGIN_AWS_SSO_CLI\n") && b.ends_with("# END_AWS_SSO_CLI\n"),

@@ -1,5 +1,5 @@
 //! `SecureStore: json`: aws-sso-cli's cleartext `store.json` (path from `JsonStore`, default
-//! `<ConfigDir>/store.json`), mode 0600, written atomically. Insecure by design; we say so.
+//! `<ConfigDir>/store.json`), mode 0600, written atomically. Insecure by design: `login` and `setup` say so.
 
 use std::path::{Path, PathBuf};
 
@@ -16,9 +16,10 @@ pub struct JsonBackend {
 }
 
 impl JsonBackend {
-    /// Logs aws-sso-cli's warning once, when the store is opened.
+    /// Says nothing: the commands that set up a session (`login`, `setup`) tell the person
+    /// the store is cleartext; repeating it on every `process` call is only noise.
     pub fn new(path: PathBuf) -> Self {
-        tracing::warn!(path = %path.display(), "Using insecure json file for SecureStore");
+        tracing::debug!(path = %path.display(), "using the cleartext json file store");
         JsonBackend { path }
     }
 

@@ -31,7 +31,7 @@ fn start_urls_must_be_https_host_slash_start() {
         "https://d-1.awsapps.com/start/x",
         "https:///start",
         "https://bad_host.com/start",
-        "d-1234567890",
+        "d-12345",
     ] {
         let e = start_url(bad).unwrap_err().to_string();
         assert!(
@@ -139,4 +139,34 @@ fn backups_are_named_like_aws_sso_clis() {
         backup_path(Path::new("/h/.aws-sso/config.yaml"), t),
         Path::new("/h/.aws-sso/config.2026-12-03-09:05:07.yaml")
     );
+}
+
+#[test]
+fn a_bare_directory_id_is_its_start_url() {
+    assert_eq!(
+        start_url(" d-1234567890 ").unwrap(),
+        "https://d-1234567890.awsapps.com/start"
+    );
+    assert_eq!(
+        start_url("d-9067abcdef").unwrap(),
+        "https://d-9067abcdef.awsapps.com/start"
+    );
+    assert!(start_url("d-123").is_err());
+    assert!(start_url("d-1234567890x").is_err());
+}
+
+#[test]
+fn the_proposed_region_comes_from_the_start_url_or_is_the_partitions_home() {
+    assert_eq!(
+        region_in_start_url("https://ssoins-1.portal.eu-west-1.app.aws/start"),
+        Some("eu-west-1")
+    );
+    assert_eq!(
+        region_in_start_url("https://d-1234567890.awsapps.com/start"),
+        None
+    );
+    assert_eq!(Partition::Aws.home_region(), "us-east-1");
+    for p in Partition::ALL {
+        assert!(p.regions().contains(&p.home_region()), "{p:?}");
+    }
 }

@@ -45,6 +45,14 @@ impl Prompter<'_> {
         }
     }
 
+    /// A yes/no question, `[Y/n]` or `[y/N]`: Enter takes `default`.
+    pub fn confirm(&mut self, question: &str, default: bool) -> Result<bool> {
+        let hint = if default { "[Y/n]" } else { "[y/N]" };
+        self.ask(&format!("{question} {hint}"), None, |a| {
+            if a.is_empty() { Ok(default) } else { yes_no(a) }
+        })
+    }
+
     /// Pick one of `options` (by number or by name); returns its index.
     pub fn choose(&mut self, question: &str, options: &[String], default: usize) -> Result<usize> {
         writeln!(self.output, "{question}")?;
@@ -67,7 +75,7 @@ impl Prompter<'_> {
     }
 }
 
-pub fn yes_no(a: &str) -> Result<bool, String> {
+fn yes_no(a: &str) -> Result<bool, String> {
     match a.to_ascii_lowercase().as_str() {
         "y" | "yes" => Ok(true),
         "n" | "no" => Ok(false),

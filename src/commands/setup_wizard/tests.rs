@@ -176,3 +176,22 @@ fn a_start_url_that_does_not_answer_is_asked_again_unless_kept() {
     assert_eq!(out.matches("SSO start URL").count(), 2, "{out}");
     assert!(out.contains("AWS partition"), "kept the second time: {out}");
 }
+
+#[test]
+fn a_first_run_proposes_us_east_1_and_the_sso_region_and_enter_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = paths(dir.path());
+    // directory id, partition, then Enter for every proposal (store: json), Enter to write.
+    let (r, out) = talk(&offline(), &p, "d-1234567890\n1\n\n\n\njson\n\n\n");
+    r.unwrap();
+    assert!(
+        out.contains("SSO region (where IAM Identity Center lives) [us-east-1]"),
+        "{out}"
+    );
+    assert!(out.contains("Write this file? [Y/n]"), "{out}");
+    let config = crate::config::Config::load_with(&p, &ConfigEnv::default()).unwrap();
+    let sso = &config.sso_config["Default"];
+    assert_eq!(sso.start_url, "https://d-1234567890.awsapps.com/start");
+    assert_eq!(sso.sso_region, "us-east-1");
+    assert_eq!(sso.default_region.as_deref(), Some("us-east-1"));
+}
