@@ -21,12 +21,28 @@ fn block<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
         .title(Span::styled(format!(" {title} "), theme.title))
 }
 
-/// A `key: value` line; both may come from outside and are shown escaped.
-fn pair<'a>(key: &str, value: &str, theme: &Theme) -> Line<'a> {
-    Line::from(vec![
-        Span::styled(format!("{}: ", Shown(key)), theme.tag_key),
-        Span::styled(shown(value), theme.tag_value),
-    ])
+/// A `key: value` pair in lines of `width` columns, broken after a `:`, `/` or space (a
+/// profile `alias:role` splits between its parts, never inside a name); both may come from
+/// outside and are shown escaped.
+fn pair<'a>(key: &str, value: &str, width: usize, theme: &Theme) -> Vec<Line<'a>> {
+    let key = format!("{}: ", Shown(key));
+    let text = format!("{key}{}", shown(value));
+    let mut key_left = key.chars().count();
+    wrap_at_separators(&text, width)
+        .into_iter()
+        .map(|line| {
+            let split = line
+                .char_indices()
+                .nth(key_left)
+                .map_or(line.len(), |(i, _)| i);
+            key_left = key_left.saturating_sub(line.chars().count());
+            let (k, v) = line.split_at(split);
+            Line::from(vec![
+                Span::styled(k.to_string(), theme.tag_key),
+                Span::styled(v.to_string(), theme.tag_value),
+            ])
+        })
+        .collect()
 }
 
 /// The account's description per `AccountPrimaryTag`: the first of those fields (or tags)
@@ -65,7 +81,7 @@ pub fn details(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) 
         .into_iter()
         .map(|l| Line::from(Span::styled(l, theme.title)))
         .collect();
-    lines.push(pair("Profile", &role.profile, theme));
+    lines.extend(pair("Profile", &role.profile, inner, theme));
     if let Some((key, value)) = primary(role, &state.settings.account_primary_tag) {
         let label = match key.as_str() {
             "AccountName" => "Account name",
@@ -73,27 +89,33 @@ pub fn details(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) 
             "Email" | "EmailAddress" => "Email",
             tag => tag,
         };
-        lines.push(pair(label, &value, theme));
+        lines.extend(pair(label, &value, inner, theme));
     }
-    lines.push(pair(
+    lines.extend(pair(
         "Account id",
         &format!("{:012}", role.account_id),
+        inner,
         theme,
     ));
     if !role.region.is_empty() {
-        lines.push(pair("Region", &role.region, theme));
+        lines.extend(pair("Region", &role.region, inner, theme));
     }
     if state.settings.instances.len() > 1 {
-        lines.push(pair("SSO", &role.sso, theme));
+        lines.extend(pair("SSO", &role.sso, inner, theme));
     }
     if !role.via.is_empty() {
-        lines.push(pair("Via", &format!("{} → this role", role.via), theme));
+        lines.extend(pair(
+            "Via",
+            &format!("{} → this role", role.via),
+            inner,
+            theme,
+        ));
     }
     let tags = ordered_tags(role, &state.settings.first_tag);
     if !tags.is_empty() {
         lines.push(Line::from(Span::styled("Tags", theme.muted)));
         for (k, v) in tags {
-            lines.push(pair(k, v, theme));
+            lines.extend(pair(k, v, inner, theme));
         }
     }
     frame.render_widget(

@@ -111,15 +111,16 @@ pub fn window_start(cols: &[usize], ranges: &[Range<usize>], width: usize) -> us
     start
 }
 
-/// `text` in lines of at most `width` display columns, broken after a `:` or `/` (where an
-/// ARN or a profile name reads naturally), a piece wider than a line split where it must.
+/// `text` in lines of at most `width` display columns, broken after a `:`, `/` or space
+/// (where an ARN or a profile name reads naturally), a piece wider than a line split where it
+/// must.
 pub fn wrap_at_separators(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut pieces: Vec<String> = Vec::new();
     let mut piece = String::new();
     for c in text.chars() {
         piece.push(c);
-        if c == ':' || c == '/' {
+        if c == ':' || c == '/' || c == ' ' {
             pieces.push(std::mem::take(&mut piece));
         }
     }
@@ -358,6 +359,10 @@ mod tests {
         assert_eq!(wrap_at_separators(arn, 80), vec![arn]);
         // Display width: 2 columns per CJK character.
         assert_eq!(wrap_at_separators("東京/大阪", 5), vec!["東京/", "大阪"]);
+        assert_eq!(
+            wrap_at_separators("Profile: prod:Admin", 14),
+            vec!["Profile: prod:", "Admin"]
+        );
     }
 
     #[test]
