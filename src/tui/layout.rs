@@ -166,7 +166,7 @@ mod tests {
         assert_eq!(side_width(400), Some(64));
         for w in 0..=400 {
             if let Some(side) = side_width(w) {
-                assert!(w - side - 1 >= LIST_MIN_BESIDE, "at {w}");
+                assert!(w - side > LIST_MIN_BESIDE, "at {w}");
                 let a = areas(Rect::new(0, 0, w, 40), all());
                 assert_eq!(a.list.width, w - side - 1, "at {w}");
             }

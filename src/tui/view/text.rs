@@ -102,7 +102,7 @@ pub fn window_start(cols: &[usize], ranges: &[Range<usize>], width: usize) -> us
     let mut start = start.min(first).max(1);
     // The rest fits behind the leading `…`: show as much of the value as fits.
     let mut rest: usize = cols[start..].iter().sum();
-    if 1 + rest <= width {
+    if rest < width {
         while start > 1 && 1 + rest + cols[start - 1] <= width {
             start -= 1;
             rest += cols[start];
