@@ -36,7 +36,7 @@ fn the_help_scrolls_at_60x15_within_its_length() {
     assert_eq!(
         s.help_scroll,
         1 + 11,
-        "a page is the screen less the box and bars"
+        "a page keeps two lines of the last one in view"
     );
     key(&mut s, Action::End);
     assert_eq!(s.help_scroll, max);
