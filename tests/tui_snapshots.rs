@@ -9,6 +9,7 @@ use aws_sso::cache::{Tags, Text};
 use aws_sso::catalog::ListField;
 use aws_sso::matcher::{MatchOptions, Matcher};
 use aws_sso::roster::PickRole;
+use aws_sso::tui::action::Action;
 use aws_sso::tui::app::display_fields;
 use aws_sso::tui::keymap::Keymap;
 use aws_sso::tui::state::{Launch, Msg, Overlay, Recent, Refresh, Settings, State};
@@ -309,4 +310,137 @@ fn control_characters_in_names_and_tags_show_escaped() {
         screen.contains(r"Account name: evil\x1b[2J\r\x07 account"),
         "{screen}"
     );
+}
+
+/// The roles `aws-sso demo` shows: its organisation (300 accounts, 4 roles each, seed 42)
+/// as the picker lists it, the alias being the account's name, the default profile format.
+fn demo_roles() -> Vec<PickRole> {
+    let org = aws_sso_emulator::Org::synthetic(300, 4, 42);
+    let mut out = Vec::new();
+    for account in org.accounts() {
+        for name in &account.roles {
+            let mut tags = Tags::new();
+            tags.insert("AccountAlias", &account.name);
+            tags.insert("AccountID", &account.id);
+            tags.insert("Email", &account.email);
+            tags.insert("Role", name);
+            out.push(PickRole {
+                sso: Text::new("Demo"),
+                arn: Text::new(&format!("arn:aws:iam::{}:role/{name}", account.id)),
+                account_id: account.id.parse().unwrap(),
+                account_alias: Text::new(&account.name),
+                account_name: Text::new(""),
+                email: Text::new(&account.email),
+                role_name: Text::new(name),
+                profile: Text::new(&format!("{}:{name}", account.name)),
+                region: Text::new("us-west-2"),
+                via: Text::new(""),
+                tags,
+                expires: 0,
+                last_used: None,
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.account_id, a.role_name.as_str()).cmp(&(b.account_id, b.role_name.as_str()))
+    });
+    out
+}
+
+/// The demo's longest alias and role name.
+fn demo_longest() -> (String, String) {
+    let roles = demo_roles();
+    let longest = |f: fn(&PickRole) -> &str| {
+        roles
+            .iter()
+            .map(f)
+            .max_by_key(|s| s.len())
+            .unwrap()
+            .to_string()
+    };
+    (
+        longest(|r| r.account_alias.as_str()),
+        longest(|r| r.role_name.as_str()),
+    )
+}
+
+#[test]
+fn the_demo_at_every_size() {
+    for (w, h) in [(60, 15), (80, 24), (120, 40), (200, 50)] {
+        let mut s = screen(demo_roles(), "", Launch::Menu);
+        insta::assert_snapshot!(format!("demo_{w}x{h}"), render(&mut s, w, h, &dark()));
+    }
+}
+
+#[test]
+fn the_demos_longest_names_are_whole_from_100_columns() {
+    let (alias, role) = demo_longest();
+    assert_eq!((alias.len(), role.as_str()), (28, "DatabaseAdministrator"));
+    for (w, h) in [(100, 30), (120, 40), (200, 50)] {
+        for query in [alias.as_str(), role.as_str()] {
+            let mut s = screen(demo_roles(), &format!("'{query}"), Launch::Menu);
+            let rows = plain_rows(&mut s, w, h);
+            let list = &rows[2];
+            assert!(
+                list.contains(&format!("{query}  ")),
+                "{w}x{h}: {query} is cut in\n{}",
+                rows.join("\n")
+            );
+            assert!(
+                !rows[1].contains("Profile"),
+                "the Profile column only repeats alias:role"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_match_in_the_cut_off_part_of_a_cell_scrolls_into_view() {
+    let mut s = screen(demo_roles(), "'notifications-2", Launch::Menu);
+    let rows = plain_rows(&mut s, 60, 15);
+    assert!(
+        !rows[2].contains("acme-staging-notifications-2"),
+        "60 columns cut the alias"
+    );
+    assert!(
+        rows[2].contains("…ging-notifications-2"),
+        "the cell shows the match, after an ellipsis:\n{}",
+        rows.join("\n")
+    );
+    insta::assert_snapshot!(
+        "scrolled_to_the_match_60x15",
+        render(&mut s, 60, 15, &dark())
+    );
+}
+
+#[test]
+fn the_expiry_pane_shows_both_times_at_90x30() {
+    let mut roles = demo_roles();
+    roles[0].expires = NOW + 3600 + 125;
+    let mut s = screen(roles, "", Launch::Menu);
+    let screen = plain_rows(&mut s, 90, 30).join("\n");
+    assert!(screen.contains("1h 02m 05s"), "{screen}");
+    assert!(screen.contains("7h 58m 45s"), "{screen}");
+    assert!(screen.contains("AdministratorAccess"), "{screen}");
+}
+
+#[test]
+fn the_help_scrolls_at_60x15() {
+    let mut s = screen(demo_roles(), "", Launch::Menu);
+    s.state.overlay = Overlay::Help;
+    insta::assert_snapshot!("help_60x15_top", render(&mut s, 60, 15, &dark()));
+    let first = plain_rows(&mut s, 60, 15).join("\n");
+    assert!(first.contains("scroll, other keys close"), "{first}");
+    for _ in 0..100 {
+        update(
+            &mut s.state,
+            Msg::Key(aws_sso::tui::keymap::KeyResult::Action(Action::Down)),
+        );
+    }
+    // At the end: the last action's description is on screen.
+    let last = plain_rows(&mut s, 60, 15).join("\n");
+    let description = Action::ALL.last().unwrap().description();
+    let words: String = description.chars().take(20).collect();
+    assert!(last.contains(&words), "{last}");
+    insta::assert_snapshot!("help_60x15_bottom", render(&mut s, 60, 15, &dark()));
 }

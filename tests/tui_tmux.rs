@@ -369,3 +369,59 @@ fn the_demo_opens_the_picker_and_the_chosen_role_runs_against_its_emulator() {
     // The person's own HOME is untouched: the demo keeps its files in a directory of its own.
     assert!(!home.path().join(".aws-sso").exists());
 }
+
+#[test]
+fn at_120x40_the_demos_longest_alias_and_role_name_are_never_cut() {
+    if !tmux::available() {
+        return;
+    }
+    // The names `aws-sso demo` serves (its default organisation: 300 accounts, 4 roles, seed 42).
+    let org = Org::synthetic(300, 4, 42);
+    let alias = org
+        .accounts()
+        .iter()
+        .map(|a| a.name.clone())
+        .max_by_key(|n| n.len())
+        .unwrap();
+    let role = org
+        .accounts()
+        .iter()
+        .flat_map(|a| a.roles.iter().cloned())
+        .max_by_key(|n| n.len())
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let env = [
+        ("HOME".to_string(), home.path().display().to_string()),
+        ("TERM".to_string(), "xterm-256color".to_string()),
+        (
+            "PATH".to_string(),
+            std::env::var("PATH").unwrap_or_default(),
+        ),
+    ];
+    let t = Tmux::start(&format!("{EXE} demo"), &env, 120, 40);
+    t.wait_for("the picker over the demo organisation", 60, |screen| {
+        screen.contains(" 1200/1200") && screen.contains("Expiry")
+    });
+    for name in [&alias, &role] {
+        t.keys(&["C-u"]);
+        t.type_text(&format!("'{name}"));
+        // The first list row (below the query and the header) holds the name whole: followed
+        // by the gap to the next column or the end of the list, not by an ellipsis.
+        let screen = t.wait_for(name, 10, |screen| {
+            screen
+                .lines()
+                .nth(2)
+                .is_some_and(|row| row.starts_with('▶') && row.contains(name.as_str()))
+        });
+        let row = screen.lines().nth(2).unwrap();
+        assert!(
+            row.contains(&format!("{name} ")) && !row.contains(&format!("{name}…")),
+            "{name} is cut:\n{screen}"
+        );
+        assert!(
+            screen.contains("┌ Role"),
+            "the side pane is beside the list at 120 columns:\n{screen}"
+        );
+    }
+    t.keys(&["Escape"]);
+}

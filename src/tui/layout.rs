@@ -3,9 +3,15 @@
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 
-/// Side panes need this many columns next to a usable list.
-const SIDE_MIN_WIDTH: u16 = 110;
-const SIDE_WIDTH: u16 = 44;
+/// Side panes take this share of the width (in tenths), within these bounds.
+const SIDE_SHARE_TENTHS: u16 = 3;
+const SIDE_MIN: u16 = 34;
+const SIDE_MAX: u16 = 64;
+/// The list keeps at least this many columns beside the panes: the marker, a 12-digit
+/// account id, a 28-column alias and a 21-column role name (the demo's longest,
+/// `acme-staging-notifications-2` and `DatabaseAdministrator`) and an expiry, with the gaps
+/// between them. Narrower, the panes go below the list (or away) instead.
+pub const LIST_MIN_BESIDE: u16 = 76;
 /// Bottom panes need this many rows under a usable list.
 const BOTTOM_MIN_HEIGHT: u16 = 22;
 const BOTTOM_HEIGHT: u16 = 9;
@@ -78,11 +84,10 @@ pub fn areas(area: Rect, panes: Panes) -> Areas {
     if wanted.is_empty() {
         return out;
     }
-    let cells = if area.width >= SIDE_MIN_WIDTH {
-        let [list, side] =
-            Layout::horizontal([Constraint::Min(40), Constraint::Length(SIDE_WIDTH)])
-                .spacing(1)
-                .areas(body);
+    let cells = if let Some(side_width) = side_width(area.width) {
+        let [list, side] = Layout::horizontal([Constraint::Min(1), Constraint::Length(side_width)])
+            .spacing(1)
+            .areas(body);
         out.list = list;
         split(side, Direction::Vertical, &wanted)
     } else if area.height >= BOTTOM_MIN_HEIGHT {
@@ -103,6 +108,14 @@ pub fn areas(area: Rect, panes: Panes) -> Areas {
         }
     }
     out
+}
+
+/// The side panes' width at this terminal width, or `None` when the list beside them would
+/// be narrower than [`LIST_MIN_BESIDE`].
+pub fn side_width(width: u16) -> Option<u16> {
+    let share = (u32::from(width) * u32::from(SIDE_SHARE_TENTHS) / 10) as u16;
+    let side = share.clamp(SIDE_MIN, SIDE_MAX);
+    (width.saturating_sub(side + 1) >= LIST_MIN_BESIDE).then_some(side)
 }
 
 /// Details get the most room; expiry needs only a few lines.
@@ -135,12 +148,33 @@ mod tests {
     #[test]
     fn wide_terminals_put_panes_beside_the_list() {
         let a = areas(Rect::new(0, 0, 140, 40), all());
+        let side = side_width(140).unwrap();
         // One blank column keeps the last cell off the pane border.
-        assert_eq!(a.list.width, 140 - SIDE_WIDTH - 1);
+        assert_eq!(a.list.width, 140 - side - 1);
         assert_eq!(a.list.height, 38);
         let d = a.details.unwrap();
-        assert_eq!(d.x, 140 - SIDE_WIDTH);
+        assert_eq!(d.x, 140 - side);
         assert!(a.expiry.unwrap().y > d.y && a.history.unwrap().y > a.expiry.unwrap().y);
+    }
+
+    #[test]
+    fn the_side_panes_take_a_share_and_leave_the_list_its_minimum() {
+        assert_eq!(side_width(110), None, "the list would get 75 columns");
+        assert_eq!(side_width(111), Some(34));
+        assert_eq!(side_width(120), Some(36));
+        assert_eq!(side_width(200), Some(60));
+        assert_eq!(side_width(400), Some(64));
+        for w in 0..=400 {
+            if let Some(side) = side_width(w) {
+                assert!(w - side > LIST_MIN_BESIDE, "at {w}");
+                let a = areas(Rect::new(0, 0, w, 40), all());
+                assert_eq!(a.list.width, w - side - 1, "at {w}");
+            }
+        }
+        // Below the threshold the panes go under the list, or away on a short terminal.
+        let a = areas(Rect::new(0, 0, 110, 40), all());
+        assert_eq!(a.list.width, 110);
+        assert!(a.details.unwrap().y > a.list.y);
     }
 
     #[test]

@@ -140,6 +140,8 @@ pub struct State {
     pub selected: Option<PickRole>,
     pub panes: Panes,
     pub overlay: Overlay,
+    /// Lines the help overlay is scrolled down.
+    pub help_scroll: u16,
     pub refresh: Refresh,
     pub instance: String,
     /// Only roles of this instance, when set (cycled with SwitchInstance).
@@ -169,6 +171,7 @@ impl State {
             selected: None,
             panes: Panes::default(),
             overlay: Overlay::None,
+            help_scroll: 0,
             refresh: Refresh::Idle,
             instance,
             scope: None,

@@ -28,6 +28,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             query_changed(state)
         }
         Msg::Scroll(rows) => {
+            if state.overlay == Overlay::Help {
+                return scroll_help(state, Some(i64::from(rows)), None);
+            }
             if state.overlay != Overlay::None {
                 return Vec::new();
             }
@@ -173,6 +176,7 @@ fn insert(state: &mut State, c: char) -> Vec<Effect> {
     }
     if c == '?' && state.input.is_empty() {
         state.overlay = Overlay::Help;
+        state.help_scroll = 0;
         return Vec::new();
     }
     state.input.insert(c);
@@ -215,6 +219,23 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
     match &mut state.overlay {
         Overlay::None => {}
         Overlay::Help => {
+            // The moving keys scroll a help taller than the screen; any other key closes it
+            // (and, but for Ctrl-C, acts).
+            let page = i64::from(state.size.1.saturating_sub(4).max(1));
+            let scrolled = match action {
+                Action::Up => Some((Some(-1), None)),
+                Action::Down => Some((Some(1), None)),
+                Action::PageUp => Some((Some(-page), None)),
+                Action::PageDown => Some((Some(page), None)),
+                Action::Home => Some((None, Some(0))),
+                Action::End => Some((None, Some(i64::MAX))),
+                _ => None,
+            };
+            if let Some((by, to)) = scrolled
+                && super::view::overlay::help_max_scroll(state.size) > 0
+            {
+                return scroll_help(state, by, to);
+            }
             state.overlay = Overlay::None;
             // Ctrl-C still quits from the help.
             return if action == Action::Cancel {
@@ -309,6 +330,7 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Help => {
             state.overlay = Overlay::Help;
+            state.help_scroll = 0;
             Vec::new()
         }
         Action::ActionMenu => {
@@ -329,6 +351,15 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::DeleteWord => change(state, |i| i.delete_word()),
         Action::DeleteToStart => change(state, |i| i.delete_to_start()),
     }
+}
+
+/// Scroll the help `by` lines or `to` a line, within what the screen leaves hidden.
+fn scroll_help(state: &mut State, by: Option<i64>, to: Option<i64>) -> Vec<Effect> {
+    let max = i64::from(super::view::overlay::help_max_scroll(state.size));
+    let now = i64::from(state.help_scroll).min(max);
+    let target = to.unwrap_or(now + by.unwrap_or(0)).clamp(0, max);
+    state.help_scroll = u16::try_from(target).unwrap_or(0);
+    Vec::new()
 }
 
 fn toggle(flag: &mut bool) -> Vec<Effect> {
@@ -393,3 +424,6 @@ fn choose(state: &mut State, item: MenuItem) -> Vec<Effect> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod help_scroll_tests;

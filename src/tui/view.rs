@@ -2,7 +2,8 @@
 //! ([`super::layout`]) and hands each area to its widget. Reads state, never changes it.
 
 mod bars;
-mod overlay;
+pub mod columns;
+pub mod overlay;
 pub mod panes;
 pub mod table;
 pub mod text;
@@ -52,7 +53,7 @@ pub fn draw(
     bars::footer(frame, areas.footer, state, theme, keymap, panes_shown);
     match &state.overlay {
         Overlay::None => {}
-        Overlay::Help => overlay::help(frame, area, theme, keymap),
+        Overlay::Help => overlay::help(frame, area, state.help_scroll, theme, keymap),
         Overlay::Menu { selected } => overlay::menu(frame, area, state, *selected, theme),
         Overlay::Login { lines, .. } => overlay::login(frame, area, lines, theme),
     }

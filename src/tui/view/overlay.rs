@@ -1,12 +1,17 @@
-//! Modal layers over the list: the `?` help (generated from the active keymap), the action
+//! Modal layers over the list: the `?` help (generated from the active keymap, scrolled when
+//! it does not fit), the action
 //! menu of plain `aws-sso`, and the login box showing the URL and device code.
+
+use std::collections::HashMap;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::text::shown;
+use super::text::{shown, wrap_words};
+use crate::tui::action::Action;
 use crate::tui::keymap::Keymap;
 use crate::tui::state::{MENU, State};
 use crate::tui::theme::Theme;
@@ -30,33 +35,135 @@ fn boxed<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
         .title(Span::styled(format!(" {title} "), theme.title))
 }
 
-pub fn help(frame: &mut Frame<'_>, area: Rect, theme: &Theme, keymap: &Keymap) {
-    let mut lines = vec![
-        Line::from(Span::styled(
-            "Type to search every field and tag. key:value filters (env:prod, role:Admin),",
-            theme.help_text,
-        )),
-        Line::from(Span::styled(
-            "!term excludes, 'term is exact; paste an ARN, profile or account id to jump.",
-            theme.help_text,
-        )),
-        Line::from(""),
-    ];
-    for (keys, action) in keymap.bindings() {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{keys:>18}  "), theme.help_key),
-            Span::styled(action.description(), theme.help_text),
-        ]));
+/// The help box's widest, and the column its keys are right-aligned in.
+const HELP_WIDTH: u16 = 84;
+const KEY_COLUMN: usize = 18;
+
+/// The help's opening lines, above the keys.
+const INTRO: &[&str] = &[
+    "Type to search every field and tag. key:value filters (env:prod, role:Admin), \
+     !term excludes, 'term is exact; paste an ARN, profile or account id to jump.",
+];
+
+/// One line of the help: the key column (`None` for a full-width line, empty on a wrapped
+/// description's continuation) and text.
+type HelpRow = (Option<String>, String);
+
+/// The help's lines at `inner` columns: the intro wrapped, then every action (bound or not,
+/// so the length does not depend on the keymap) with its keys, descriptions wrapped under
+/// themselves. `keys` names an action's keys.
+fn help_rows(keys: &dyn Fn(Action) -> Option<String>, inner: usize) -> Vec<HelpRow> {
+    let mut rows: Vec<HelpRow> = Vec::new();
+    for text in INTRO {
+        rows.extend(wrap_words(text, inner).into_iter().map(|l| (None, l)));
     }
-    let h = lines.len() + 2;
-    popup(
-        frame,
-        area,
-        84,
-        h,
-        "Keys (any key closes)",
-        Paragraph::new(lines),
-        theme,
+    rows.push((None, String::new()));
+    let text_width = inner.saturating_sub(KEY_COLUMN + 2).max(8);
+    for action in Action::ALL {
+        let label = keys(action).unwrap_or_else(|| "(no key)".into());
+        for (n, line) in wrap_words(action.description(), text_width)
+            .into_iter()
+            .enumerate()
+        {
+            let key = if n == 0 {
+                fit(&label, KEY_COLUMN)
+            } else {
+                String::new()
+            };
+            rows.push((Some(key), line));
+        }
+    }
+    rows
+}
+
+/// `text` cut to `width` columns with a `…`.
+fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if out.width() + c.width().unwrap_or(0) + 1 > width {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// The help box in `area`, and how many lines it holds.
+fn help_box(area: Rect) -> (Rect, usize) {
+    let w = HELP_WIDTH.min(area.width);
+    let rows = help_rows(&|_| None, usize::from(w.saturating_sub(2))).len();
+    let rect = centred(area, w, u16::try_from(rows + 2).unwrap_or(u16::MAX));
+    (rect, rows)
+}
+
+/// How far the help scrolls on a `width`×`height` terminal: 0 when it fits.
+pub fn help_max_scroll(size: (u16, u16)) -> u16 {
+    let (rect, rows) = help_box(Rect::new(0, 0, size.0, size.1));
+    let visible = usize::from(rect.height.saturating_sub(2));
+    u16::try_from(rows.saturating_sub(visible)).unwrap_or(u16::MAX)
+}
+
+/// The `?` help, scrolled `scroll` lines down; its title says how to scroll when it does not
+/// fit.
+pub fn help(frame: &mut Frame<'_>, area: Rect, scroll: u16, theme: &Theme, keymap: &Keymap) {
+    let bound: HashMap<Action, String> = keymap
+        .bindings()
+        .into_iter()
+        .map(|(keys, action)| (action, keys))
+        .collect();
+    let (rect, _) = help_box(area);
+    let inner = usize::from(rect.width.saturating_sub(2));
+    let rows = help_rows(&|a| bound.get(&a).cloned(), inner);
+    let visible = usize::from(rect.height.saturating_sub(2));
+    let max = rows.len().saturating_sub(visible);
+    let scroll = usize::from(scroll).min(max);
+    let lines: Vec<Line<'_>> = rows
+        .into_iter()
+        .map(|(key, text)| match key {
+            None => Line::from(Span::styled(text, theme.help_text)),
+            Some(key) => Line::from(vec![
+                Span::styled(format!("{key:>KEY_COLUMN$}  "), theme.help_key),
+                Span::styled(text, theme.help_text),
+            ]),
+        })
+        .collect();
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focused);
+    if max == 0 {
+        block = block.title(Span::styled(" Keys (any key closes) ", theme.title));
+    } else {
+        let hint = |a: Action| keymap.hint(a).unwrap_or_default();
+        block = block
+            .title(Span::styled(
+                format!(
+                    " Keys: {} {} {} {} scroll, other keys close ",
+                    hint(Action::Up),
+                    hint(Action::Down),
+                    hint(Action::PageUp),
+                    hint(Action::PageDown)
+                ),
+                theme.title,
+            ))
+            .title_bottom(
+                Line::from(Span::styled(
+                    format!(" {}–{} of {} ", scroll + 1, scroll + visible, lines.len()),
+                    theme.muted,
+                ))
+                .right_aligned(),
+            );
+    }
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
+            .block(block)
+            .style(theme.menu),
+        rect,
     );
 }
 

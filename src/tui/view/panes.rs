@@ -6,8 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
-use super::text::{ago, countdown, shown};
+use super::text::{ago, countdown, shown, wrap_at_separators};
 use crate::display::Shown;
 use crate::roster::PickRole;
 use crate::tui::state::State;
@@ -20,12 +21,28 @@ fn block<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
         .title(Span::styled(format!(" {title} "), theme.title))
 }
 
-/// A `key: value` line; both may come from outside and are shown escaped.
-fn pair<'a>(key: &str, value: &str, theme: &Theme) -> Line<'a> {
-    Line::from(vec![
-        Span::styled(format!("{}: ", Shown(key)), theme.tag_key),
-        Span::styled(shown(value), theme.tag_value),
-    ])
+/// A `key: value` pair in lines of `width` columns, broken after a `:`, `/` or space (a
+/// profile `alias:role` splits between its parts, never inside a name); both may come from
+/// outside and are shown escaped.
+fn pair<'a>(key: &str, value: &str, width: usize, theme: &Theme) -> Vec<Line<'a>> {
+    let key = format!("{}: ", Shown(key));
+    let text = format!("{key}{}", shown(value));
+    let mut key_left = key.chars().count();
+    wrap_at_separators(&text, width)
+        .into_iter()
+        .map(|line| {
+            let split = line
+                .char_indices()
+                .nth(key_left)
+                .map_or(line.len(), |(i, _)| i);
+            key_left = key_left.saturating_sub(line.chars().count());
+            let (k, v) = line.split_at(split);
+            Line::from(vec![
+                Span::styled(k.to_string(), theme.tag_key),
+                Span::styled(v.to_string(), theme.tag_value),
+            ])
+        })
+        .collect()
 }
 
 /// The account's description per `AccountPrimaryTag`: the first of those fields (or tags)
@@ -58,10 +75,13 @@ pub fn details(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) 
         );
         return;
     };
-    let mut lines = vec![
-        Line::from(Span::styled(shown(&role.arn), theme.title)),
-        pair("Profile", &role.profile, theme),
-    ];
+    // The ARN breaks after a `:` or `/`, never inside a name.
+    let inner = usize::from(area.width.saturating_sub(2));
+    let mut lines: Vec<Line<'_>> = wrap_at_separators(&shown(&role.arn), inner)
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, theme.title)))
+        .collect();
+    lines.extend(pair("Profile", &role.profile, inner, theme));
     if let Some((key, value)) = primary(role, &state.settings.account_primary_tag) {
         let label = match key.as_str() {
             "AccountName" => "Account name",
@@ -69,27 +89,33 @@ pub fn details(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) 
             "Email" | "EmailAddress" => "Email",
             tag => tag,
         };
-        lines.push(pair(label, &value, theme));
+        lines.extend(pair(label, &value, inner, theme));
     }
-    lines.push(pair(
+    lines.extend(pair(
         "Account id",
         &format!("{:012}", role.account_id),
+        inner,
         theme,
     ));
     if !role.region.is_empty() {
-        lines.push(pair("Region", &role.region, theme));
+        lines.extend(pair("Region", &role.region, inner, theme));
     }
     if state.settings.instances.len() > 1 {
-        lines.push(pair("SSO", &role.sso, theme));
+        lines.extend(pair("SSO", &role.sso, inner, theme));
     }
     if !role.via.is_empty() {
-        lines.push(pair("Via", &format!("{} → this role", role.via), theme));
+        lines.extend(pair(
+            "Via",
+            &format!("{} → this role", role.via),
+            inner,
+            theme,
+        ));
     }
     let tags = ordered_tags(role, &state.settings.first_tag);
     if !tags.is_empty() {
         lines.push(Line::from(Span::styled("Tags", theme.muted)));
         for (k, v) in tags {
-            lines.push(pair(k, v, theme));
+            lines.extend(pair(k, v, inner, theme));
         }
     }
     frame.render_widget(
@@ -110,7 +136,9 @@ fn time_style(until: Option<i64>, now: i64, theme: &Theme) -> Style {
     }
 }
 
-pub fn expiry_lines<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
+/// The role's and the session's time left, each `label: time` on one line, or the time on a
+/// line of its own under its label when `width` is too narrow for both.
+pub fn expiry_lines<'a>(state: &State, theme: &Theme, width: usize) -> Vec<Line<'a>> {
     let now = state.now;
     let role_until = state
         .selected
@@ -125,26 +153,43 @@ pub fn expiry_lines<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
         Some(t) => countdown(t, now),
         None => "not logged in".into(),
     };
-    vec![
-        Line::from(vec![
-            Span::styled("Role credentials: ", theme.tag_key),
-            Span::styled(role_text, time_style(role_until, now, theme)),
-        ]),
-        Line::from(vec![
-            Span::styled(
-                format!("SSO session ({}): ", Shown(&state.instance)),
-                theme.tag_key,
-            ),
-            Span::styled(session_text, time_style(state.session_expires, now, theme)),
-        ]),
-    ]
+    let items = [
+        (
+            "Role credentials:".to_string(),
+            role_text,
+            time_style(role_until, now, theme),
+        ),
+        (
+            format!("SSO session ({}):", Shown(&state.instance)),
+            session_text,
+            time_style(state.session_expires, now, theme),
+        ),
+    ];
+    let mut lines = Vec::new();
+    for (label, time, style) in items {
+        if label.width() + 1 + time.width() <= width {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{label} "), theme.tag_key),
+                Span::styled(time, style),
+            ]));
+        } else {
+            lines.push(Line::from(Span::styled(label, theme.tag_key)));
+            lines.push(Line::from(Span::styled(format!("  {time}"), style)));
+        }
+    }
+    lines
 }
 
 pub fn expiry(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     frame.render_widget(
-        Paragraph::new(expiry_lines(state, theme))
-            .block(block("Expiry", theme))
-            .style(theme.base),
+        Paragraph::new(expiry_lines(
+            state,
+            theme,
+            usize::from(area.width.saturating_sub(2)),
+        ))
+        .wrap(Wrap { trim: false })
+        .block(block("Expiry", theme))
+        .style(theme.base),
         area,
     );
 }

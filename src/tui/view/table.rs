@@ -10,76 +10,12 @@ use unicode_width::UnicodeWidthStr;
 
 use super::text::highlighted;
 use crate::catalog::ListField;
-use crate::display;
 use crate::matcher::MatchedRow;
 use crate::tui::state::State;
 use crate::tui::theme::Theme;
 
-/// Columns between cells.
-const GAP: usize = 2;
-
-/// The natural width of a column whose values all have the same shape.
-fn fixed_width(field: ListField) -> Option<usize> {
-    match field {
-        ListField::AccountId | ListField::AccountIdPad => Some(12),
-        ListField::Expires => Some(7),
-        ListField::ExpiresEpoch => Some(10),
-        ListField::Id => Some(6),
-        _ => None,
-    }
-}
-
-/// The column heading: shorter than the `ListFields` name, since the picker's columns are
-/// narrow and the names are spelled out in the details pane and help.
-pub fn heading(field: ListField) -> &'static str {
-    match field {
-        ListField::AccountId | ListField::AccountIdPad => "Account",
-        ListField::AccountAlias => "Alias",
-        ListField::AccountName => "Name",
-        ListField::DefaultRegion => "Region",
-        ListField::EmailAddress => "Email",
-        ListField::ExpiresEpoch => "Expiry",
-        ListField::RoleName => "Role",
-        other => other.name(),
-    }
-}
-
-/// Widths for `fields` in `total` columns: fixed-shape fields get theirs, the rest share what
-/// is left by water-filling (narrowest first, each taking at most an equal share of what
-/// remains), so short columns stay whole and only the long ones are cut.
-pub fn column_widths(fields: &[ListField], rows: &[Vec<String>], total: usize) -> Vec<usize> {
-    let gaps = GAP * fields.len().saturating_sub(1);
-    let mut widths: Vec<usize> = fields
-        .iter()
-        .map(|f| fixed_width(*f).unwrap_or(0).max(heading(*f).len()))
-        .collect();
-    let fixed: usize = fields
-        .iter()
-        .zip(&widths)
-        .filter(|(f, _)| fixed_width(**f).is_some())
-        .map(|(_, w)| *w)
-        .sum();
-    let mut flexible: Vec<(usize, usize)> = (0..fields.len())
-        .filter(|i| fixed_width(fields[*i]).is_none())
-        .map(|i| {
-            let want = rows
-                .iter()
-                .map(|r| display::escape(&r[i]).width())
-                .max()
-                .unwrap_or(0);
-            (i, want.max(heading(fields[i]).len()))
-        })
-        .collect();
-    flexible.sort_by_key(|(_, want)| *want);
-    let mut room = total.saturating_sub(fixed + gaps);
-    let count = flexible.len();
-    for (n, (i, want)) in flexible.into_iter().enumerate() {
-        let share = room / (count - n);
-        widths[i] = want.min(share).max(4);
-        room = room.saturating_sub(widths[i]);
-    }
-    widths
-}
+pub use super::columns::heading;
+use super::columns::{GAP, plan};
 
 pub fn draw(
     frame: &mut Frame<'_>,
@@ -100,18 +36,18 @@ pub fn draw(
                 .collect()
         })
         .collect();
-    let widths = column_widths(
+    let plan = plan(
         fields,
         &texts,
         usize::from(area.width).saturating_sub(marker_width),
     );
     let mut lines = Vec::with_capacity(rows.len() + 1);
     let mut header = vec![Span::styled(" ".repeat(marker_width), theme.header)];
-    for (i, f) in fields.iter().enumerate() {
-        header.push(Span::styled(pad(heading(*f), widths[i]), theme.header));
-        if i + 1 < fields.len() {
+    for (n, (&i, &w)) in plan.shown.iter().zip(&plan.widths).enumerate() {
+        if n > 0 {
             header.push(Span::styled(" ".repeat(GAP), theme.header));
         }
+        header.push(Span::styled(pad(heading(fields[i]), w), theme.header));
     }
     lines.push(Line::from(header));
     for (row, text) in rows.iter().zip(&texts) {
@@ -126,13 +62,15 @@ pub fn draw(
         } else {
             Span::styled(" ".repeat(marker_width), base)
         }];
-        for (i, value) in text.iter().enumerate() {
-            let ranges = row.highlights.get(i).map(Vec::as_slice).unwrap_or(&[]);
-            let cell = highlighted(value, ranges, widths[i], base, hl);
+        let highlights = plan.highlights(text, &row.highlights);
+        for (n, (&i, &w)) in plan.shown.iter().zip(&plan.widths).enumerate() {
+            if n > 0 {
+                spans.push(Span::styled(" ".repeat(GAP), base));
+            }
+            let cell = highlighted(&text[i], &highlights[i], w, base, hl);
             let used: usize = cell.iter().map(|s| s.content.width()).sum();
             spans.extend(cell);
-            let fill = widths[i].saturating_sub(used) + if i + 1 < text.len() { GAP } else { 0 };
-            spans.push(Span::styled(" ".repeat(fill), base));
+            spans.push(Span::styled(" ".repeat(w.saturating_sub(used)), base));
         }
         let mut line = Line::from(spans);
         if selected {
@@ -145,7 +83,13 @@ pub fn draw(
 }
 
 fn pad(text: &str, width: usize) -> String {
-    let mut s: String = text.chars().take(width).collect();
+    let mut s = String::new();
+    for c in text.chars() {
+        if s.width() + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) > width {
+            break;
+        }
+        s.push(c);
+    }
     let w = s.width();
     s.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));
     s
@@ -181,30 +125,4 @@ pub fn draw_empty(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Them
         Paragraph::new(text).centered().style(Style::default()),
         rect,
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fixed_columns_keep_their_width_and_the_rest_share_by_need() {
-        let fields = [
-            ListField::AccountIdPad,
-            ListField::AccountAlias,
-            ListField::RoleName,
-        ];
-        let rows = vec![vec![
-            "000000000001".into(),
-            "prod".into(),
-            "AdministratorAccess".into(),
-        ]];
-        // Plenty of room: everyone gets what they need (the heading "Alias" is wider than "prod").
-        assert_eq!(column_widths(&fields, &rows, 100), vec![12, 5, 19]);
-        // Tight: the short column stays whole and the long one takes the cut, never below 4.
-        let w = column_widths(&fields, &rows, 30);
-        assert_eq!(w, vec![12, 5, 30 - 12 - 4 - 5]);
-        let w = column_widths(&fields, &rows, 18);
-        assert_eq!(w, vec![12, 4, 4]);
-    }
 }
