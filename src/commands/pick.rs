@@ -21,7 +21,9 @@ use crate::logging;
 use crate::refresh::NoProgress;
 use crate::roster::{self, PickRole, Roster};
 use crate::tui::app::{self, PickerInput};
-use crate::tui::backend::{BackendResult, Copyable, Delivered, PickerBackend, Refreshed};
+use crate::tui::backend::{
+    BackendResult, Copyable, Delivered, PickerBackend, Readiness, Refreshed,
+};
 use crate::tui::keymap::Keymap;
 use crate::tui::state::{Choice, Launch, Outcome, Settings};
 use crate::tui::terminal;
@@ -257,6 +259,11 @@ impl PickerBackend for Backend {
         .boxed()
     }
 
+    fn prepare(&self, role: PickRole) -> BoxFuture<'static, BackendResult<Readiness>> {
+        let ctx = Arc::clone(&self.ctx);
+        async move { prepare_role(&ctx, &role).await }.boxed()
+    }
+
     fn copy(&self, role: PickRole, what: Copyable) -> BoxFuture<'static, BackendResult<Delivered>> {
         let ctx = Arc::clone(&self.ctx);
         async move {
@@ -276,6 +283,44 @@ impl PickerBackend for Backend {
             }
         }
         .boxed()
+    }
+}
+
+/// Fetch `role`'s credentials into the store as the command after the picker would, but
+/// never logging in (a browser or a prompt can't run under the picker): an ended session is
+/// `NeedsLogin`, for the picker to log in first.
+async fn prepare_role(ctx: &Context, role: &PickRole) -> BackendResult<Readiness> {
+    use crate::credentials::{CredentialsError, Provider};
+    let mut ctx = ctx.clone();
+    ctx.instance = role.sso.to_string();
+    let Ok(store) = crate::app::open_store_quietly(&ctx) else {
+        // A store that needs a password: the command after the picker asks for it.
+        return Ok(Readiness::Ready);
+    };
+    let Some((account, name)) = crate::role::split_role_arn(&role.arn) else {
+        return Ok(Readiness::Ready);
+    };
+    let id = crate::role::RoleId::new(account, name);
+    let provider = Provider::new(
+        &ctx.instance,
+        ctx.sso(),
+        Arc::new(store),
+        crate::app::roles::session_factory(&ctx),
+        TokenMode::NonInteractive,
+        crate::app::retry_settings(&ctx),
+        Box::new(io::sink()),
+    );
+    match provider.credentials(&id, false).await {
+        Ok(_) => {
+            // The Expires column of the next run shows what was fetched.
+            crate::app::roles::record(&ctx, None, &provider.fetched(), None)
+                .map_err(|e| format!("{e:#}"))?;
+            Ok(Readiness::Ready)
+        }
+        Err(CredentialsError::Auth(crate::auth::AuthError::NotLoggedIn { .. })) => {
+            Ok(Readiness::NeedsLogin)
+        }
+        Err(e) => Err(e.to_string()),
     }
 }
 

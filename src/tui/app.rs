@@ -209,6 +209,13 @@ impl Driver {
                     let _ = tx.send(Bg::Copied(what, fut.await));
                 });
             }
+            Effect::Prepare(role) => {
+                let fut = self.backend.prepare(role);
+                let tx = self.bg_tx.clone();
+                tokio::spawn(async move {
+                    let _ = tx.send(Bg::Msg(Msg::Prepared(fut.await)));
+                });
+            }
             Effect::Suspend => {
                 screen.suspend()?;
                 self.push(Msg::Resumed);
@@ -307,6 +314,7 @@ pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<
     let mut events = EventStream::new();
     let mut clock = tokio::time::interval(Duration::from_secs(1));
     let mut terminate = terminate_signal()?;
+    let mut continued = continue_signal()?;
 
     loop {
         if let Some(outcome) = driver.drain(&mut state, &mut tty)? {
@@ -324,6 +332,11 @@ pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<
         tokio::select! {
             biased;
             _ = terminate.recv() => return Ok(Outcome::Cancelled),
+            // Stopped from outside and resumed: the shell has had the terminal meanwhile.
+            _ = continued.recv() => {
+                tty.resume()?;
+                driver.push(Msg::Resumed);
+            }
             event = events.next() => match event {
                 Some(Ok(event)) => {
                     if let Some(msg) = translate(event, &keymap, &state) {
@@ -368,6 +381,28 @@ fn terminate_signal() -> Result<Terminate> {
         term: signal(SignalKind::terminate())?,
         hup: signal(SignalKind::hangup())?,
     })
+}
+
+#[cfg(unix)]
+fn continue_signal() -> Result<tokio::signal::unix::Signal> {
+    use tokio::signal::unix::{SignalKind, signal};
+    Ok(signal(SignalKind::from_raw(signal_hook::consts::SIGCONT))?)
+}
+
+#[cfg(not(unix))]
+fn continue_signal() -> Result<NoContinue> {
+    Ok(NoContinue)
+}
+
+/// No job control: nothing ever resumes the picker from outside.
+#[cfg(not(unix))]
+struct NoContinue;
+
+#[cfg(not(unix))]
+impl NoContinue {
+    async fn recv(&mut self) {
+        std::future::pending::<()>().await
+    }
 }
 
 #[cfg(unix)]

@@ -53,6 +53,15 @@ pub enum Delivered {
     Osc52(String),
 }
 
+/// Whether a role's credentials can be had now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readiness {
+    /// They are in the store (fetched now or before): the chosen action can run.
+    Ready,
+    /// The SSO session has ended (expired or revoked): a login must come first.
+    NeedsLogin,
+}
+
 /// Errors are already one line, ready for the status bar.
 pub type BackendResult<T> = Result<T, String>;
 
@@ -63,6 +72,10 @@ pub trait PickerBackend: Send + Sync + 'static {
     /// Log in again. Lines the person must see (the URL, the device code) are sent to `show`
     /// while the login waits; the result is the new session's expiry.
     fn login(&self, show: UnboundedSender<String>) -> BoxFuture<'static, BackendResult<i64>>;
+
+    /// Fetch `role`'s credentials into the store without logging in, so the action chosen
+    /// with Enter can run; says when the SSO session has ended instead.
+    fn prepare(&self, role: PickRole) -> BoxFuture<'static, BackendResult<Readiness>>;
 
     /// Copy `what` of `role` to the clipboard.
     fn copy(&self, role: PickRole, what: Copyable) -> BoxFuture<'static, BackendResult<Delivered>>;

@@ -7,7 +7,7 @@ use crate::catalog::ListField;
 use crate::matcher::MatchStatus;
 use crate::roster::PickRole;
 
-use super::backend::Copyable;
+use super::backend::{Copyable, Readiness};
 use super::input::LineInput;
 use super::keymap::KeyResult;
 
@@ -147,6 +147,8 @@ pub struct State {
     pub session_expires: Option<i64>,
     pub status: Option<Status>,
     pub recent: Vec<Recent>,
+    /// The action Enter chose, waiting for the role's credentials (and maybe a login).
+    pub pending: Option<(PickRole, Choice)>,
     pub now: i64,
     pub size: (u16, u16),
     /// Something changed since the last frame.
@@ -175,6 +177,7 @@ impl State {
             session_expires: None,
             status: None,
             recent: Vec::new(),
+            pending: None,
             now,
             size: (80, 24),
             dirty: true,
@@ -226,6 +229,8 @@ pub enum Msg {
     LoginLine(String),
     LoginDone(Result<i64, String>),
     Copied(Result<String, String>),
+    /// Whether the pending action's credentials could be had (`Effect::Prepare`).
+    Prepared(Result<Readiness, String>),
     SessionExpires(Option<i64>),
     /// The picker is back on the screen after a suspend (Ctrl-Z, then `fg`): draw it again.
     Resumed,
@@ -241,6 +246,8 @@ pub enum Effect {
     Refresh,
     Login,
     Copy(PickRole, Copyable),
+    /// Get the role's credentials ready for the chosen action (answered by `Msg::Prepared`).
+    Prepare(PickRole),
     Suspend,
     Exit(Outcome),
 }

@@ -2,11 +2,12 @@
 //! arrives as `Msg::Tick`), so every key and background event is tested without a terminal.
 
 use super::action::Action;
-use super::backend::Copyable;
+use super::backend::{Copyable, Readiness};
 use super::keymap::KeyResult;
 use super::state::{
     Choice, Effect, Launch, Level, MENU, MenuItem, Msg, Outcome, Overlay, Refresh, State, Status,
 };
+use crate::roster::PickRole;
 
 /// How long a status message stays, in seconds.
 const STATUS_SECS: i64 = 6;
@@ -68,6 +69,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Reselect(pos) => move_to(state, i64::from(pos)),
         Msg::Selected(role) => {
+            // The pending action was for the role that was selected; another one drops it.
+            if state.pending.as_ref().map(|(p, _)| &p.arn) != role.as_ref().map(|r| &r.arn) {
+                state.pending = None;
+            }
             state.selected = role;
             Vec::new()
         }
@@ -117,9 +122,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::LoginDone(result) => {
             state.overlay = Overlay::None;
+            let pending = state.pending.take();
             match result {
                 Ok(expires) => {
                     state.session_expires = Some(expires);
+                    // Enter started this login: carry out what it chose.
+                    if let Some((role, choice)) = pending {
+                        return vec![Effect::Exit(chosen(state, role, choice))];
+                    }
                     say(state, Level::Info, "logged in; refreshing roles".into());
                     vec![Effect::Refresh]
                 }
@@ -136,6 +146,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Prepared(result) => prepared(state, result),
         Msg::SessionExpires(expires) => {
             state.session_expires = expires;
             Vec::new()
@@ -239,9 +250,11 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
             return Vec::new();
         }
         Overlay::Login { .. } => {
-            // The login runs on; Esc hides its box (the result still arrives).
+            // The login runs on; Esc hides its box (the result still arrives) and drops the
+            // action Enter had chosen.
             if action == Action::Cancel {
                 state.overlay = Overlay::None;
+                state.pending = None;
             }
             return Vec::new();
         }
@@ -366,11 +379,49 @@ fn accept(state: &mut State) -> Vec<Effect> {
     }
 }
 
+/// Carry out `choice` on the selected role: at once when its credentials are cached, else
+/// once they are fetched (after a login when the SSO session has ended), so a session that
+/// ended never costs the query.
 fn run(state: &mut State, choice: Choice) -> Vec<Effect> {
-    match state.selected.clone() {
-        Some(role) => vec![Effect::Exit(Outcome::Chosen { role, choice })],
-        None => Vec::new(),
+    let Some(role) = state.selected.clone() else {
+        return Vec::new();
+    };
+    if role.expires > state.now + crate::credentials::REUSE_MARGIN_SECS {
+        return vec![Effect::Exit(chosen(state, role, choice))];
     }
+    say(state, Level::Info, "getting the role's credentials…".into());
+    state.pending = Some((role.clone(), choice));
+    vec![Effect::Prepare(role)]
+}
+
+fn prepared(state: &mut State, result: Result<Readiness, String>) -> Vec<Effect> {
+    let Some((role, choice)) = state.pending.clone() else {
+        return Vec::new();
+    };
+    match result {
+        Ok(Readiness::Ready) => {
+            state.pending = None;
+            vec![Effect::Exit(chosen(state, role, choice))]
+        }
+        Ok(Readiness::NeedsLogin) => {
+            state.status = None;
+            state.overlay = Overlay::Login {
+                lines: vec!["The SSO session has ended: logging in first…".into()],
+                done: false,
+            };
+            vec![Effect::Login]
+        }
+        Err(e) => {
+            state.pending = None;
+            say(state, Level::Error, e);
+            Vec::new()
+        }
+    }
+}
+
+/// The picker's result for `role` and `choice`.
+fn chosen(_state: &State, role: PickRole, choice: Choice) -> Outcome {
+    Outcome::Chosen { role, choice }
 }
 
 fn copy(state: &mut State, what: Copyable) -> Vec<Effect> {

@@ -5,6 +5,7 @@ use crate::cache::{Tags, Text};
 use crate::catalog::ListField;
 use crate::matcher::MatchStatus;
 use crate::roster::PickRole;
+use crate::tui::backend::Readiness;
 use crate::tui::state::{Launch, Recent, Settings};
 
 pub fn role(n: u64) -> PickRole {
@@ -20,7 +21,8 @@ pub fn role(n: u64) -> PickRole {
         region: Text::new("eu-west-1"),
         via: Text::new(""),
         tags: Tags::new(),
-        expires: 0,
+        // Credentials cached for an hour past the state's clock: Enter needs no fetch.
+        expires: 1_000 + 3_600,
         last_used: None,
     }
 }
@@ -360,4 +362,105 @@ fn ticks_redraw_only_for_the_countdown_or_a_dropped_message() {
         }]),
     );
     assert_eq!(s.recent.len(), 1);
+}
+
+/// The selected role without cached credentials.
+fn uncached(s: &mut State) -> PickRole {
+    let mut r = role(1);
+    r.expires = 0;
+    s.selected = Some(r.clone());
+    r
+}
+
+#[test]
+fn enter_without_cached_credentials_fetches_them_first() {
+    let mut s = state(Launch::Exec, 3);
+    let r = uncached(&mut s);
+    assert_eq!(
+        update(&mut s, key(Action::Accept)),
+        vec![Effect::Prepare(r.clone())]
+    );
+    assert_eq!(s.pending, Some((r.clone(), Choice::Exec)));
+    assert_eq!(
+        update(&mut s, Msg::Prepared(Ok(Readiness::Ready))),
+        vec![Effect::Exit(Outcome::Chosen {
+            role: r,
+            choice: Choice::Exec
+        })]
+    );
+    assert_eq!(s.pending, None);
+    // A result nobody waits for any more does nothing.
+    assert!(update(&mut s, Msg::Prepared(Ok(Readiness::Ready))).is_empty());
+}
+
+#[test]
+fn enter_after_the_session_ended_logs_in_then_runs_the_action() {
+    let mut s = state(Launch::Console, 3);
+    s.input.insert_str("acct");
+    let r = uncached(&mut s);
+    update(&mut s, key(Action::Accept));
+    assert_eq!(
+        update(&mut s, Msg::Prepared(Ok(Readiness::NeedsLogin))),
+        vec![Effect::Login]
+    );
+    assert!(
+        matches!(&s.overlay, Overlay::Login { lines, .. } if lines[0].contains("session has ended"))
+    );
+    update(
+        &mut s,
+        Msg::LoginLine("Open https://device.example/".into()),
+    );
+    assert_eq!(
+        update(&mut s, Msg::LoginDone(Ok(9_999))),
+        vec![Effect::Exit(Outcome::Chosen {
+            role: r,
+            choice: Choice::Console
+        })]
+    );
+    assert_eq!(s.input.text(), "acct");
+    assert_eq!(s.session_expires, Some(9_999));
+}
+
+#[test]
+fn a_pending_action_is_dropped_by_esc_a_failure_or_another_role() {
+    // Esc on the login box: the login goes on, the action is off.
+    let mut s = state(Launch::Eval, 3);
+    uncached(&mut s);
+    update(&mut s, key(Action::Accept));
+    update(&mut s, Msg::Prepared(Ok(Readiness::NeedsLogin)));
+    assert!(update(&mut s, key(Action::Cancel)).is_empty());
+    assert_eq!(
+        (s.pending.clone(), s.overlay.clone()),
+        (None, Overlay::None)
+    );
+    assert_eq!(
+        update(&mut s, Msg::LoginDone(Ok(9_999))),
+        vec![Effect::Refresh],
+        "a plain login again"
+    );
+    // A failed fetch says why and stays.
+    let mut s = state(Launch::Eval, 3);
+    uncached(&mut s);
+    update(&mut s, key(Action::Accept));
+    assert!(update(&mut s, Msg::Prepared(Err("no network".into()))).is_empty());
+    assert_eq!(s.pending, None);
+    assert_eq!(
+        s.status.as_ref().map(|st| st.text.as_str()),
+        Some("no network")
+    );
+    // Moving to another role drops it; the same role again (a re-match) keeps it.
+    let mut s = state(Launch::Eval, 3);
+    let r = uncached(&mut s);
+    update(&mut s, key(Action::Accept));
+    update(&mut s, Msg::Selected(Some(r)));
+    assert!(s.pending.is_some());
+    update(&mut s, Msg::Selected(Some(role(2))));
+    assert_eq!(s.pending, None);
+    // A failed login drops it too.
+    let mut s = state(Launch::Eval, 3);
+    uncached(&mut s);
+    update(&mut s, key(Action::Accept));
+    update(&mut s, Msg::Prepared(Ok(Readiness::NeedsLogin)));
+    assert!(update(&mut s, Msg::LoginDone(Err("denied".into()))).is_empty());
+    assert_eq!(s.pending, None);
 }
