@@ -91,7 +91,7 @@ fn ctrl_z_under_eval_gives_a_shell_and_the_exports_stay_clean() {
     t.keys(&["C-z"]);
     // Inside $(…) no shell can `fg` the picker: it gives a shell of its own instead.
     t.wait_for("the picker's shell", 10, |sc| {
-        sc.contains("`exit` returns to the picker")
+        sc.contains("`exit` returns to")
     });
     t.type_text("echo inside-$((6*7))");
     t.keys(&["Enter"]);
@@ -140,4 +140,32 @@ fn ctrl_z_then_fg_resumes_the_picker_as_a_job() {
     let out = std::fs::read_to_string(dir.join("out")).unwrap();
     only_exports(&out);
     assert!(out.contains(&format!("AWS_SSO_ROLE_ARN='{arn}'")), "{out}");
+}
+
+#[test]
+fn enter_after_the_session_ended_logs_in_inside_the_picker_and_runs_the_action() {
+    if !tmux::available() {
+        return;
+    }
+    let s = setup(org(), "").logged_in();
+    let (arn, profile) = nth_role(&s, 4);
+    let logins = s.home.path().join("bin/xdg-open.log");
+    let before = std::fs::read_to_string(&logins).unwrap_or_default().lines().count();
+    // Signed out on the server's side: the stored token looks fine but is refused.
+    s.emu.revoke_all_tokens();
+    let (t, dir) = bash(&s, 120, 30);
+    t.type_text("aws-sso eval --shell bash > out; echo $? > rc");
+    t.keys(&["Enter"]);
+    picker_up(&t, 6);
+    t.type_text(&profile);
+    t.wait_for("one match", 10, |sc| sc.contains(" 1/6"));
+    t.keys(&["Enter"]);
+    assert_eq!(t.wait_file(&dir.join("rc"), 30), "0\n", "{}", t.screen());
+    let out = std::fs::read_to_string(dir.join("out")).unwrap();
+    only_exports(&out);
+    assert!(out.contains(&format!("AWS_SSO_ROLE_ARN='{arn}'")), "{out}");
+    let after = std::fs::read_to_string(&logins).unwrap_or_default().lines().count();
+    assert_eq!(after, before + 1, "one login through the browser");
+    // The new session is stored: the next command needs no login.
+    ok(s.run(&["list"]));
 }

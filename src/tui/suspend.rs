@@ -63,7 +63,7 @@ fn subshell(tty: &File) -> io::Result<()> {
     let mut out = tty.try_clone()?;
     write!(
         out,
-        "aws-sso: the shell waiting for the picker's output cannot resume it with `fg`, so this is a new shell; `exit` returns to the picker.\r\n"
+        "aws-sso: no `fg` inside $(…), so this is a new shell; `exit` returns to the picker.\r\n"
     )?;
     out.flush()?;
     let status = Command::new(&shell)
