@@ -150,7 +150,10 @@ fn enter_after_the_session_ended_logs_in_inside_the_picker_and_runs_the_action()
     let s = setup(org(), "").logged_in();
     let (arn, profile) = nth_role(&s, 4);
     let logins = s.home.path().join("bin/xdg-open.log");
-    let before = std::fs::read_to_string(&logins).unwrap_or_default().lines().count();
+    let before = std::fs::read_to_string(&logins)
+        .unwrap_or_default()
+        .lines()
+        .count();
     // Signed out on the server's side: the stored token looks fine but is refused.
     s.emu.revoke_all_tokens();
     let (t, dir) = bash(&s, 120, 30);
@@ -164,7 +167,10 @@ fn enter_after_the_session_ended_logs_in_inside_the_picker_and_runs_the_action()
     let out = std::fs::read_to_string(dir.join("out")).unwrap();
     only_exports(&out);
     assert!(out.contains(&format!("AWS_SSO_ROLE_ARN='{arn}'")), "{out}");
-    let after = std::fs::read_to_string(&logins).unwrap_or_default().lines().count();
+    let after = std::fs::read_to_string(&logins)
+        .unwrap_or_default()
+        .lines()
+        .count();
     assert_eq!(after, before + 1, "one login through the browser");
     // The new session is stored: the next command needs no login.
     ok(s.run(&["list"]));

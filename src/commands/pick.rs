@@ -140,6 +140,7 @@ pub fn choose(ctx: &Context, launch: Launch) -> Result<Picked> {
         theme,
         keymap,
         refresh_on_start,
+        clipboard_clear_secs: clipboard_clear_secs(ctx),
     };
     let backend = Arc::new(Backend {
         ctx: Arc::new(ctx.clone()),
@@ -277,7 +278,11 @@ impl PickerBackend for Backend {
                     .await
                     .map_err(|e| format!("{e:#}"))?,
             };
-            match clipboard::copy(&text).map_err(|e| e.to_string())? {
+            let keep = match clipboard_clear_secs(&ctx) {
+                secs if what.is_secret() && secs > 0 => std::time::Duration::from_secs(secs),
+                _ => clipboard::HOLD,
+            };
+            match clipboard::copy(&text, keep).map_err(|e| e.to_string())? {
                 clipboard::Copied::System => Ok(Delivered::Clipboard),
                 clipboard::Copied::Osc52(seq) => Ok(Delivered::Osc52(seq)),
             }
@@ -322,6 +327,15 @@ async fn prepare_role(ctx: &Context, role: &PickRole) -> BackendResult<Readiness
         }
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// Seconds a copied secret (exports, console URL) stays on the clipboard:
+/// `$AWS_SSO_CLIPBOARD_CLEAR`, else `ClipboardClearSeconds`; 0 keeps it as long as any copy.
+fn clipboard_clear_secs(ctx: &Context) -> u64 {
+    std::env::var("AWS_SSO_CLIPBOARD_CLEAR")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or_else(|| u64::try_from(ctx.config.clipboard_clear_seconds).unwrap_or(0))
 }
 
 fn role_flags(role: &PickRole) -> RoleFlags {

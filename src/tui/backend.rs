@@ -29,6 +29,12 @@ impl Copyable {
         }
     }
 
+    /// Whether the text is a secret (credentials, a sign-in token): it is cleared from the
+    /// clipboard after a short while.
+    pub fn is_secret(self) -> bool {
+        self.needs_credentials()
+    }
+
     /// Whether getting the text needs role credentials (and so may take a round trip).
     pub fn needs_credentials(self) -> bool {
         matches!(self, Copyable::Exports | Copyable::ConsoleUrl)

@@ -7,7 +7,7 @@ use crate::catalog::ListField;
 use crate::matcher::MatchStatus;
 use crate::roster::PickRole;
 
-use super::backend::{Copyable, Readiness};
+use super::backend::{Copyable, Delivered, Readiness};
 use super::input::LineInput;
 use super::keymap::KeyResult;
 
@@ -147,6 +147,9 @@ pub struct State {
     pub session_expires: Option<i64>,
     pub status: Option<Status>,
     pub recent: Vec<Recent>,
+    /// Seconds a copied secret stays on the clipboard (`ClipboardClearSeconds`; 0: as long as
+    /// any copy).
+    pub clipboard_clear_secs: u64,
     /// The action Enter chose, waiting for the role's credentials (and maybe a login).
     pub pending: Option<(PickRole, Choice)>,
     pub now: i64,
@@ -178,6 +181,7 @@ impl State {
             status: None,
             recent: Vec::new(),
             pending: None,
+            clipboard_clear_secs: 30,
             now,
             size: (80, 24),
             dirty: true,
@@ -228,7 +232,7 @@ pub enum Msg {
     RefreshDone(Result<(Option<i64>, String), String>),
     LoginLine(String),
     LoginDone(Result<i64, String>),
-    Copied(Result<String, String>),
+    Copied(Copyable, Result<Delivered, String>),
     /// Whether the pending action's credentials could be had (`Effect::Prepare`).
     Prepared(Result<Readiness, String>),
     SessionExpires(Option<i64>),

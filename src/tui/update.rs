@@ -2,7 +2,7 @@
 //! arrives as `Msg::Tick`), so every key and background event is tested without a terminal.
 
 use super::action::Action;
-use super::backend::{Copyable, Readiness};
+use super::backend::{Copyable, Delivered, Readiness};
 use super::keymap::KeyResult;
 use super::state::{
     Choice, Effect, Launch, Level, MENU, MenuItem, Msg, Outcome, Overlay, Refresh, State, Status,
@@ -139,9 +139,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 }
             }
         }
-        Msg::Copied(result) => {
+        Msg::Copied(what, result) => {
             match result {
-                Ok(what) => say(state, Level::Info, format!("copied the {what}")),
+                Ok(delivered) => {
+                    let text = copied_text(state, what, &delivered);
+                    say(state, Level::Info, text);
+                }
                 Err(e) => say(state, Level::Error, e),
             }
             Vec::new()
@@ -152,6 +155,20 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Resumed => Vec::new(),
+    }
+}
+
+/// What a finished copy says: where the text went (a terminal may ignore OSC 52, so that is
+/// only "sent") and, for a secret, when it leaves the clipboard.
+fn copied_text(state: &State, what: Copyable, delivered: &Delivered) -> String {
+    let label = what.label();
+    let done = match delivered {
+        Delivered::Clipboard => format!("copied the {label}"),
+        Delivered::Osc52(_) => format!("sent the {label} to the terminal's clipboard"),
+    };
+    match (what.is_secret(), state.clipboard_clear_secs) {
+        (true, secs) if secs > 0 => format!("{done}; cleared in {secs} s"),
+        _ => done,
     }
 }
 

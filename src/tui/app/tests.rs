@@ -238,7 +238,10 @@ async fn suspend_and_osc52_copies_go_through_the_screen() {
         .await;
     assert_eq!(h.screen.raw, b"\x1b]52;c;eA==\x07");
     let status = h.state.status.as_ref().map(|s| s.text.clone());
-    assert_eq!(status.as_deref(), Some("copied the ARN"));
+    assert_eq!(
+        status.as_deref(),
+        Some("sent the ARN to the terminal's clipboard")
+    );
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use crate::cache::{Tags, Text};
 use crate::catalog::ListField;
 use crate::matcher::MatchStatus;
 use crate::roster::PickRole;
-use crate::tui::backend::Readiness;
+use crate::tui::backend::{Delivered, Readiness};
 use crate::tui::state::{Launch, Recent, Settings};
 
 pub fn role(n: u64) -> PickRole {
@@ -210,9 +210,33 @@ fn copies_need_a_selection_and_report_back() {
             .text
             .contains("getting the exports")
     );
-    update(&mut s, Msg::Copied(Ok("exports".into())));
-    assert_eq!(s.status.as_ref().unwrap().text, "copied the exports");
-    update(&mut s, Msg::Copied(Err("no display".into())));
+    update(
+        &mut s,
+        Msg::Copied(Copyable::Exports, Ok(Delivered::Clipboard)),
+    );
+    assert_eq!(
+        s.status.as_ref().unwrap().text,
+        "copied the exports; cleared in 30 s"
+    );
+    // OSC 52 may be ignored by the terminal: only "sent"; an ARN is no secret.
+    update(
+        &mut s,
+        Msg::Copied(
+            Copyable::Arn,
+            Ok(Delivered::Osc52("\x1b]52;c;eA==\x07".into())),
+        ),
+    );
+    assert_eq!(
+        s.status.as_ref().unwrap().text,
+        "sent the ARN to the terminal's clipboard"
+    );
+    s.clipboard_clear_secs = 0;
+    update(
+        &mut s,
+        Msg::Copied(Copyable::ConsoleUrl, Ok(Delivered::Clipboard)),
+    );
+    assert_eq!(s.status.as_ref().unwrap().text, "copied the console URL");
+    update(&mut s, Msg::Copied(Copyable::Arn, Err("no display".into())));
     assert_eq!(s.status.as_ref().unwrap().level, Level::Error);
     // The message goes away after a few seconds.
     update(&mut s, Msg::Tick(1_000 + STATUS_SECS));
