@@ -168,15 +168,24 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
         Some(Command::Eval(mut args)) => {
             let mut ctx = Context::load(&invocation, log)?;
             ctx.use_process_deadline()?;
+            if args.previous.is_some() {
+                args.role.arn = Some(crate::app::previous::previous_arn(&ctx)?);
+            }
             if !args.refresh && wants_picker(&args.role, EnvFallback::No) {
-                pick_into(&mut ctx, &mut args.role, Launch::Eval)?;
+                args.region = pick_into(&mut ctx, &mut args.role, Launch::Eval)?.or(args.region);
             }
             runtime()?.block_on(eval::run(&ctx, &args, &mut out))?;
         }
         Some(Command::Exec(mut args)) => {
             let mut ctx = Context::load(&invocation, log)?;
+            if args.command.as_deref() == Some("-") && args.role.query().is_empty() {
+                args.role.arn = Some(crate::app::previous::previous_arn(&ctx)?);
+                let mut rest = std::mem::take(&mut args.args).into_iter();
+                args.command = rest.next();
+                args.args = rest.collect();
+            }
             if wants_picker(&args.role, EnvFallback::Yes) {
-                pick_into(&mut ctx, &mut args.role, Launch::Exec)?;
+                args.region = pick_into(&mut ctx, &mut args.role, Launch::Exec)?.or(args.region);
             }
             return runtime()?.block_on(exec::run(&ctx, &args));
         }
@@ -203,7 +212,7 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
                         "console --prompt needs a terminal for the picker: pass --profile or --arn instead"
                     );
                 }
-                pick_into(&mut ctx, &mut args.role, Launch::Console)?;
+                args.region = pick_into(&mut ctx, &mut args.role, Launch::Console)?.or(args.region);
             }
             runtime()?.block_on(console::run(&ctx, &args))?;
         }
@@ -299,12 +308,13 @@ fn wants_picker(flags: &RoleFlags, fallback: EnvFallback) -> bool {
     roles::query(flags.query(), fallback).is_empty() && pick::available()
 }
 
-/// Open the picker and put the chosen role into the flags, as if `--arn` had been given.
-fn pick_into(ctx: &mut Context, flags: &mut RoleFlags, launch: Launch) -> Result<()> {
+/// Open the picker and put the chosen role into the flags, as if `--arn` had been given; the
+/// region picked for it, if any, is for `--region`.
+fn pick_into(ctx: &mut Context, flags: &mut RoleFlags, launch: Launch) -> Result<Option<String>> {
     let picked = pick::choose(ctx, launch)?;
     ctx.instance = picked.instance;
     *flags = picked.flags;
-    Ok(())
+    Ok(picked.region)
 }
 
 /// Bare `aws-sso` on a terminal: pick a role, then run what the action menu chose.
@@ -317,6 +327,7 @@ fn run_picked(ctx: &mut Context, out: &mut dyn Write) -> Result<ExitCode> {
             ctx.use_process_deadline()?;
             let args = EvalArgs {
                 role: picked.flags,
+                region: picked.region,
                 ..EvalArgs::default()
             };
             rt.block_on(eval::run(ctx, &args, out))?;
@@ -324,6 +335,7 @@ fn run_picked(ctx: &mut Context, out: &mut dyn Write) -> Result<ExitCode> {
         Choice::Exec => {
             let args = ExecArgs {
                 role: picked.flags,
+                region: picked.region,
                 ..ExecArgs::default()
             };
             return rt.block_on(exec::run(ctx, &args));
@@ -331,6 +343,7 @@ fn run_picked(ctx: &mut Context, out: &mut dyn Write) -> Result<ExitCode> {
         Choice::Console => {
             let args = ConsoleArgs {
                 role: picked.flags,
+                region: picked.region,
                 ..ConsoleArgs::default()
             };
             rt.block_on(console::run(ctx, &args))?;

@@ -175,3 +175,81 @@ fn enter_after_the_session_ended_logs_in_inside_the_picker_and_runs_the_action()
     // The new session is stored: the next command needs no login.
     ok(s.run(&["list"]));
 }
+
+#[test]
+fn dash_picks_the_role_used_before_the_current_one_in_the_picker_and_on_the_command_line() {
+    if !tmux::available() {
+        return;
+    }
+    let s = setup(org(), "").logged_in();
+    let (before, before_profile) = nth_role(&s, 1);
+    let (current, current_profile) = nth_role(&s, 4);
+    let err = common::fails(s.run(&["eval", "--shell", "bash", "-"]));
+    assert!(err.contains("`-` needs two roles in the History"), "{err}");
+    ok(s.run(&["eval", "--shell", "bash", "--profile", &before_profile]));
+    // History stamps are in seconds: the two uses must not share one.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    ok(s.run(&["eval", "--shell", "bash", "--profile", &current_profile]));
+
+    let (t, dir) = bash(&s, 120, 30);
+    t.type_text("aws-sso eval --shell bash > out; echo $? > rc");
+    t.keys(&["Enter"]);
+    picker_up(&t, 6);
+    t.type_text("-");
+    t.wait_for("the previous role", 10, |sc| sc.contains("previous role:"));
+    t.keys(&["Enter"]);
+    assert_eq!(t.wait_file(&dir.join("rc"), 20), "0\n", "{}", t.screen());
+    let out = std::fs::read_to_string(dir.join("out")).unwrap();
+    assert!(
+        out.contains(&format!("AWS_SSO_ROLE_ARN='{before}'")),
+        "{out}"
+    );
+
+    // Now `before` is the current role: `-` on the command line goes back to the other one,
+    // for `eval` and for `exec` (whose command follows the `-`).
+    let out = ok(s.run(&["eval", "--shell", "bash", "-"]));
+    assert!(
+        out.contains(&format!("AWS_SSO_ROLE_ARN='{current}'")),
+        "{out}"
+    );
+    let out = ok(s.run(&["exec", "-", "sh", "-c", "echo \"$AWS_SSO_ROLE_ARN\""]));
+    assert_eq!(out.trim(), before);
+}
+
+#[test]
+fn the_region_key_picks_the_region_the_exports_and_the_shell_get() {
+    if !tmux::available() {
+        return;
+    }
+    // A press moves on from the role's DefaultRegion (none here) to the first region.
+    let s = setup(org(), "").logged_in();
+    let (arn, profile) = nth_role(&s, 2);
+    let (t, dir) = bash(&s, 120, 30);
+    t.type_text("aws-sso eval --shell bash > out; echo $? > rc");
+    t.keys(&["Enter"]);
+    picker_up(&t, 6);
+    t.type_text(&profile);
+    t.wait_for("one match", 10, |sc| sc.contains(" 1/6"));
+    t.keys(&["M-r"]);
+    t.wait_for("the picked region in the details", 10, |sc| {
+        sc.contains("Region: af-south-1 (picked)")
+    });
+    t.keys(&["Enter"]);
+    assert_eq!(t.wait_file(&dir.join("rc"), 20), "0\n", "{}", t.screen());
+    let out = std::fs::read_to_string(dir.join("out")).unwrap();
+    only_exports(&out);
+    assert!(out.contains(&format!("AWS_SSO_ROLE_ARN='{arn}'")), "{out}");
+    assert!(out.contains("AWS_DEFAULT_REGION='af-south-1'"), "{out}");
+    // The same through exec: the shell it starts has the picked region.
+    t.type_text("clear; aws-sso exec -- sh -c 'echo \"region=$AWS_REGION\" > exec-out'");
+    t.keys(&["Enter"]);
+    picker_up(&t, 6);
+    t.type_text(&profile);
+    t.wait_for("one match", 10, |sc| sc.contains(" 1/6"));
+    t.keys(&["M-r", "M-r"]);
+    t.wait_for("the second region", 10, |sc| {
+        sc.contains("Region: ap-east-1 (picked")
+    });
+    t.keys(&["Enter"]);
+    assert_eq!(t.wait_file(&dir.join("exec-out"), 20), "region=ap-east-1\n");
+}

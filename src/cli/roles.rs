@@ -51,9 +51,20 @@ pub struct EvalArgs {
     /// Fetch new credentials even if the cached ones are still valid
     #[arg(long = "sts-refresh")]
     pub sts_refresh: bool,
+    /// Region to export instead of the role's DefaultRegion (replaces a region already set)
+    #[arg(long, value_name = "REGION", conflicts_with = "no_region")]
+    pub region: Option<String>,
     /// Output dialect: bash, zsh, sh, fish, powershell, xonsh [default: from $SHELL]
     #[arg(long, value_name = "SHELL")]
     pub shell: Option<String>,
+    /// `-`: the role used before the current one in History (like `cd -`)
+    #[arg(
+        value_name = "-",
+        value_parser = ["-"],
+        hide_possible_values = true,
+        conflicts_with_all = ["refresh", "clear", "arn", "account", "role", "profile"]
+    )]
+    pub previous: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Args)]
@@ -69,7 +80,11 @@ pub struct ExecArgs {
     /// Run even if AWS credentials are already set: drop every AWS_* variable first
     #[arg(short = 'O', long = "overwrite-env", alias = "overwrite-region")]
     pub overwrite_env: bool,
-    /// Command to run [default: $SHELL]
+    /// Region to set instead of the role's DefaultRegion (replaces a region already set)
+    #[arg(long, value_name = "REGION", conflicts_with = "no_region")]
+    pub region: Option<String>,
+    /// Command to run [default: $SHELL]; `-` first: the role used before the current one in
+    /// History (like `cd -`), then the command
     #[arg(value_name = "COMMAND")]
     pub command: Option<String>,
     /// Arguments of the command

@@ -66,11 +66,15 @@ pub async fn exports(ctx: &Context, args: &EvalArgs) -> Result<String> {
     let cache = ctx.load_cache()?;
     let id = roles::resolve(ctx, &target, Some(&cache))?;
     let role = roles::cached_role(ctx, &cache, &id)?;
+    // `--region` (or a region picked in the picker) is asked for: it replaces the user's.
     let region = exports::choose_region(
         args.no_region,
-        args.overwrite_region,
+        args.overwrite_region || args.region.is_some(),
         &region_env(),
-        &roles::configured_region(ctx, &role),
+        &args
+            .region
+            .clone()
+            .unwrap_or_else(|| roles::configured_region(ctx, &role)),
     );
     let info = roles::role_info(ctx, &role, region)?;
     let provider = roles::provider(ctx)?;

@@ -35,11 +35,15 @@ pub async fn run(ctx: &Context, args: &ExecArgs) -> Result<ExitCode> {
     let id = roles::resolve(ctx, &target, Some(&cache))?;
     let role = roles::cached_role(ctx, &cache, &id)?;
     let region_env = RegionEnv::from_env(|k| std::env::var(k).ok());
+    // `--region` (or a region picked in the picker) is asked for: it replaces the user's.
     let region = exports::choose_region(
         args.no_region,
-        args.overwrite_env,
+        args.overwrite_env || args.region.is_some(),
         &region_env,
-        &roles::configured_region(ctx, &role),
+        &args
+            .region
+            .clone()
+            .unwrap_or_else(|| roles::configured_region(ctx, &role)),
     );
     let info = roles::role_info(ctx, &role, region)?;
     let provider = roles::provider(ctx)?;

@@ -46,6 +46,8 @@ pub struct Picked {
     pub profile: String,
     pub instance: String,
     pub choice: Choice,
+    /// The region picked in the picker (as `--region`), when not the role's DefaultRegion.
+    pub region: Option<String>,
 }
 
 fn instances(ctx: &Context) -> Vec<String> {
@@ -152,7 +154,11 @@ pub fn choose(ctx: &Context, launch: Launch) -> Result<Picked> {
     drop(rt);
     match outcome {
         Outcome::Cancelled => Err(Cancelled.into()),
-        Outcome::Chosen { role, choice } => Ok(Picked {
+        Outcome::Chosen {
+            role,
+            choice,
+            region,
+        } => Ok(Picked {
             flags: RoleFlags {
                 arn: Some(role.arn.to_string()),
                 ..RoleFlags::default()
@@ -160,6 +166,7 @@ pub fn choose(ctx: &Context, launch: Launch) -> Result<Picked> {
             profile: role.profile.to_string(),
             instance: role.sso.to_string(),
             choice,
+            region,
         }),
     }
 }

@@ -194,6 +194,11 @@ impl Driver {
                 let role = self.matcher.get(pos).cloned();
                 self.push(Msg::Selected(role));
             }
+            Effect::SelectArn(arn) => {
+                if let Some(pos) = self.matcher.position_of(&arn) {
+                    self.push(Msg::Reselect(pos));
+                }
+            }
             Effect::Refresh => self.spawn_refresh(),
             Effect::Login => {
                 let (line_tx, mut line_rx) = mpsc::unbounded_channel::<String>();

@@ -33,7 +33,12 @@ pub enum Choice {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    Chosen { role: PickRole, choice: Choice },
+    Chosen {
+        role: PickRole,
+        choice: Choice,
+        /// A region picked in the picker instead of the role's DefaultRegion.
+        region: Option<String>,
+    },
     Cancelled,
 }
 
@@ -150,6 +155,8 @@ pub struct State {
     /// Seconds a copied secret stays on the clipboard (`ClipboardClearSeconds`; 0: as long as
     /// any copy).
     pub clipboard_clear_secs: u64,
+    /// The region picked for the action (`CycleRegion`); `None`: the role's DefaultRegion.
+    pub region: Option<String>,
     /// The action Enter chose, waiting for the role's credentials (and maybe a login).
     pub pending: Option<(PickRole, Choice)>,
     pub now: i64,
@@ -181,6 +188,7 @@ impl State {
             status: None,
             recent: Vec::new(),
             pending: None,
+            region: None,
             clipboard_clear_secs: 30,
             now,
             size: (80, 24),
@@ -205,6 +213,12 @@ impl State {
             ),
             None => self.input.text().to_string(),
         }
+    }
+
+    /// The region the action will use for `role`: the one picked, else its DefaultRegion
+    /// (empty: none).
+    pub fn region_for<'a>(&'a self, role: &'a PickRole) -> &'a str {
+        self.region.as_deref().unwrap_or(&role.region)
     }
 
     pub fn session_live(&self) -> bool {
@@ -247,6 +261,8 @@ pub enum Effect {
     Query(String),
     /// Look up the role at this position and send it back as `Msg::Selected`.
     Select(u32),
+    /// Move the cursor to the role with this ARN, when it is among the matches.
+    SelectArn(String),
     Refresh,
     Login,
     Copy(PickRole, Copyable),

@@ -203,8 +203,32 @@ fn insert(state: &mut State, c: char) -> Vec<Effect> {
         state.overlay = Overlay::Help;
         return Vec::new();
     }
+    // `-` first, like `cd -`: the role used before the current one. Anywhere else it is
+    // part of the query (`web-dev`).
+    if c == '-' && state.input.is_empty() {
+        return previous_role(state);
+    }
     state.input.insert(c);
     query_changed(state)
+}
+
+/// Select the role used before the current (most recent) one in History.
+fn previous_role(state: &mut State) -> Vec<Effect> {
+    match state.recent.get(1) {
+        Some(prev) => {
+            let (label, arn) = (prev.label.clone(), prev.arn.clone());
+            say(state, Level::Info, format!("previous role: {label}"));
+            vec![Effect::SelectArn(arn)]
+        }
+        None => {
+            say(
+                state,
+                Level::Warn,
+                "no role before the current one in History".into(),
+            );
+            Vec::new()
+        }
+    }
 }
 
 fn query_changed(state: &mut State) -> Vec<Effect> {
@@ -348,6 +372,10 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Suspend => vec![Effect::Suspend],
+        Action::CycleRegion => {
+            cycle_region(state);
+            Vec::new()
+        }
         Action::CursorLeft => edit(state, |i| i.left()),
         Action::CursorRight => edit(state, |i| i.right()),
         Action::CursorStart => edit(state, |i| i.start()),
@@ -436,9 +464,37 @@ fn prepared(state: &mut State, result: Result<Readiness, String>) -> Vec<Effect>
     }
 }
 
-/// The picker's result for `role` and `choice`.
-fn chosen(_state: &State, role: PickRole, choice: Choice) -> Outcome {
-    Outcome::Chosen { role, choice }
+/// The picker's result for `role` and `choice`, with the region picked for it when that is
+/// not the role's own.
+fn chosen(state: &State, role: PickRole, choice: Choice) -> Outcome {
+    let region = state.region.clone().filter(|r| *r != role.region.as_str());
+    Outcome::Chosen {
+        role,
+        choice,
+        region,
+    }
+}
+
+/// The next region for the action: the selected role's DefaultRegion, then every AWS region
+/// in order, and round again.
+fn cycle_region(state: &mut State) {
+    let Some(role) = &state.selected else {
+        return;
+    };
+    let default = role.region.to_string();
+    let mut order: Vec<&str> = Vec::with_capacity(crate::completion::REGIONS.len() + 1);
+    if !default.is_empty() {
+        order.push(&default);
+    }
+    order.extend(crate::completion::REGIONS.iter().filter(|r| **r != default));
+    let current = state.region.as_deref().unwrap_or(&default);
+    let next = match order.iter().position(|r| *r == current) {
+        Some(i) => order[(i + 1) % order.len()],
+        None => order[0],
+    };
+    let next = next.to_string();
+    say(state, Level::Info, format!("region for the action: {next}"));
+    state.region = Some(next);
 }
 
 fn copy(state: &mut State, what: Copyable) -> Vec<Effect> {

@@ -283,7 +283,7 @@ async fn enter_after_the_session_ended_logs_in_and_then_runs_the_action() {
     .await;
     assert_eq!(h.send(Msg::Key(KeyResult::Action(Action::Accept))), None);
     match h.outcome().await {
-        Outcome::Chosen { role, choice } => {
+        Outcome::Chosen { role, choice, .. } => {
             assert_eq!(role.account_id, 8);
             assert_eq!(choice, crate::tui::state::Choice::Eval);
         }

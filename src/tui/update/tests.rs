@@ -123,7 +123,8 @@ fn enter_runs_the_launch_mode_and_escape_cancels() {
             update(&mut s, key(Action::Accept)),
             vec![Effect::Exit(Outcome::Chosen {
                 role: role(1),
-                choice
+                choice,
+                region: None,
             })]
         );
     }
@@ -137,7 +138,8 @@ fn enter_runs_the_launch_mode_and_escape_cancels() {
         update(&mut s, key(Action::OpenConsole)),
         vec![Effect::Exit(Outcome::Chosen {
             role: role(1),
-            choice: Choice::Console
+            choice: Choice::Console,
+            region: None,
         })]
     );
 }
@@ -160,7 +162,8 @@ fn plain_aws_sso_opens_a_menu_whose_entries_run_or_copy() {
         update(&mut s, key(Action::Accept)),
         vec![Effect::Exit(Outcome::Chosen {
             role: role(1),
-            choice: Choice::Console
+            choice: Choice::Console,
+            region: None,
         })]
     );
     // Digits pick directly; a copy keeps the picker open with a message.
@@ -345,7 +348,8 @@ fn clicks_select_and_a_second_click_accepts() {
         update(&mut s, Msg::Click(2)),
         vec![Effect::Exit(Outcome::Chosen {
             role: role(4),
-            choice: Choice::Eval
+            choice: Choice::Eval,
+            region: None,
         })]
     );
     assert!(
@@ -409,7 +413,8 @@ fn enter_without_cached_credentials_fetches_them_first() {
         update(&mut s, Msg::Prepared(Ok(Readiness::Ready))),
         vec![Effect::Exit(Outcome::Chosen {
             role: r,
-            choice: Choice::Exec
+            choice: Choice::Exec,
+            region: None,
         })]
     );
     assert_eq!(s.pending, None);
@@ -438,7 +443,8 @@ fn enter_after_the_session_ended_logs_in_then_runs_the_action() {
         update(&mut s, Msg::LoginDone(Ok(9_999))),
         vec![Effect::Exit(Outcome::Chosen {
             role: r,
-            choice: Choice::Console
+            choice: Choice::Console,
+            region: None,
         })]
     );
     assert_eq!(s.input.text(), "acct");
@@ -487,4 +493,82 @@ fn a_pending_action_is_dropped_by_esc_a_failure_or_another_role() {
     update(&mut s, Msg::Prepared(Ok(Readiness::NeedsLogin)));
     assert!(update(&mut s, Msg::LoginDone(Err("denied".into()))).is_empty());
     assert_eq!(s.pending, None);
+}
+
+fn recent(n: u64, used_at: i64) -> Recent {
+    Recent {
+        label: format!("acct-{n}:Admin"),
+        arn: role(n).arn.to_string(),
+        used_at,
+    }
+}
+
+#[test]
+fn dash_on_an_empty_query_selects_the_previous_role_and_is_typed_elsewhere() {
+    let mut s = state(Launch::Eval, 30);
+    // Without two roles in History there is no previous one.
+    assert!(update(&mut s, typed('-')).is_empty());
+    assert_eq!(s.status.as_ref().map(|st| st.level), Some(Level::Warn));
+    assert_eq!(s.input.text(), "");
+    s.recent = vec![recent(7, 900), recent(3, 800), recent(5, 700)];
+    assert_eq!(
+        update(&mut s, typed('-')),
+        vec![Effect::SelectArn(role(3).arn.to_string())]
+    );
+    assert_eq!(
+        s.status.as_ref().map(|st| st.text.as_str()),
+        Some("previous role: acct-3:Admin")
+    );
+    assert_eq!(s.input.text(), "", "not typed");
+    // Inside a query it is an ordinary character.
+    update(&mut s, typed('w'));
+    let fx = update(&mut s, typed('-'));
+    assert_eq!(fx, vec![Effect::Query("w-".into()), Effect::Select(0)]);
+}
+
+#[test]
+fn the_region_key_cycles_from_the_default_region_and_goes_with_the_choice() {
+    let mut s = state(Launch::Eval, 3);
+    // role(1)'s DefaultRegion (eu-west-1) comes first, then every other region in order.
+    update(&mut s, key(Action::CycleRegion));
+    assert_eq!(s.region.as_deref(), Some("af-south-1"));
+    update(&mut s, key(Action::CycleRegion));
+    assert_eq!(s.region.as_deref(), Some("ap-east-1"));
+    assert_eq!(
+        s.status.as_ref().map(|st| st.text.as_str()),
+        Some("region for the action: ap-east-1")
+    );
+    assert_eq!(
+        update(&mut s, key(Action::Accept)),
+        vec![Effect::Exit(Outcome::Chosen {
+            role: role(1),
+            choice: Choice::Eval,
+            region: Some("ap-east-1".into()),
+        })]
+    );
+    let regions = crate::completion::REGIONS.len();
+    // Round the whole list (every region once, the default first) back to the default:
+    // then nothing overrides it.
+    for _ in 0..regions - 2 {
+        update(&mut s, key(Action::CycleRegion));
+    }
+    assert_eq!(s.region.as_deref(), Some("eu-west-1"));
+    assert_eq!(
+        update(&mut s, key(Action::OpenConsole)),
+        vec![Effect::Exit(Outcome::Chosen {
+            role: role(1),
+            choice: Choice::Console,
+            region: None,
+        })]
+    );
+    // A role without a DefaultRegion starts at the first region; without a role, nothing.
+    let mut s = state(Launch::Exec, 3);
+    let mut r = role(2);
+    r.region = Text::new("");
+    s.selected = Some(r);
+    update(&mut s, key(Action::CycleRegion));
+    assert_eq!(s.region.as_deref(), Some(crate::completion::REGIONS[0]));
+    let mut none = state(Launch::Exec, 0);
+    update(&mut none, key(Action::CycleRegion));
+    assert_eq!(none.region, None);
 }

@@ -48,6 +48,13 @@ pub fn help(frame: &mut Frame<'_>, area: Rect, theme: &Theme, keymap: &Keymap) {
             Span::styled(action.description(), theme.help_text),
         ]));
     }
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:>18}  ", "-"), theme.help_key),
+        Span::styled(
+            "first in the query: the role used before the current one (like cd -)",
+            theme.help_text,
+        ),
+    ]));
     let h = lines.len() + 2;
     popup(
         frame,

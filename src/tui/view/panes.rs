@@ -76,8 +76,17 @@ pub fn details(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) 
         &format!("{:012}", role.account_id),
         theme,
     ));
-    if !role.region.is_empty() {
-        lines.push(pair("Region", &role.region, theme));
+    let region = state.region_for(role);
+    if region != role.region.as_str() {
+        // Picked for the action (CycleRegion): it replaces the DefaultRegion.
+        let text = if role.region.is_empty() {
+            format!("{region} (picked)")
+        } else {
+            format!("{region} (picked; default {})", role.region)
+        };
+        lines.push(pair("Region", &text, theme));
+    } else if !region.is_empty() {
+        lines.push(pair("Region", region, theme));
     }
     if state.settings.instances.len() > 1 {
         lines.push(pair("SSO", &role.sso, theme));
