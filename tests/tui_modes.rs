@@ -253,3 +253,28 @@ fn the_region_key_picks_the_region_the_exports_and_the_shell_get() {
     t.keys(&["Enter"]);
     assert_eq!(t.wait_file(&dir.join("exec-out"), 20), "region=ap-east-1\n");
 }
+
+#[test]
+fn before_typing_the_most_used_role_comes_first_not_only_the_last_used() {
+    if !tmux::available() {
+        return;
+    }
+    let s = setup(org(), "").logged_in();
+    let (a, c, b) = (nth_role(&s, 5).1, nth_role(&s, 3).1, nth_role(&s, 4).1);
+    // A three times, C twice, B once and last.
+    for p in [&a, &c, &a, &c, &a, &b] {
+        ok(s.run(&["eval", "--shell", "bash", "--profile", p]));
+    }
+    let (t, _dir) = bash(&s, 160, 30);
+    t.type_text("aws-sso eval --shell bash > out");
+    t.keys(&["Enter"]);
+    let screen = picker_up(&t, 6);
+    let rows: Vec<&str> = screen.lines().skip(2).take(3).collect();
+    for (row, profile) in rows.iter().zip([&a, &c, &b]) {
+        assert!(
+            row.contains(profile.as_str()),
+            "{profile} expected in {row}\n{screen}"
+        );
+    }
+    t.keys(&["Escape"]);
+}

@@ -100,6 +100,12 @@ fn load_roster(ctx: &Context) -> Result<(Roster, bool)> {
     Ok((roster, ctx.cache_expired(&cache)))
 }
 
+/// The order before anything is typed: the most used roles (often and lately) first.
+fn by_frecency(ctx: &Context, roster: &mut Roster) {
+    crate::frecency::Frecency::load(&ctx.paths.config_dir.join(crate::frecency::FILE_NAME))
+        .order(&mut roster.roles, now());
+}
+
 /// The SSO session's expiry, read once from the store without asking for a password (a
 /// locked store just leaves the countdown unknown).
 fn session_expiry(ctx: &Context) -> Option<i64> {
@@ -114,7 +120,8 @@ fn session_expiry(ctx: &Context) -> Option<i64> {
 
 /// Show the picker and wait for a role. `Err(Cancelled)` when the person backs out.
 pub fn choose(ctx: &Context, launch: Launch) -> Result<Picked> {
-    let (roster, cache_expired) = load_roster(ctx)?;
+    let (mut roster, cache_expired) = load_roster(ctx)?;
+    by_frecency(ctx, &mut roster);
     let theme_name = ctx
         .invocation
         .theme
@@ -226,7 +233,8 @@ impl PickerBackend for Backend {
             )
             .await
             .map_err(|e| format!("{e:#}"))?;
-            let roster = build_roster(&ctx, &mut cache).map_err(|e| format!("{e:#}"))?;
+            let mut roster = build_roster(&ctx, &mut cache).map_err(|e| format!("{e:#}"))?;
+            by_frecency(&ctx, &mut roster);
             Ok(Refreshed {
                 roster,
                 session_expires,
