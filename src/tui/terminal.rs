@@ -29,6 +29,7 @@ fn open_tty() -> io::Result<File> {
 pub struct Tty {
     pub terminal: TtyTerminal,
     /// The terminal device itself, for a shell started on Ctrl-Z.
+    #[cfg_attr(not(unix), allow(dead_code))]
     tty: File,
 }
 

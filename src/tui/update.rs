@@ -2,12 +2,11 @@
 //! arrives as `Msg::Tick`), so every key and background event is tested without a terminal.
 
 use super::action::Action;
-use super::backend::{Copyable, Delivered, Readiness};
+use super::backend::Copyable;
 use super::keymap::KeyResult;
 use super::state::{
     Choice, Effect, Launch, Level, MENU, MenuItem, Msg, Outcome, Overlay, Refresh, State, Status,
 };
-use crate::roster::PickRole;
 
 /// How long a status message stays, in seconds.
 const STATUS_SECS: i64 = 6;
@@ -158,20 +157,6 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     }
 }
 
-/// What a finished copy says: where the text went (a terminal may ignore OSC 52, so that is
-/// only "sent") and, for a secret, when it leaves the clipboard.
-fn copied_text(state: &State, what: Copyable, delivered: &Delivered) -> String {
-    let label = what.label();
-    let done = match delivered {
-        Delivered::Clipboard => format!("copied the {label}"),
-        Delivered::Osc52(_) => format!("sent the {label} to the terminal's clipboard"),
-    };
-    match (what.is_secret(), state.clipboard_clear_secs) {
-        (true, secs) if secs > 0 => format!("{done}; cleared in {secs} s"),
-        _ => done,
-    }
-}
-
 fn say(state: &mut State, level: Level, text: String) {
     state.status = Some(Status {
         level,
@@ -210,25 +195,6 @@ fn insert(state: &mut State, c: char) -> Vec<Effect> {
     }
     state.input.insert(c);
     query_changed(state)
-}
-
-/// Select the role used before the current (most recent) one in History.
-fn previous_role(state: &mut State) -> Vec<Effect> {
-    match state.recent.get(1) {
-        Some(prev) => {
-            let (label, arn) = (prev.label.clone(), prev.arn.clone());
-            say(state, Level::Info, format!("previous role: {label}"));
-            vec![Effect::SelectArn(arn)]
-        }
-        None => {
-            say(
-                state,
-                Level::Warn,
-                "no role before the current one in History".into(),
-            );
-            Vec::new()
-        }
-    }
 }
 
 fn query_changed(state: &mut State) -> Vec<Effect> {
@@ -424,79 +390,6 @@ fn accept(state: &mut State) -> Vec<Effect> {
     }
 }
 
-/// Carry out `choice` on the selected role: at once when its credentials are cached, else
-/// once they are fetched (after a login when the SSO session has ended), so a session that
-/// ended never costs the query.
-fn run(state: &mut State, choice: Choice) -> Vec<Effect> {
-    let Some(role) = state.selected.clone() else {
-        return Vec::new();
-    };
-    if role.expires > state.now + crate::credentials::REUSE_MARGIN_SECS {
-        return vec![Effect::Exit(chosen(state, role, choice))];
-    }
-    say(state, Level::Info, "getting the role's credentials…".into());
-    state.pending = Some((role.clone(), choice));
-    vec![Effect::Prepare(role)]
-}
-
-fn prepared(state: &mut State, result: Result<Readiness, String>) -> Vec<Effect> {
-    let Some((role, choice)) = state.pending.clone() else {
-        return Vec::new();
-    };
-    match result {
-        Ok(Readiness::Ready) => {
-            state.pending = None;
-            vec![Effect::Exit(chosen(state, role, choice))]
-        }
-        Ok(Readiness::NeedsLogin) => {
-            state.status = None;
-            state.overlay = Overlay::Login {
-                lines: vec!["The SSO session has ended: logging in first…".into()],
-                done: false,
-            };
-            vec![Effect::Login]
-        }
-        Err(e) => {
-            state.pending = None;
-            say(state, Level::Error, e);
-            Vec::new()
-        }
-    }
-}
-
-/// The picker's result for `role` and `choice`, with the region picked for it when that is
-/// not the role's own.
-fn chosen(state: &State, role: PickRole, choice: Choice) -> Outcome {
-    let region = state.region.clone().filter(|r| *r != role.region.as_str());
-    Outcome::Chosen {
-        role,
-        choice,
-        region,
-    }
-}
-
-/// The next region for the action: the selected role's DefaultRegion, then every AWS region
-/// in order, and round again.
-fn cycle_region(state: &mut State) {
-    let Some(role) = &state.selected else {
-        return;
-    };
-    let default = role.region.to_string();
-    let mut order: Vec<&str> = Vec::with_capacity(crate::completion::REGIONS.len() + 1);
-    if !default.is_empty() {
-        order.push(&default);
-    }
-    order.extend(crate::completion::REGIONS.iter().filter(|r| **r != default));
-    let current = state.region.as_deref().unwrap_or(&default);
-    let next = match order.iter().position(|r| *r == current) {
-        Some(i) => order[(i + 1) % order.len()],
-        None => order[0],
-    };
-    let next = next.to_string();
-    say(state, Level::Info, format!("region for the action: {next}"));
-    state.region = Some(next);
-}
-
 fn copy(state: &mut State, what: Copyable) -> Vec<Effect> {
     let Some(role) = state.selected.clone() else {
         return Vec::new();
@@ -514,6 +407,9 @@ fn choose(state: &mut State, item: MenuItem) -> Vec<Effect> {
         MenuItem::Copy(what) => copy(state, what),
     }
 }
+
+mod choice;
+use choice::{chosen, copied_text, cycle_region, prepared, previous_role, run};
 
 #[cfg(test)]
 mod tests;
