@@ -8,6 +8,7 @@
 //! stderr.
 
 pub mod context;
+pub mod previous;
 pub mod refresh;
 pub mod roles;
 pub mod session;

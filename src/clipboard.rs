@@ -1,7 +1,8 @@
 //! Copies from the picker. On X11/Wayland the clipboard lives in the process that owns it,
 //! and the picker exits right after a copy more often than not, so the text is handed to a
 //! small detached helper (`aws-sso __clipboard`, hidden) that owns the selection until
-//! another program takes it (or ten minutes pass). Without a display the caller gets an
+//! another program takes it or the time the caller gave passes (then the text is gone from
+//! the clipboard: secrets are kept briefly). Without a display the caller gets an
 //! OSC 52 sequence to write to its terminal. The text (credentials, sign-in URLs) is never
 //! logged and never appears in an error.
 
@@ -12,8 +13,11 @@ use std::time::Duration;
 
 use crate::urlaction::clip;
 
-/// How long the helper serves a copy nobody replaces.
+/// How long the helper serves a copy nobody replaces, at most.
 pub const HOLD: Duration = Duration::from_secs(600);
+
+/// How the caller tells the helper how long to keep the text (whole seconds).
+const KEEP_VAR: &str = "AWS_SSO_CLIPBOARD_KEEP_SECS";
 
 /// How the text reached the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,14 +35,15 @@ pub enum ClipboardError {
     Refused(String),
 }
 
-/// Put `text` on the clipboard (or say how to, with OSC 52).
-pub fn copy(text: &str) -> Result<Copied, ClipboardError> {
+/// Put `text` on the clipboard for `keep` (at most [`HOLD`]), or say how to, with OSC 52.
+pub fn copy(text: &str, keep: Duration) -> Result<Copied, ClipboardError> {
     if clip::display_reason().is_some() {
         return Ok(Copied::Osc52(clip::osc52_sequence(text)));
     }
     let exe = std::env::current_exe().map_err(|e| ClipboardError::Spawn(e.to_string()))?;
     let mut cmd = Command::new(exe);
     cmd.arg("__clipboard")
+        .env(KEEP_VAR, keep.min(HOLD).as_secs().max(1).to_string())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
@@ -94,11 +99,15 @@ pub fn copy(text: &str) -> Result<Copied, ClipboardError> {
 }
 
 /// The helper's side: read the text from `input`, take the clipboard, say `ok` on `out`,
-/// then serve until replaced or [`HOLD`] passes.
+/// then serve until replaced or the time the caller asked for (at most [`HOLD`]) passes.
 pub fn serve(input: &mut dyn Read, out: &mut dyn Write) -> std::io::Result<()> {
     let mut text = String::new();
     input.read_to_string(&mut text)?;
-    match clip::copy_for(&text, HOLD) {
+    let keep = std::env::var(KEEP_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(HOLD, |secs| Duration::from_secs(secs).min(HOLD));
+    match clip::copy_for(&text, keep) {
         Ok(hold) => {
             writeln!(out, "ok")?;
             out.flush()?;

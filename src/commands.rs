@@ -314,12 +314,13 @@ fn can_pick() -> bool {
     pick::available()
 }
 
-/// Open the picker and put the chosen role into the flags, as if `--arn` had been given.
-fn pick_into(ctx: &mut Context, flags: &mut RoleFlags, launch: Launch) -> Result<()> {
+/// Open the picker and put the chosen role into the flags, as if `--arn` had been given; the
+/// region picked for it, if any, is for `--region`.
+fn pick_into(ctx: &mut Context, flags: &mut RoleFlags, launch: Launch) -> Result<Option<String>> {
     let picked = pick::choose(ctx, launch)?;
     ctx.instance = picked.instance;
     *flags = picked.flags;
-    Ok(())
+    Ok(picked.region)
 }
 
 /// Run an async command to its end on [`runtime`]: it succeeded, or says why not.

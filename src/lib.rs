@@ -44,6 +44,7 @@ pub mod credfile;
 pub mod display;
 pub mod ecs;
 pub mod format;
+pub mod frecency;
 pub mod fsutil;
 pub mod http;
 pub mod logging;

@@ -17,6 +17,8 @@ pub mod input;
 pub mod keymap;
 pub mod layout;
 pub mod state;
+#[cfg(unix)]
+pub mod suspend;
 pub mod terminal;
 pub mod theme;
 pub mod update;

@@ -444,3 +444,22 @@ fn the_help_scrolls_at_60x15() {
     assert!(last.contains(&words), "{last}");
     insta::assert_snapshot!("help_60x15_bottom", render(&mut s, 60, 15, &dark()));
 }
+
+#[test]
+fn a_region_picked_for_the_action_shows_in_the_details() {
+    let mut s = screen(roles(), "", Launch::Eval);
+    let picked = update(
+        &mut s.state,
+        Msg::Key(aws_sso::tui::keymap::KeyResult::Action(
+            aws_sso::tui::action::Action::CycleRegion,
+        )),
+    );
+    assert!(picked.is_empty());
+    let rows = plain_rows(&mut s, 120, 24);
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("Region: af-south-1 (picked;")),
+        "{rows:#?}"
+    );
+    insta::assert_snapshot!(render(&mut s, 120, 24, &dark()));
+}

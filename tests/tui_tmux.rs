@@ -425,3 +425,45 @@ fn at_120x40_the_demos_longest_alias_and_role_name_are_never_cut() {
     }
     t.keys(&["Escape"]);
 }
+
+#[test]
+fn copied_exports_leave_the_x_clipboard_after_the_clear_time() {
+    if !tmux::available() {
+        return;
+    }
+    let Some(x) = xvfb() else { return };
+    let s = setup(org(), "ClipboardClearSeconds: 600\n").logged_in();
+    let (_, profile) = nth_role(&s, 2);
+    // The variable wins over config.yaml.
+    let env = [
+        ("DISPLAY", x.display.as_str()),
+        ("AWS_SSO_CLIPBOARD_CLEAR", "2"),
+    ];
+    let t = start(&s, "", &env, 120, 30);
+    picker_up(&t, 6);
+    t.type_text(&profile);
+    t.wait_for("one match", 10, |sc| sc.contains(" 1/6"));
+    t.keys(&["C-y"]);
+    t.wait_for("the copy and when it goes", 20, |sc| {
+        sc.contains("copied the exports; cleared in 2 s")
+    });
+    let clipboard = || {
+        let out = Command::new("xclip")
+            .args(["-o", "-selection", "clipboard"])
+            .env("DISPLAY", &x.display)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(clipboard().contains("AWS_SECRET_ACCESS_KEY"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while clipboard().contains("AWS_SECRET_ACCESS_KEY") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the secret is still on the clipboard"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    t.keys(&["Escape"]);
+    assert_eq!(t.wait_file(&pane_dir(&s).join("rc"), 20), "130\n");
+}

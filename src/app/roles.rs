@@ -211,6 +211,13 @@ pub fn record(
         let t = now();
         instance.prune_history(t, limit, ctx.config.history_minutes);
         instance.add_history(&id.arn(), t, limit);
+        // Only orders the picker: a file that can't be written costs nothing else.
+        if let Err(e) = crate::frecency::record_use(&ctx.paths.config_dir, &id.arn(), t) {
+            tracing::debug!(
+                "cannot count the use in {}: {e}",
+                crate::frecency::FILE_NAME
+            );
+        }
     }
     if cache.file != before {
         let path = ctx.paths.cache_file.clone();

@@ -37,6 +37,7 @@ fn run_picked(ctx: &mut Context, out: &mut dyn Write) -> Result<ExitCode> {
             ctx.use_process_deadline()?;
             let args = EvalArgs {
                 role: picked.flags,
+                region: picked.region,
                 ..EvalArgs::default()
             };
             rt.block_on(eval::print(ctx, &args, out))?;
@@ -44,6 +45,7 @@ fn run_picked(ctx: &mut Context, out: &mut dyn Write) -> Result<ExitCode> {
         Choice::Exec => {
             let args = ExecArgs {
                 role: picked.flags,
+                region: picked.region,
                 ..ExecArgs::default()
             };
             return rt.block_on(exec::exec_role(ctx, &args));
@@ -51,6 +53,7 @@ fn run_picked(ctx: &mut Context, out: &mut dyn Write) -> Result<ExitCode> {
         Choice::Console => {
             let args = ConsoleArgs {
                 role: picked.flags,
+                region: picked.region,
                 ..ConsoleArgs::default()
             };
             rt.block_on(console::open(ctx, &args))?;

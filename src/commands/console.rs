@@ -136,7 +136,7 @@ pub fn run(globals: &Globals, mut args: ConsoleArgs) -> Result<ExitCode> {
                 "console --prompt needs a terminal for the picker: pass --profile or --arn instead"
             );
         }
-        super::pick_into(&mut ctx, &mut args.role, Launch::Console)?;
+        args.region = super::pick_into(&mut ctx, &mut args.role, Launch::Console)?.or(args.region);
     }
     super::block_on(open(&ctx, &args))
 }

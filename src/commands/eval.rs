@@ -35,9 +35,20 @@ pub struct EvalArgs {
     /// Fetch new credentials even if the cached ones are still valid
     #[arg(long = "sts-refresh")]
     pub sts_refresh: bool,
+    /// Region to export instead of the role's DefaultRegion (replaces a region already set)
+    #[arg(long, value_name = "REGION", conflicts_with = "no_region")]
+    pub region: Option<String>,
     /// Output dialect: bash, zsh, sh, fish, powershell, xonsh [default: from $SHELL]
     #[arg(long, value_name = "SHELL")]
     pub shell: Option<String>,
+    /// `-`: the role used before the current one in History (like `cd -`)
+    #[arg(
+        value_name = "-",
+        value_parser = ["-"],
+        hide_possible_values = true,
+        conflicts_with_all = ["refresh", "clear", "arn", "account", "role", "profile"]
+    )]
+    pub previous: Option<String>,
 }
 
 /// The dialect: `--shell`, else detected from `$XONSH_VERSION` / `$SHELL`.
@@ -93,11 +104,15 @@ pub async fn exports(ctx: &Context, args: &EvalArgs) -> Result<String> {
     let cache = ctx.load_cache()?;
     let id = roles::resolve(ctx, &target, Some(&cache))?;
     let role = roles::cached_role(ctx, &cache, &id)?;
+    // `--region` (or a region picked in the picker) is asked for: it replaces the user's.
     let region = exports::choose_region(
         args.no_region,
-        args.overwrite_region,
+        args.overwrite_region || args.region.is_some(),
         &region_env(),
-        &roles::configured_region(ctx, &role),
+        &args
+            .region
+            .clone()
+            .unwrap_or_else(|| roles::configured_region(ctx, &role)),
     );
     let info = roles::role_info(ctx, &role, region)?;
     let provider = roles::provider(ctx)?;
@@ -123,8 +138,11 @@ pub fn run(globals: &Globals, mut args: EvalArgs, out: &mut dyn Write) -> Result
     }
     let mut ctx = globals.context()?;
     ctx.use_process_deadline()?;
+    if args.previous.is_some() {
+        args.role.arn = Some(crate::app::previous::previous_arn(&ctx)?);
+    }
     if !args.refresh && super::wants_picker(&args.role, EnvFallback::No) {
-        super::pick_into(&mut ctx, &mut args.role, Launch::Eval)?;
+        args.region = super::pick_into(&mut ctx, &mut args.role, Launch::Eval)?.or(args.region);
     }
     super::block_on(print(&ctx, &args, out))
 }

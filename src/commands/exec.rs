@@ -28,7 +28,11 @@ pub struct ExecArgs {
     /// Run even if AWS credentials are already set: drop every AWS_* variable first
     #[arg(short = 'O', long = "overwrite-env", alias = "overwrite-region")]
     pub overwrite_env: bool,
-    /// Command to run [default: $SHELL]
+    /// Region to set instead of the role's DefaultRegion (replaces a region already set)
+    #[arg(long, value_name = "REGION", conflicts_with = "no_region")]
+    pub region: Option<String>,
+    /// Command to run [default: $SHELL]; `-` first: the role used before the current one in
+    /// History (like `cd -`), then the command
     #[arg(value_name = "COMMAND")]
     pub command: Option<String>,
     /// Arguments of the command
@@ -56,8 +60,14 @@ pub fn default_command() -> OsString {
 /// Run `exec`: without role flags (nor an aws-sso shell's variables) the picker chooses one.
 pub fn run(globals: &Globals, mut args: ExecArgs) -> Result<ExitCode> {
     let mut ctx = globals.context()?;
+    if args.command.as_deref() == Some("-") && args.role.query().is_empty() {
+        args.role.arn = Some(crate::app::previous::previous_arn(&ctx)?);
+        let mut rest = std::mem::take(&mut args.args).into_iter();
+        args.command = rest.next();
+        args.args = rest.collect();
+    }
     if super::wants_picker(&args.role, EnvFallback::Yes) {
-        super::pick_into(&mut ctx, &mut args.role, Launch::Exec)?;
+        args.region = super::pick_into(&mut ctx, &mut args.role, Launch::Exec)?.or(args.region);
     }
     super::runtime()?.block_on(exec_role(&ctx, &args))
 }
@@ -72,11 +82,15 @@ pub async fn exec_role(ctx: &Context, args: &ExecArgs) -> Result<ExitCode> {
     let id = roles::resolve(ctx, &target, Some(&cache))?;
     let role = roles::cached_role(ctx, &cache, &id)?;
     let region_env = RegionEnv::from_env(|k| std::env::var(k).ok());
+    // `--region` (or a region picked in the picker) is asked for: it replaces the user's.
     let region = exports::choose_region(
         args.no_region,
-        args.overwrite_env,
+        args.overwrite_env || args.region.is_some(),
         &region_env,
-        &roles::configured_region(ctx, &role),
+        &args
+            .region
+            .clone()
+            .unwrap_or_else(|| roles::configured_region(ctx, &role)),
     );
     let info = roles::role_info(ctx, &role, region)?;
     let provider = roles::provider(ctx)?;

@@ -21,7 +21,9 @@ use crate::logging;
 use crate::refresh::NoProgress;
 use crate::roster::{self, PickRole, Roster};
 use crate::tui::app::{self, PickerInput};
-use crate::tui::backend::{BackendResult, Copyable, Delivered, PickerBackend, Refreshed};
+use crate::tui::backend::{
+    BackendResult, Copyable, Delivered, PickerBackend, Readiness, Refreshed,
+};
 use crate::tui::keymap::Keymap;
 use crate::tui::state::{Choice, Launch, Outcome, Settings};
 use crate::tui::terminal;
@@ -44,6 +46,8 @@ pub struct Picked {
     pub profile: String,
     pub instance: String,
     pub choice: Choice,
+    /// The region picked in the picker (as `--region`), when not the role's DefaultRegion.
+    pub region: Option<String>,
 }
 
 fn instances(ctx: &Context) -> Vec<String> {
@@ -96,6 +100,12 @@ fn load_roster(ctx: &Context) -> Result<(Roster, bool)> {
     Ok((roster, ctx.cache_expired(&cache)))
 }
 
+/// The order before anything is typed: the most used roles (often and lately) first.
+fn by_frecency(ctx: &Context, roster: &mut Roster) {
+    crate::frecency::Frecency::load(&ctx.paths.config_dir.join(crate::frecency::FILE_NAME))
+        .order(&mut roster.roles, now());
+}
+
 /// The SSO session's expiry, read once from the store without asking for a password (a
 /// locked store just leaves the countdown unknown).
 fn session_expiry(ctx: &Context) -> Option<i64> {
@@ -113,7 +123,8 @@ pub fn choose(ctx: &Context, launch: Launch) -> Result<Picked> {
     // Log lines would scribble over the picker: hold them from before anything the picker
     // reads (the store, the cache) until it is gone.
     let _quiet = logging::hold();
-    let (roster, cache_expired) = load_roster(ctx)?;
+    let (mut roster, cache_expired) = load_roster(ctx)?;
+    by_frecency(ctx, &mut roster);
     let theme_name = ctx
         .invocation
         .theme
@@ -141,6 +152,7 @@ pub fn choose(ctx: &Context, launch: Launch) -> Result<Picked> {
         theme,
         keymap,
         refresh_on_start,
+        clipboard_clear_secs: clipboard_clear_secs(ctx),
     };
     let backend = Arc::new(Backend {
         ctx: Arc::new(ctx.clone()),
@@ -150,7 +162,11 @@ pub fn choose(ctx: &Context, launch: Launch) -> Result<Picked> {
     drop(rt);
     match outcome {
         Outcome::Cancelled => Err(Cancelled.into()),
-        Outcome::Chosen { role, choice } => Ok(Picked {
+        Outcome::Chosen {
+            role,
+            choice,
+            region,
+        } => Ok(Picked {
             flags: RoleFlags {
                 arn: Some(role.arn.to_string()),
                 ..RoleFlags::default()
@@ -158,6 +174,7 @@ pub fn choose(ctx: &Context, launch: Launch) -> Result<Picked> {
             profile: role.profile.to_string(),
             instance: role.sso.to_string(),
             choice,
+            region,
         }),
     }
 }
@@ -217,7 +234,8 @@ impl PickerBackend for Backend {
             )
             .await
             .map_err(|e| format!("{e:#}"))?;
-            let roster = build_roster(&ctx, &mut cache).map_err(|e| format!("{e:#}"))?;
+            let mut roster = build_roster(&ctx, &mut cache).map_err(|e| format!("{e:#}"))?;
+            by_frecency(&ctx, &mut roster);
             Ok(Refreshed {
                 roster,
                 session_expires,
@@ -258,6 +276,11 @@ impl PickerBackend for Backend {
         .boxed()
     }
 
+    fn prepare(&self, role: PickRole) -> BoxFuture<'static, BackendResult<Readiness>> {
+        let ctx = Arc::clone(&self.ctx);
+        async move { prepare_role(&ctx, &role).await }.boxed()
+    }
+
     fn copy(&self, role: PickRole, what: Copyable) -> BoxFuture<'static, BackendResult<Delivered>> {
         let ctx = Arc::clone(&self.ctx);
         async move {
@@ -271,13 +294,64 @@ impl PickerBackend for Backend {
                     .await
                     .map_err(|e| format!("{e:#}"))?,
             };
-            match clipboard::copy(&text).map_err(|e| e.to_string())? {
+            let keep = match clipboard_clear_secs(&ctx) {
+                secs if what.is_secret() && secs > 0 => std::time::Duration::from_secs(secs),
+                _ => clipboard::HOLD,
+            };
+            match clipboard::copy(&text, keep).map_err(|e| e.to_string())? {
                 clipboard::Copied::System => Ok(Delivered::Clipboard),
                 clipboard::Copied::Osc52(seq) => Ok(Delivered::Osc52(seq)),
             }
         }
         .boxed()
     }
+}
+
+/// Fetch `role`'s credentials into the store as the command after the picker would, but
+/// never logging in (a browser or a prompt can't run under the picker): an ended session is
+/// `NeedsLogin`, for the picker to log in first.
+async fn prepare_role(ctx: &Context, role: &PickRole) -> BackendResult<Readiness> {
+    use crate::credentials::{CredentialsError, Provider};
+    let mut ctx = ctx.clone();
+    ctx.instance = role.sso.to_string();
+    let Ok(store) = crate::app::open_store_quietly(&ctx) else {
+        // A store that needs a password: the command after the picker asks for it.
+        return Ok(Readiness::Ready);
+    };
+    let Some((account, name)) = crate::role::split_role_arn(&role.arn) else {
+        return Ok(Readiness::Ready);
+    };
+    let id = crate::role::RoleId::new(account, name);
+    let provider = Provider::new(
+        &ctx.instance,
+        ctx.sso(),
+        Arc::new(store),
+        crate::app::roles::session_factory(&ctx),
+        TokenMode::NonInteractive,
+        crate::app::retry_settings(&ctx),
+        Box::new(io::sink()),
+    );
+    match provider.credentials(&id, false).await {
+        Ok(_) => {
+            // The Expires column of the next run shows what was fetched.
+            crate::app::roles::record(&ctx, None, &provider.fetched(), None)
+                .map_err(|e| format!("{e:#}"))?;
+            Ok(Readiness::Ready)
+        }
+        Err(CredentialsError::Auth(crate::auth::AuthError::NotLoggedIn { .. })) => {
+            Ok(Readiness::NeedsLogin)
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Seconds a copied secret (exports, console URL) stays on the clipboard:
+/// `$AWS_SSO_CLIPBOARD_CLEAR`, else `ClipboardClearSeconds`; 0 keeps it as long as any copy.
+fn clipboard_clear_secs(ctx: &Context) -> u64 {
+    std::env::var("AWS_SSO_CLIPBOARD_CLEAR")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or_else(|| u64::try_from(ctx.config.clipboard_clear_seconds).unwrap_or(0))
 }
 
 fn role_flags(role: &PickRole) -> RoleFlags {

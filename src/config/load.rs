@@ -177,6 +177,7 @@ fn build(value: &Value, file: &Path, ctx: &LoadCtx) -> Result<Config, Issue> {
         // aws-sso extensions (aws-sso-cli ignores them).
         theme: f.string("Theme")?.unwrap_or_else(|| "dark".into()),
         key_bindings: f.string_map("KeyBindings")?.unwrap_or_default(),
+        clipboard_clear_seconds: f.int("ClipboardClearSeconds")?.unwrap_or(30),
     };
     f.finish();
     validate::apply_deprecations(&mut config, &legacy);

@@ -168,6 +168,8 @@ pub struct Config {
     pub theme: String,
     /// aws-sso extension: picker action name -> keys (`"ctrl-o, f5"`, `none`).
     pub key_bindings: BTreeMap<String, String>,
+    /// aws-sso extension: seconds a secret copied from the picker stays on the clipboard.
+    pub clipboard_clear_seconds: i64,
 }
 
 /// `OnePassword` settings for `SecureStore: 1password`.

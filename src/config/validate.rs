@@ -83,6 +83,16 @@ pub(crate) fn validate(config: &Config, legacy: &Legacy) -> Result<(), Issue> {
             ));
         }
     }
+    if !(0..=600).contains(&config.clipboard_clear_seconds) {
+        return Err(Issue::new(
+            vec![Seg::Field("ClipboardClearSeconds")],
+            Target::Value,
+            format!(
+                "must be a number of seconds from 0 (keep) to 600, got {}",
+                config.clipboard_clear_seconds
+            ),
+        ));
+    }
     let cpua_key = if legacy.config_profiles_url_action.is_some() {
         "ConfigProfilesUrlAction"
     } else {

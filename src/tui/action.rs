@@ -29,6 +29,7 @@ pub enum Action {
     Help,
     ActionMenu,
     Suspend,
+    CycleRegion,
     CursorLeft,
     CursorRight,
     CursorStart,
@@ -42,7 +43,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 34] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -66,6 +67,7 @@ impl Action {
         Action::Help,
         Action::ActionMenu,
         Action::Suspend,
+        Action::CycleRegion,
         Action::CursorLeft,
         Action::CursorRight,
         Action::CursorStart,
@@ -114,7 +116,8 @@ impl Action {
             Action::TogglePanes => "show/hide all panes",
             Action::Help => "this help",
             Action::ActionMenu => "actions for the role (copy, console, shell)",
-            Action::Suspend => "suspend (fg resumes)",
+            Action::Suspend => "suspend (fg resumes; inside $(…) a shell, exit resumes)",
+            Action::CycleRegion => "next region for the action (the role's DefaultRegion first)",
             Action::CursorLeft => "cursor left",
             Action::CursorRight => "cursor right",
             Action::CursorStart => "cursor to start of query",

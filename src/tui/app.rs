@@ -35,6 +35,8 @@ pub struct PickerInput {
     pub keymap: Keymap,
     /// The cache is due: refresh in the background as soon as the first frame is up.
     pub refresh_on_start: bool,
+    /// Seconds a copied secret stays on the clipboard (0: as long as any copy).
+    pub clipboard_clear_secs: u64,
 }
 
 /// The table's columns: `ListFields`, plus the instance when there is more than one.
@@ -76,6 +78,8 @@ pub fn recent(roster: &Roster, limit: usize) -> Vec<Recent> {
 enum Bg {
     Refreshed(Result<Refreshed, String>),
     Copied(Copyable, Result<Delivered, String>),
+    /// The time to keep the n-th OSC 52 copy (a secret) is up.
+    ClearOsc52(u64),
     Msg(Msg),
 }
 
@@ -119,6 +123,8 @@ pub(crate) struct Driver {
     queue: VecDeque<Msg>,
     /// The role to select again once a refreshed roster is matched.
     restore_arn: Option<String>,
+    /// OSC 52 copies written so far (a clear is only for the latest).
+    osc52_copies: u64,
 }
 
 impl Driver {
@@ -147,6 +153,7 @@ impl Driver {
             notify,
             queue: VecDeque::new(),
             restore_arn: None,
+            osc52_copies: 0,
         };
         driver.push(Msg::Recent(recent(&roster, 20)));
         inject(driver.matcher.injector(), roster);
@@ -187,6 +194,11 @@ impl Driver {
                 let role = self.matcher.get(pos).cloned();
                 self.push(Msg::Selected(role));
             }
+            Effect::SelectArn(arn) => {
+                if let Some(pos) = self.matcher.position_of(&arn) {
+                    self.push(Msg::Reselect(pos));
+                }
+            }
             Effect::Refresh => self.spawn_refresh(),
             Effect::Login => {
                 let (line_tx, mut line_rx) = mpsc::unbounded_channel::<String>();
@@ -207,6 +219,13 @@ impl Driver {
                 let tx = self.bg_tx.clone();
                 tokio::spawn(async move {
                     let _ = tx.send(Bg::Copied(what, fut.await));
+                });
+            }
+            Effect::Prepare(role) => {
+                let fut = self.backend.prepare(role);
+                let tx = self.bg_tx.clone();
+                tokio::spawn(async move {
+                    let _ = tx.send(Bg::Msg(Msg::Prepared(fut.await)));
                 });
             }
             Effect::Suspend => {
@@ -243,9 +262,23 @@ impl Driver {
                 if let Ok(Delivered::Osc52(seq)) = &result {
                     // No display: the terminal itself takes the text.
                     screen.write_raw(seq.as_bytes())?;
+                    self.osc52_copies += 1;
+                    let secs = state.clipboard_clear_secs;
+                    if what.is_secret() && secs > 0 {
+                        let (tx, copy) = (self.bg_tx.clone(), self.osc52_copies);
+                        tokio::spawn(async move {
+                            tokio::time::sleep(Duration::from_secs(secs)).await;
+                            let _ = tx.send(Bg::ClearOsc52(copy));
+                        });
+                    }
                 }
-                self.push(Msg::Copied(result.map(|_| what.label().to_string())));
+                self.push(Msg::Copied(what, result));
             }
+            // Empty the terminal's clipboard, unless something else was copied since.
+            Bg::ClearOsc52(copy) if copy == self.osc52_copies => {
+                screen.write_raw(b"\x1b]52;c;\x07")?;
+            }
+            Bg::ClearOsc52(_) => {}
             Bg::Msg(msg) => self.push(msg),
         }
         Ok(())
@@ -290,10 +323,12 @@ pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<
         theme,
         keymap,
         refresh_on_start,
+        clipboard_clear_secs,
     } = input;
     let fields = display_fields(&settings);
     let mut driver = Driver::new(fields.clone(), full_text_search, roster, backend);
     let mut state = State::new(settings, instance, now());
+    state.clipboard_clear_secs = clipboard_clear_secs;
     let mut tty = Tty::open()?;
     let size = tty.terminal.size()?;
     driver.push(Msg::SessionExpires(session_expires));
@@ -307,6 +342,7 @@ pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<
     let mut events = EventStream::new();
     let mut clock = tokio::time::interval(Duration::from_secs(1));
     let mut terminate = terminate_signal()?;
+    let mut continued = continue_signal()?;
 
     loop {
         if let Some(outcome) = driver.drain(&mut state, &mut tty)? {
@@ -324,6 +360,11 @@ pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<
         tokio::select! {
             biased;
             _ = terminate.recv() => return Ok(Outcome::Cancelled),
+            // Stopped from outside and resumed: the shell has had the terminal meanwhile.
+            _ = continued.recv() => {
+                tty.resume()?;
+                driver.push(Msg::Resumed);
+            }
             event = events.next() => match event {
                 Some(Ok(event)) => {
                     if let Some(msg) = translate(event, &keymap, &state) {
@@ -368,6 +409,28 @@ fn terminate_signal() -> Result<Terminate> {
         term: signal(SignalKind::terminate())?,
         hup: signal(SignalKind::hangup())?,
     })
+}
+
+#[cfg(unix)]
+fn continue_signal() -> Result<tokio::signal::unix::Signal> {
+    use tokio::signal::unix::{SignalKind, signal};
+    Ok(signal(SignalKind::from_raw(signal_hook::consts::SIGCONT))?)
+}
+
+#[cfg(not(unix))]
+fn continue_signal() -> Result<NoContinue> {
+    Ok(NoContinue)
+}
+
+/// No job control: nothing ever resumes the picker from outside.
+#[cfg(not(unix))]
+struct NoContinue;
+
+#[cfg(not(unix))]
+impl NoContinue {
+    async fn recv(&mut self) {
+        std::future::pending::<()>().await
+    }
 }
 
 #[cfg(unix)]

@@ -29,6 +29,12 @@ impl Copyable {
         }
     }
 
+    /// Whether the text is a secret (credentials, a sign-in token): it is cleared from the
+    /// clipboard after a short while.
+    pub fn is_secret(self) -> bool {
+        self.needs_credentials()
+    }
+
     /// Whether getting the text needs role credentials (and so may take a round trip).
     pub fn needs_credentials(self) -> bool {
         matches!(self, Copyable::Exports | Copyable::ConsoleUrl)
@@ -53,6 +59,15 @@ pub enum Delivered {
     Osc52(String),
 }
 
+/// Whether a role's credentials can be had now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readiness {
+    /// They are in the store (fetched now or before): the chosen action can run.
+    Ready,
+    /// The SSO session has ended (expired or revoked): a login must come first.
+    NeedsLogin,
+}
+
 /// Errors are already one line, ready for the status bar.
 pub type BackendResult<T> = Result<T, String>;
 
@@ -63,6 +78,10 @@ pub trait PickerBackend: Send + Sync + 'static {
     /// Log in again. Lines the person must see (the URL, the device code) are sent to `show`
     /// while the login waits; the result is the new session's expiry.
     fn login(&self, show: UnboundedSender<String>) -> BoxFuture<'static, BackendResult<i64>>;
+
+    /// Fetch `role`'s credentials into the store without logging in, so the action chosen
+    /// with Enter can run; says when the SSO session has ended instead.
+    fn prepare(&self, role: PickRole) -> BoxFuture<'static, BackendResult<Readiness>>;
 
     /// Copy `what` of `role` to the clipboard.
     fn copy(&self, role: PickRole, what: Copyable) -> BoxFuture<'static, BackendResult<Delivered>>;

@@ -181,6 +181,7 @@ const DEFAULTS: &[(Action, &str)] = &[
     (Action::ToggleHistory, "f4"),
     (Action::Help, "f1, ctrl-/, ctrl-_"),
     (Action::Suspend, "ctrl-z"),
+    (Action::CycleRegion, "alt-r"),
     (Action::CursorLeft, "left, ctrl-b"),
     (Action::CursorRight, "right, ctrl-f"),
     (Action::CursorStart, "ctrl-a"),

@@ -7,7 +7,7 @@ use crate::catalog::ListField;
 use crate::matcher::MatchStatus;
 use crate::roster::PickRole;
 
-use super::backend::Copyable;
+use super::backend::{Copyable, Delivered, Readiness};
 use super::input::LineInput;
 use super::keymap::KeyResult;
 
@@ -33,7 +33,12 @@ pub enum Choice {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    Chosen { role: PickRole, choice: Choice },
+    Chosen {
+        role: PickRole,
+        choice: Choice,
+        /// A region picked in the picker instead of the role's DefaultRegion.
+        region: Option<String>,
+    },
     Cancelled,
 }
 
@@ -149,6 +154,13 @@ pub struct State {
     pub session_expires: Option<i64>,
     pub status: Option<Status>,
     pub recent: Vec<Recent>,
+    /// Seconds a copied secret stays on the clipboard (`ClipboardClearSeconds`; 0: as long as
+    /// any copy).
+    pub clipboard_clear_secs: u64,
+    /// The region picked for the action (`CycleRegion`); `None`: the role's DefaultRegion.
+    pub region: Option<String>,
+    /// The action Enter chose, waiting for the role's credentials (and maybe a login).
+    pub pending: Option<(PickRole, Choice)>,
     pub now: i64,
     pub size: (u16, u16),
     /// Something changed since the last frame.
@@ -178,6 +190,9 @@ impl State {
             session_expires: None,
             status: None,
             recent: Vec::new(),
+            pending: None,
+            region: None,
+            clipboard_clear_secs: 30,
             now,
             size: (80, 24),
             dirty: true,
@@ -201,6 +216,12 @@ impl State {
             ),
             None => self.input.text().to_string(),
         }
+    }
+
+    /// The region the action will use for `role`: the one picked, else its DefaultRegion
+    /// (empty: none).
+    pub fn region_for<'a>(&'a self, role: &'a PickRole) -> &'a str {
+        self.region.as_deref().unwrap_or(&role.region)
     }
 
     pub fn session_live(&self) -> bool {
@@ -228,7 +249,9 @@ pub enum Msg {
     RefreshDone(Result<(Option<i64>, String), String>),
     LoginLine(String),
     LoginDone(Result<i64, String>),
-    Copied(Result<String, String>),
+    Copied(Copyable, Result<Delivered, String>),
+    /// Whether the pending action's credentials could be had (`Effect::Prepare`).
+    Prepared(Result<Readiness, String>),
     SessionExpires(Option<i64>),
     /// The picker is back on the screen after a suspend (Ctrl-Z, then `fg`): draw it again.
     Resumed,
@@ -241,9 +264,13 @@ pub enum Effect {
     Query(String),
     /// Look up the role at this position and send it back as `Msg::Selected`.
     Select(u32),
+    /// Move the cursor to the role with this ARN, when it is among the matches.
+    SelectArn(String),
     Refresh,
     Login,
     Copy(PickRole, Copyable),
+    /// Get the role's credentials ready for the chosen action (answered by `Msg::Prepared`).
+    Prepare(PickRole),
     Suspend,
     Exit(Outcome),
 }

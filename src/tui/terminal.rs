@@ -28,6 +28,9 @@ fn open_tty() -> io::Result<File> {
 /// The raw-mode, alternate-screen terminal; restored when dropped.
 pub struct Tty {
     pub terminal: TtyTerminal,
+    /// The terminal device itself, for a shell started on Ctrl-Z.
+    #[cfg_attr(not(unix), allow(dead_code))]
+    tty: File,
 }
 
 impl Tty {
@@ -35,8 +38,8 @@ impl Tty {
         install_panic_hook();
         let tty = open_tty()?;
         enter(&mut tty.try_clone()?)?;
-        let terminal = Terminal::new(CrosstermBackend::new(tty))?;
-        Ok(Tty { terminal })
+        let terminal = Terminal::new(CrosstermBackend::new(tty.try_clone()?))?;
+        Ok(Tty { terminal, tty })
     }
 
     /// Write raw bytes (an OSC 52 clipboard sequence) to the terminal.
@@ -50,9 +53,18 @@ impl Tty {
     pub fn suspend(&mut self) -> io::Result<()> {
         leave(self.terminal.backend_mut())?;
         #[cfg(unix)]
-        signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+        super::suspend::suspend(&self.tty)?;
+        self.resume()
+    }
+
+    /// Take the terminal again (after a stop, whoever stopped us) and draw everything anew.
+    pub fn resume(&mut self) -> io::Result<()> {
         enter(self.terminal.backend_mut())?;
-        self.terminal.clear()
+        // Not `Terminal::clear`: that asks the terminal for the cursor position, writing the
+        // query to stdout, which `eval "$(aws-sso eval)"` would run.
+        let size = self.terminal.size()?;
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
     }
 }
 

@@ -71,6 +71,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Reselect(pos) => move_to(state, i64::from(pos)),
         Msg::Selected(role) => {
+            // The pending action was for the role that was selected; another one drops it.
+            if state.pending.as_ref().map(|(p, _)| &p.arn) != role.as_ref().map(|r| &r.arn) {
+                state.pending = None;
+            }
             state.selected = role;
             Vec::new()
         }
@@ -120,9 +124,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::LoginDone(result) => {
             state.overlay = Overlay::None;
+            let pending = state.pending.take();
             match result {
                 Ok(expires) => {
                     state.session_expires = Some(expires);
+                    // Enter started this login: carry out what it chose.
+                    if let Some((role, choice)) = pending {
+                        return vec![Effect::Exit(chosen(state, role, choice))];
+                    }
                     say(state, Level::Info, "logged in; refreshing roles".into());
                     vec![Effect::Refresh]
                 }
@@ -132,13 +141,17 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 }
             }
         }
-        Msg::Copied(result) => {
+        Msg::Copied(what, result) => {
             match result {
-                Ok(what) => say(state, Level::Info, format!("copied the {what}")),
+                Ok(delivered) => {
+                    let text = copied_text(state, what, &delivered);
+                    say(state, Level::Info, text);
+                }
                 Err(e) => say(state, Level::Error, e),
             }
             Vec::new()
         }
+        Msg::Prepared(result) => prepared(state, result),
         Msg::SessionExpires(expires) => {
             state.session_expires = expires;
             Vec::new()
@@ -178,6 +191,11 @@ fn insert(state: &mut State, c: char) -> Vec<Effect> {
         state.overlay = Overlay::Help;
         state.help_scroll = 0;
         return Vec::new();
+    }
+    // `-` first, like `cd -`: the role used before the current one. Anywhere else it is
+    // part of the query (`web-dev`).
+    if c == '-' && state.input.is_empty() {
+        return previous_role(state);
     }
     state.input.insert(c);
     query_changed(state)
@@ -260,9 +278,11 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
             return Vec::new();
         }
         Overlay::Login { .. } => {
-            // The login runs on; Esc hides its box (the result still arrives).
+            // The login runs on; Esc hides its box (the result still arrives) and drops the
+            // action Enter had chosen.
             if action == Action::Cancel {
                 state.overlay = Overlay::None;
+                state.pending = None;
             }
             return Vec::new();
         }
@@ -340,6 +360,10 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Suspend => vec![Effect::Suspend],
+        Action::CycleRegion => {
+            cycle_region(state);
+            Vec::new()
+        }
         Action::CursorLeft => edit(state, |i| i.left()),
         Action::CursorRight => edit(state, |i| i.right()),
         Action::CursorStart => edit(state, |i| i.start()),
@@ -397,13 +421,6 @@ fn accept(state: &mut State) -> Vec<Effect> {
     }
 }
 
-fn run(state: &mut State, choice: Choice) -> Vec<Effect> {
-    match state.selected.clone() {
-        Some(role) => vec![Effect::Exit(Outcome::Chosen { role, choice })],
-        None => Vec::new(),
-    }
-}
-
 fn copy(state: &mut State, what: Copyable) -> Vec<Effect> {
     let Some(role) = state.selected.clone() else {
         return Vec::new();
@@ -421,6 +438,9 @@ fn choose(state: &mut State, item: MenuItem) -> Vec<Effect> {
         MenuItem::Copy(what) => copy(state, what),
     }
 }
+
+mod choice;
+use choice::{chosen, copied_text, cycle_region, prepared, previous_role, run};
 
 #[cfg(test)]
 mod tests;

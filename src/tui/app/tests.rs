@@ -13,7 +13,7 @@ use super::*;
 use crate::cache::{Tags, Text};
 use crate::roster::PickRole;
 use crate::tui::action::Action;
-use crate::tui::backend::BackendResult;
+use crate::tui::backend::{BackendResult, Readiness};
 use crate::tui::keymap::KeyResult;
 use crate::tui::state::Launch;
 
@@ -42,9 +42,14 @@ fn roster(accounts: impl Iterator<Item = u64>) -> Roster {
     }
 }
 
-/// Refreshes hand out the queued rosters, one each.
+/// Refreshes hand out the queued rosters, one each; `prepare` says what `readiness` holds
+/// (ready when empty) and a login succeeds when `login_expires` is set.
+#[derive(Default)]
 struct Scripted {
     rosters: Mutex<Vec<Roster>>,
+    readiness: Mutex<Vec<BackendResult<Readiness>>>,
+    login_expires: Option<i64>,
+    prepared: Mutex<Vec<String>>,
 }
 
 impl PickerBackend for Scripted {
@@ -60,8 +65,18 @@ impl PickerBackend for Scripted {
         }
         .boxed()
     }
-    fn login(&self, _show: UnboundedSender<String>) -> BoxFuture<'static, BackendResult<i64>> {
-        async { Err("no login here".to_string()) }.boxed()
+    fn login(&self, show: UnboundedSender<String>) -> BoxFuture<'static, BackendResult<i64>> {
+        let expires = self.login_expires;
+        async move {
+            let _ = show.send("Open https://example.test/device".into());
+            expires.ok_or_else(|| "no login here".to_string())
+        }
+        .boxed()
+    }
+    fn prepare(&self, role: PickRole) -> BoxFuture<'static, BackendResult<Readiness>> {
+        self.prepared.lock().unwrap().push(role.arn.to_string());
+        let next = self.readiness.lock().unwrap().pop();
+        async move { next.unwrap_or(Ok(Readiness::Ready)) }.boxed()
     }
     fn copy(&self, _: PickRole, _: Copyable) -> BoxFuture<'static, BackendResult<Delivered>> {
         async { Ok(Delivered::Osc52("\x1b]52;c;eA==\x07".into())) }.boxed()
@@ -103,9 +118,17 @@ struct Harness {
 
 impl Harness {
     fn new(start: Roster, refreshes: Vec<Roster>) -> Harness {
-        let backend = Arc::new(Scripted {
-            rosters: Mutex::new(refreshes),
-        });
+        Harness::with(
+            start,
+            Scripted {
+                rosters: Mutex::new(refreshes),
+                ..Scripted::default()
+            },
+        )
+    }
+
+    fn with(start: Roster, backend: Scripted) -> Harness {
+        let backend = Arc::new(backend);
         let mut driver = Driver::new(settings().fields, true, start, backend);
         driver.push(Msg::Resize(80, 13));
         Harness {
@@ -120,6 +143,24 @@ impl Harness {
         self.driver
             .drain(&mut self.state, &mut self.screen)
             .expect("drain")
+    }
+
+    /// Let background work run until the picker ends (10 s at most).
+    async fn outcome(&mut self) -> Outcome {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(outcome) = self
+                .driver
+                .drain(&mut self.state, &mut self.screen)
+                .expect("drain")
+            {
+                return outcome;
+            }
+            let wait = self.driver.next_background(&self.state, &mut self.screen);
+            if tokio::time::timeout_at(deadline, wait).await.is_err() {
+                panic!("timed out waiting for the picker to end");
+            }
+        }
     }
 
     /// Let background work and the matcher run until `done` holds (10 s at most).
@@ -197,12 +238,20 @@ async fn suspend_and_osc52_copies_go_through_the_screen() {
         .await;
     assert_eq!(h.screen.raw, b"\x1b]52;c;eA==\x07");
     let status = h.state.status.as_ref().map(|s| s.text.clone());
-    assert_eq!(status.as_deref(), Some("copied the ARN"));
+    assert_eq!(
+        status.as_deref(),
+        Some("sent the ARN to the terminal's clipboard")
+    );
 }
 
 #[tokio::test]
 async fn accepting_a_role_ends_the_driver_with_it() {
-    let mut h = Harness::new(roster(7..=9), Vec::new());
+    // Credentials cached for an hour: Enter ends the picker at once.
+    let mut start = roster(7..=9);
+    for r in &mut start.roles {
+        r.expires = 1_000 + 3_600;
+    }
+    let mut h = Harness::new(start, Vec::new());
     h.until("the roles are matched", |s| s.selected.is_some())
         .await;
     h.send(Msg::Key(KeyResult::Action(Action::Down)));
@@ -213,4 +262,58 @@ async fn accepting_a_role_ends_the_driver_with_it() {
         }
         other => panic!("expected a chosen role, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn enter_after_the_session_ended_logs_in_and_then_runs_the_action() {
+    let backend = Scripted {
+        readiness: Mutex::new(vec![Ok(Readiness::NeedsLogin)]),
+        login_expires: Some(50_000),
+        ..Scripted::default()
+    };
+    let mut h = Harness::with(roster(7..=9), backend);
+    h.until("the roles are matched", |s| s.selected.is_some())
+        .await;
+    for c in "000008".chars() {
+        h.send(Msg::Key(KeyResult::Insert(c)));
+    }
+    h.until("one role left", |s| {
+        s.matches.matched == 1 && s.selected.as_ref().is_some_and(|r| r.account_id == 8)
+    })
+    .await;
+    assert_eq!(h.send(Msg::Key(KeyResult::Action(Action::Accept))), None);
+    match h.outcome().await {
+        Outcome::Chosen { role, choice, .. } => {
+            assert_eq!(role.account_id, 8);
+            assert_eq!(choice, crate::tui::state::Choice::Eval);
+        }
+        other => panic!("expected the chosen role, got {other:?}"),
+    }
+    assert_eq!(
+        h.state.input.text(),
+        "000008",
+        "the query was kept throughout"
+    );
+    assert_eq!(h.state.session_expires, Some(50_000));
+}
+
+#[tokio::test]
+async fn a_failed_login_keeps_the_picker_and_its_query() {
+    let backend = Scripted {
+        readiness: Mutex::new(vec![Ok(Readiness::NeedsLogin)]),
+        ..Scripted::default()
+    };
+    let mut h = Harness::with(roster(7..=9), backend);
+    h.until("the roles are matched", |s| s.selected.is_some())
+        .await;
+    h.send(Msg::Key(KeyResult::Insert('9')));
+    h.send(Msg::Key(KeyResult::Action(Action::Accept)));
+    h.until("the login fails", |s| {
+        s.status
+            .as_ref()
+            .is_some_and(|st| st.text.contains("login failed"))
+    })
+    .await;
+    assert!(h.state.pending.is_none());
+    assert_eq!(h.state.input.text(), "9");
 }

@@ -5,6 +5,7 @@ use crate::cache::{Tags, Text};
 use crate::catalog::ListField;
 use crate::matcher::MatchStatus;
 use crate::roster::PickRole;
+use crate::tui::backend::Delivered;
 use crate::tui::state::{Launch, Recent, Settings};
 
 pub fn role(n: u64) -> PickRole {
@@ -20,7 +21,8 @@ pub fn role(n: u64) -> PickRole {
         region: Text::new("eu-west-1"),
         via: Text::new(""),
         tags: Tags::new(),
-        expires: 0,
+        // Credentials cached for an hour past the state's clock: Enter needs no fetch.
+        expires: 1_000 + 3_600,
         last_used: None,
     }
 }
@@ -121,7 +123,8 @@ fn enter_runs_the_launch_mode_and_escape_cancels() {
             update(&mut s, key(Action::Accept)),
             vec![Effect::Exit(Outcome::Chosen {
                 role: role(1),
-                choice
+                choice,
+                region: None,
             })]
         );
     }
@@ -135,7 +138,8 @@ fn enter_runs_the_launch_mode_and_escape_cancels() {
         update(&mut s, key(Action::OpenConsole)),
         vec![Effect::Exit(Outcome::Chosen {
             role: role(1),
-            choice: Choice::Console
+            choice: Choice::Console,
+            region: None,
         })]
     );
 }
@@ -158,7 +162,8 @@ fn plain_aws_sso_opens_a_menu_whose_entries_run_or_copy() {
         update(&mut s, key(Action::Accept)),
         vec![Effect::Exit(Outcome::Chosen {
             role: role(1),
-            choice: Choice::Console
+            choice: Choice::Console,
+            region: None,
         })]
     );
     // Digits pick directly; a copy keeps the picker open with a message.
@@ -208,9 +213,33 @@ fn copies_need_a_selection_and_report_back() {
             .text
             .contains("getting the exports")
     );
-    update(&mut s, Msg::Copied(Ok("exports".into())));
-    assert_eq!(s.status.as_ref().unwrap().text, "copied the exports");
-    update(&mut s, Msg::Copied(Err("no display".into())));
+    update(
+        &mut s,
+        Msg::Copied(Copyable::Exports, Ok(Delivered::Clipboard)),
+    );
+    assert_eq!(
+        s.status.as_ref().unwrap().text,
+        "copied the exports; cleared in 30 s"
+    );
+    // OSC 52 may be ignored by the terminal: only "sent"; an ARN is no secret.
+    update(
+        &mut s,
+        Msg::Copied(
+            Copyable::Arn,
+            Ok(Delivered::Osc52("\x1b]52;c;eA==\x07".into())),
+        ),
+    );
+    assert_eq!(
+        s.status.as_ref().unwrap().text,
+        "sent the ARN to the terminal's clipboard"
+    );
+    s.clipboard_clear_secs = 0;
+    update(
+        &mut s,
+        Msg::Copied(Copyable::ConsoleUrl, Ok(Delivered::Clipboard)),
+    );
+    assert_eq!(s.status.as_ref().unwrap().text, "copied the console URL");
+    update(&mut s, Msg::Copied(Copyable::Arn, Err("no display".into())));
     assert_eq!(s.status.as_ref().unwrap().level, Level::Error);
     // The message goes away after a few seconds.
     update(&mut s, Msg::Tick(1_000 + STATUS_SECS));
@@ -319,7 +348,8 @@ fn clicks_select_and_a_second_click_accepts() {
         update(&mut s, Msg::Click(2)),
         vec![Effect::Exit(Outcome::Chosen {
             role: role(4),
-            choice: Choice::Eval
+            choice: Choice::Eval,
+            region: None,
         })]
     );
     assert!(
@@ -361,3 +391,5 @@ fn ticks_redraw_only_for_the_countdown_or_a_dropped_message() {
     );
     assert_eq!(s.recent.len(), 1);
 }
+
+mod choice;

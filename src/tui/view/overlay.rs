@@ -73,6 +73,10 @@ fn help_rows(keys: &dyn Fn(Action) -> Option<String>, inner: usize) -> Vec<HelpR
             rows.push((Some(key), line));
         }
     }
+    let previous = "first in the query: the role used before the current one (like cd -)";
+    for (n, line) in wrap_words(previous, text_width).into_iter().enumerate() {
+        rows.push((Some(if n == 0 { "-".into() } else { String::new() }), line));
+    }
     rows
 }
 

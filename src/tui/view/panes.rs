@@ -97,8 +97,17 @@ pub fn details(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) 
         inner,
         theme,
     ));
-    if !role.region.is_empty() {
-        lines.extend(pair("Region", &role.region, inner, theme));
+    let region = state.region_for(role);
+    if region != role.region.as_str() {
+        // Picked for the action (CycleRegion): it replaces the DefaultRegion.
+        let text = if role.region.is_empty() {
+            format!("{region} (picked)")
+        } else {
+            format!("{region} (picked; default {})", role.region)
+        };
+        lines.extend(pair("Region", &text, inner, theme));
+    } else if !region.is_empty() {
+        lines.extend(pair("Region", region, inner, theme));
     }
     if state.settings.instances.len() > 1 {
         lines.extend(pair("SSO", &role.sso, inner, theme));
