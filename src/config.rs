@@ -41,6 +41,7 @@ pub use schema::{
     DEFAULT_SECRET_SERVICE_COLLECTION, DEFAULT_SSO_NAME, EMPTY_PROFILE_FORMAT, OnePassword,
     SsoAccount, SsoConfig, SsoRole,
 };
+pub use validate::is_plain_role_arn;
 
 impl Config {
     /// Read and validate the config file at `path` (`~` expanded), using this process's

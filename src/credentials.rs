@@ -156,7 +156,9 @@ impl<'a> Provider<'a> {
         else {
             return Ok(None);
         };
-        match crate::role::split_role_arn(via.trim()) {
+        match crate::role::split_role_arn(via.trim())
+            .filter(|_| crate::config::is_plain_role_arn(via.trim()))
+        {
             Some((a, r)) => Ok(Some(RoleId::new(a, r))),
             None => Err(CredentialsError::BadVia {
                 arn: role.arn(),

@@ -140,6 +140,28 @@ fn console_duration_out_of_range_fails_only_the_console() {
 }
 
 #[test]
+fn a_via_that_is_not_a_role_arn_fails_only_that_role() {
+    let s = setup(cli_org(), "");
+    write_config(
+        &s,
+        "    Accounts:\n      \"000001111111\":\n        Roles:\n          Chained:\n            Via: AdministratorAccess\n",
+        "",
+    );
+    ok(s.run(&["login"]));
+    let read = ok(s.run(&[
+        "eval",
+        "--arn",
+        "arn:aws:iam::000001111111:role/ReadOnlyAccess",
+    ]));
+    assert!(read.contains("AWS_SESSION_TOKEN="), "{read}");
+    let err = fails(s.run(&["eval", "--arn", "000001111111:Chained"]));
+    assert!(
+        err.contains("invalid Via 'AdministratorAccess' for arn:aws:iam::000001111111:role/Chained in config.yaml: expected arn:aws:iam::<account>:role/<name>"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_default_sso_naming_no_instance_warns_with_the_instances() {
     let home = cli_home("DefaultSSO: Defualt\n");
     let out = home.run(&["list", "--csv", "Arn"]);

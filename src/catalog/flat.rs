@@ -1,10 +1,32 @@
 //! A flat, borrowed view of one cached role with everything aws-sso-cli's `AWSRoleFlat`
 //! exposes (account, instance, tags, regions), without copying the cache.
 
+use std::sync::LazyLock;
+
 use serde_json::{Map, Value};
 
 use crate::cache::{CachedAccount, CachedRole, SsoCache, Tags, Text};
 use crate::role;
+
+/// The tag names [`role_tags`] may add, interned once so checking a role is a few integer
+/// compares (the picker does it for every role at start).
+struct ShownKeys {
+    account_id: Text,
+    email: Text,
+    alias: Text,
+    name: Text,
+    profile: Text,
+    via: Text,
+}
+
+static SHOWN_KEYS: LazyLock<ShownKeys> = LazyLock::new(|| ShownKeys {
+    account_id: Text::new("AccountID"),
+    email: Text::new("Email"),
+    alias: Text::new("AccountAlias"),
+    name: Text::new("AccountName"),
+    profile: Text::new("Profile"),
+    via: Text::new("Via"),
+});
 
 /// A role's tags as aws-sso-cli shows them (`tags`, the picker, `EnvVarTags`, a template's
 /// `.Tags`): the account's tags, then `AccountID`, `Email`, `AccountAlias` and `AccountName`
@@ -13,32 +35,34 @@ use crate::role;
 /// account only, so they are merged here rather than at refresh.
 pub fn role_tags(account_id: u64, account: &CachedAccount, role: &CachedRole) -> Tags {
     let own = &role.tags;
-    let missing = |key: &str, value: &Text| !value.is_empty() && !own.contains_key(key);
+    let keys = &*SHOWN_KEYS;
+    let has = |key: Text| own.pairs().iter().any(|(k, _)| *k == key);
+    let missing = |key: Text, value: Text| !value.is_empty() && !has(key);
     // The common case (every role of a cache this tool wrote): nothing to add, no allocation
     // beyond the copy.
-    let complete = account.tags.iter().all(|(k, _)| own.contains_key(k))
-        && own.contains_key("AccountID")
-        && own.contains_key("Email")
-        && !missing("AccountAlias", &account.alias)
-        && !missing("AccountName", &account.name)
-        && !missing("Profile", &role.profile)
-        && !missing("Via", &role.via);
+    let complete = !missing(keys.profile, role.profile)
+        && !missing(keys.via, role.via)
+        && has(keys.account_id)
+        && has(keys.email)
+        && !missing(keys.alias, account.alias)
+        && !missing(keys.name, account.name)
+        && account.tags.pairs().iter().all(|(k, _)| has(*k));
     if complete {
         return own.clone();
     }
     let mut pairs: Vec<(Text, Text)> = account.tags.pairs().to_vec();
-    if !own.contains_key("AccountID") {
-        pairs.push(("AccountID".into(), role::pad_account(account_id).into()));
+    if !has(keys.account_id) {
+        pairs.push((keys.account_id, role::pad_account(account_id).into()));
     }
-    pairs.push(("Email".into(), account.email_address));
+    pairs.push((keys.email, account.email_address));
     for (key, value) in [
-        ("AccountAlias", account.alias),
-        ("AccountName", account.name),
-        ("Profile", role.profile),
-        ("Via", role.via),
+        (keys.alias, account.alias),
+        (keys.name, account.name),
+        (keys.profile, role.profile),
+        (keys.via, role.via),
     ] {
         if !value.is_empty() {
-            pairs.push((key.into(), value));
+            pairs.push((key, value));
         }
     }
     // Later pairs win: the role's own tags last.

@@ -359,18 +359,9 @@ fn role(value: &Value, path: Vec<Seg>) -> Result<SsoRole, Issue> {
     // `Roles: {MyRole: }` is allowed: a null role has no settings.
     let map = mapping(value, &path, "a mapping of role settings")?.unwrap_or(&empty);
     let mut f = Fields::new(map, path);
+    // A `Via` that is not a plain role ARN fails when that role is used, not here: aws-sso-cli
+    // loads such a file and every other role keeps working.
     let via = f.opt_string("Via")?;
-    if let Some(arn) = &via
-        && !validate::is_plain_role_arn(arn)
-    {
-        return Err(Issue::new(
-            f.path("Via"),
-            Target::Value,
-            format!(
-                "invalid role ARN '{arn}' (expected arn:aws:iam::<account id>:role/<role name>)"
-            ),
-        ));
-    }
     let role = SsoRole {
         profile: f.opt_string("Profile")?,
         default_region: f.opt_string("DefaultRegion")?,

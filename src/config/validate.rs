@@ -147,7 +147,7 @@ pub(crate) fn validate(config: &Config, legacy: &Legacy) -> Result<(), Issue> {
 
 /// `arn:<partition>:iam::<account id>:role/<name>`, without a role path: the only form
 /// aws-sso-cli can chain through with `Via`.
-pub(crate) fn is_plain_role_arn(arn: &str) -> bool {
+pub fn is_plain_role_arn(arn: &str) -> bool {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     let [prefix, partition, service, region, account, resource] = parts.as_slice() else {
         return false;
