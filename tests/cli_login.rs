@@ -142,8 +142,8 @@ fn cache_refresh_prints_the_diff_and_survives_throttling() {
     assert_eq!(lines.next(), Some("Updated cache: added=120, deleted=0"));
     let added: Vec<&str> = lines.map(|l| l.strip_prefix("+ ").unwrap()).collect();
     assert_eq!(added, s.all_arns());
-    // Nothing changed: nothing to say.
-    assert_eq!(ok(s.run(&["cache"])), "");
+    // Nothing changed: one line that says so (`--silent` keeps stdout empty).
+    assert_eq!(ok(s.run(&["cache"])), "120 roles, no changes\n");
     assert_eq!(ok(s.run(&["cache", "--silent"])), "");
 }
 

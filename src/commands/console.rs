@@ -163,13 +163,11 @@ pub async fn open(ctx: &Context, args: &ConsoleArgs) -> Result<()> {
         container: Some(container),
         stderr: &mut stderr,
     };
-    match urlaction::perform(action, &url, &mut url_ctx)? {
-        Outcome::Copied(hold) => {
-            tracing::info!("Please open URL copied to clipboard.");
-            hold.wait();
-        }
-        // The browser opening is the answer; the URL action already logged it (debug).
-        _ => {}
+    // The browser opening is the answer (the URL action logs it at debug); a copied URL
+    // needs the person to paste it.
+    if let Outcome::Copied(hold) = urlaction::perform(action, &url, &mut url_ctx)? {
+        tracing::info!("Please open URL copied to clipboard.");
+        hold.wait();
     }
     Ok(())
 }

@@ -91,8 +91,13 @@ fn apply(args: &SetupCompletionsArgs, out: &mut dyn Write) -> Result<()> {
         }
     }
     // Uninstall finds a block wherever one is (aws-sso-cli's ~/.bash_profile included);
-    // install moves one found in another file to where the shell reads it.
-    for path in shellrc::block_files(&helpers, &target) {
+    // install moves one found in another file to where the shell reads it. --shell-script
+    // names the one file to change.
+    let candidates = match &target.script {
+        Some(_) => files.iter().map(|f| f.path.clone()).collect(),
+        None => shellrc::block_files(&helpers, &target),
+    };
+    for path in candidates {
         if args.install && files.iter().any(|f| f.path == path) {
             continue;
         }

@@ -153,7 +153,7 @@ pub fn clear_vars(no_region: bool, env: &RegionEnv, env_var_tags: &[String]) -> 
         if !no_region && region_ours {
             out.push("AWS_REGION".into());
         }
-        if !no_region || !(default_ours && region_ours) {
+        if !(no_region && default_ours && region_ours) {
             out.push("AWS_SSO_DEFAULT_REGION".into());
         }
     }

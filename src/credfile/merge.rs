@@ -9,7 +9,7 @@
 //! * A later section with the same name is dropped the same way (trailing lines stay).
 //!   botocore refuses a file with duplicate sections and other SDKs let the last one win,
 //!   so leaving a stale duplicate would either break the file or shadow the fresh values.
-//!//! * Stanzas whose profile is not in the file are appended in aws-sso-cli's layout: a blank
+//! * Stanzas whose profile is not in the file are appended in aws-sso-cli's layout: a blank
 //!   line before each and one after the last (so a new file reads exactly like
 //!   `credentials` on stdout, and merging the same profiles again changes nothing).
 //! * If a profile appears twice in `stanzas`, the last values win.
