@@ -33,7 +33,8 @@ pub struct SetupCompletionsArgs {
     /// Shell: bash, zsh or fish [default: from $SHELL]
     #[arg(long, value_name = "SHELL")]
     pub shell: Option<String>,
-    /// File to change instead of ~/.bash_profile or ~/.zshrc (fish: instead of conf.d/aws-sso.fish)
+    /// File to change instead of ~/.bashrc (macOS: the login file) or ~/.zshrc (fish:
+    /// instead of conf.d/aws-sso.fish)
     #[arg(long = "shell-script", value_name = "FILE")]
     pub shell_script: Option<std::path::PathBuf>,
     /// Key sequence that opens the picker, like "ctrl-x ctrl-a" or "alt-s"
