@@ -32,12 +32,17 @@ fn boxed<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
 
 pub fn help(frame: &mut Frame<'_>, area: Rect, theme: &Theme, keymap: &Keymap) {
     let mut lines = vec![
+        // The query language (docs/query-language.md) in three lines of at most 82.
         Line::from(Span::styled(
-            "Type to search every field and tag. key:value filters (env:prod, role:Admin),",
+            "All terms match: text fuzzy, 'text exact, ^text start, text$ end, !text excludes.",
             theme.help_text,
         )),
         Line::from(Span::styled(
-            "!term excludes, 'term is exact; paste an ARN, profile or account id to jump.",
+            "key:value filters a field or tag (env:prod, role:Admin); a capital: exact case.",
+            theme.help_text,
+        )),
+        Line::from(Span::styled(
+            "Scattered matches hide if others match tightly. Paste an ARN/profile/id to jump.",
             theme.help_text,
         )),
         Line::from(""),
