@@ -194,3 +194,18 @@ fn typing_a_narrowing_query_gives_what_a_fresh_matcher_gives() {
         assert_eq!(find(&mut typing, query), find(&mut fresh, query), "{query}");
     }
 }
+
+#[test]
+fn a_term_split_over_values_highlights_each_piece() {
+    let mut m = matcher_of(demo_like());
+    m.set_query("prodadm");
+    assert_eq!(settle(&mut m).matched, 2);
+    let rows = m.rows(0..2, 0);
+    let admin = rows
+        .iter()
+        .find(|r| r.role.role_name.as_str() == "AdministratorAccess")
+        .expect("acme-prod-media:AdministratorAccess");
+    // Fields: account id, alias, role, profile, expires.
+    assert_eq!(admin.highlights[1], vec![5..9], "prod in acme-prod-media");
+    assert_eq!(admin.highlights[2], vec![0..3], "Adm in the role name");
+}
