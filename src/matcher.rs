@@ -4,10 +4,12 @@
 //! of results with highlight ranges, as our own [`MatchedRow`] type, so the matcher can
 //! change without touching the UI.
 
+mod anchor;
 mod engine;
 pub mod query;
 mod score;
 mod store;
+mod tight;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -15,7 +17,7 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use nucleo::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 
 use crate::cache::Text;
 use crate::catalog::ListField;
@@ -389,7 +391,17 @@ fn highlights(
             let hay = nucleo::Utf32Str::new(&text, &mut buf);
             indices.clear();
             for atom in pattern.atoms.iter().filter(|a| !a.negative) {
-                atom.indices(hay, matcher, &mut indices);
+                if anchor::indices(atom, hay, matcher, &mut indices).is_none()
+                    && atom.kind == AtomKind::Fuzzy
+                {
+                    // A term split over values (`prodadm`): show the pieces this one holds.
+                    let needle = tight::Needle::new(atom);
+                    if needle.splits() {
+                        for piece in needle.piece_atoms(hay) {
+                            piece.indices(hay, matcher, &mut indices);
+                        }
+                    }
+                }
             }
             indices.sort_unstable();
             indices.dedup();
@@ -408,3 +420,5 @@ fn highlights(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_narrowing;

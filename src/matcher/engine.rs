@@ -12,18 +12,24 @@
 //! its score is the best value's. A fuzzy term no single value holds may still match across
 //! values (`prodadm` on `acme-prod` + `AdministratorAccess`): it is then matched greedily on
 //! the values joined by spaces, as one haystack. `^`/`$` anchor to a value's start and end.
+//!
+//! Narrowing: a matched fuzzy term is *compact* on a role when its letters sit close together
+//! in one value, or it splits in two pieces that do in short values ([`super::tight`]), and
+//! *scattered* otherwise. Only the roles with the fewest scattered terms are shown: when some
+//! role matches every term compactly, the roles where a term only scatters over a long value
+//! (an e-mail) or across values are dropped instead of trailing as thousands of weak rows.
+//! All matches are kept (`scored`) for typing on; the filter applies to what is published.
 //! Results are sorted by score, then by roster order (recently used, then by account).
 
-use std::cmp::Reverse;
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use nucleo::pattern::Pattern;
 use rayon::prelude::*;
 
 use super::query::{self, Query};
-use super::score::{Memo, Scorer};
+use super::score::{self, Memo, Scorer};
 use super::store::{Chunks, Segments};
 use super::{FastHash, Index};
 use crate::catalog::ListField;
@@ -82,8 +88,8 @@ struct Engine {
     roles: Chunks,
     segs: Segments,
     memos: Vec<Memo>,
-    /// The last job completed, what it matched (score, role; best first), and over how many
-    /// roles.
+    /// The last job completed, everything it matched (sort key, role; best first, see
+    /// [`score::sort_key`]), and over how many roles.
     done: Option<Job>,
     scored: Vec<(u32, u32)>,
     matched_upto: u32,
@@ -265,8 +271,7 @@ impl Engine {
         };
         let mut all = kept;
         all.extend(scored.into_iter().flatten());
-        self.pool
-            .install(|| all.par_sort_unstable_by_key(|&(score, row)| (Reverse(score), row)));
+        self.pool.install(|| all.par_sort_unstable());
         self.scored = all;
         self.finish(job, n);
         true
@@ -288,12 +293,9 @@ impl Engine {
                 key.negative = false;
                 let mut memo = match self.memos.iter().position(|m| m.atom == key) {
                     Some(i) => self.memos.swap_remove(i),
-                    None => Memo {
-                        atom: key,
-                        scores: Vec::new(),
-                    },
+                    None => Memo::new(key),
                 };
-                memo.scores.resize_with(count, || AtomicU32::new(0));
+                memo.grow(count);
                 memo
             })
             .collect()
@@ -311,9 +313,20 @@ impl Engine {
             generation,
             epoch: self.epoch,
             roles: self.roles.clone(),
-            matches: Arc::new(self.scored.iter().map(|&(_, row)| row).collect()),
+            matches: Arc::new(shown(&self.scored)),
         });
         self.shared.ready.notify_all();
         (self.shared.notify)();
     }
+}
+
+/// The matches to show: those with as few scattered terms as the best one (the rest sort
+/// after them).
+fn shown(scored: &[(u32, u32)]) -> Vec<u32> {
+    let fewest = scored.first().map_or(0, |&(key, _)| score::scattered(key));
+    scored
+        .iter()
+        .take_while(|&&(key, _)| score::scattered(key) == fewest)
+        .map(|&(_, row)| row)
+        .collect()
 }

@@ -1,43 +1,103 @@
 //! Scoring one role against a query: facets first (cheap), then each term against the role's
 //! distinct values through the per-term [`Memo`], and a greedy match over the joined values
-//! for a fuzzy term no single value holds. See [`super::engine`] for the rules.
+//! for a fuzzy term no single value holds; each term is also judged compact or scattered
+//! ([`super::tight`]). See [`super::engine`] for the rules.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use nucleo::Utf32Str;
 use nucleo::pattern::{Atom, AtomKind};
 
+use super::anchor;
 use super::query::Facet;
 use super::store::{Chunks, Segments};
+use super::tight::{self, Needle};
 use crate::roster::PickRole;
 
-/// Scores of one term over every distinct value: 0 not yet known, 1 no match, else score+2.
-/// Filled lazily and concurrently (the same value scored twice is harmless).
+/// In a [`Memo`] score cell: the term sits tightly in the value.
+const TIGHT: u32 = 1 << 20;
+/// In a [`Memo`] pieces cell: known (the rest is [`Needle::pieces`]).
+const KNOWN: u64 = 1 << 63;
+
+/// What is known of one term over every distinct value, filled lazily and concurrently (the
+/// same value scored twice is harmless). `scores`: 0 not yet known, 1 no match, else
+/// score+2, with [`TIGHT`] set for a compact match. `pieces` (only for a term that splits):
+/// 0 not yet known, else [`KNOWN`] | the value's [`Needle::pieces`].
 pub struct Memo {
     pub atom: Atom,
+    pub needle: Needle,
     pub scores: Vec<AtomicU32>,
+    pub pieces: Vec<AtomicU64>,
 }
 
 impl Memo {
+    pub fn new(atom: Atom) -> Memo {
+        Memo {
+            needle: Needle::new(&atom),
+            atom,
+            scores: Vec::new(),
+            pieces: Vec::new(),
+        }
+    }
+
+    /// Make room for `count` values.
+    pub fn grow(&mut self, count: usize) {
+        self.scores.resize_with(count, || AtomicU32::new(0));
+        if self.atom.kind == AtomKind::Fuzzy && self.needle.splits() {
+            self.pieces.resize_with(count, || AtomicU64::new(0));
+        }
+    }
+
+    /// The term's score on value `seg`, and whether it is compact there (always, for `'`,
+    /// `^` and `$` terms).
     fn score(
         &self,
         seg: u32,
         segs: &Segments,
         m: &mut nucleo::Matcher,
         buf: &mut Vec<char>,
-    ) -> Option<u16> {
+    ) -> Option<(u16, bool)> {
         let cell = self.scores.get(seg as usize);
         match cell.map(|c| c.load(Ordering::Relaxed)) {
             Some(1) => return None,
-            Some(s) if s >= 2 => return Some((s - 2) as u16),
+            Some(s) if s >= 2 => return Some((((s & !TIGHT) - 2) as u16, s & TIGHT != 0)),
             _ => {}
         }
         let hay = Utf32Str::new(segs.text(seg), buf);
-        let score = self.atom.score(hay, m);
+        let score = anchor::score(&self.atom, hay, m);
+        let tight =
+            score.is_some() && (self.atom.kind != AtomKind::Fuzzy || self.needle.tight(hay));
         if let Some(c) = cell {
-            c.store(score.map_or(1, |s| u32::from(s) + 2), Ordering::Relaxed);
+            let bits = score.map_or(1, |s| u32::from(s) + 2);
+            c.store(if tight { bits | TIGHT } else { bits }, Ordering::Relaxed);
         }
-        score
+        score.map(|s| (s, tight))
+    }
+
+    /// Does the term split in two pieces tight in the role's short values?
+    fn in_pieces(&self, role_segs: &[u32], segs: &Segments, buf: &mut Vec<char>) -> bool {
+        if self.pieces.is_empty() {
+            return false;
+        }
+        let mut mask = 0;
+        for &seg in role_segs {
+            if !segs.is_short(seg) {
+                continue;
+            }
+            let Some(cell) = self.pieces.get(seg as usize) else {
+                continue;
+            };
+            let mut bits = cell.load(Ordering::Relaxed);
+            if bits == 0 {
+                bits = KNOWN | self.needle.pieces(Utf32Str::new(segs.text(seg), buf));
+                cell.store(bits, Ordering::Relaxed);
+            }
+            mask |= bits & !KNOWN;
+            if tight::covered(mask) {
+                return true;
+            }
+        }
+        false
     }
 }
 
@@ -67,11 +127,25 @@ thread_local! {
     });
 }
 
+/// A role's sort key: the number of scattered terms (high byte), then the score, higher
+/// first (the low 24 bits hold `MAX_SCORE - score`). Ascending keys are best first.
+pub fn sort_key(scattered: u32, score: u32) -> u32 {
+    (scattered.min(0xFF) << 24) | (MAX_SCORE - score.min(MAX_SCORE))
+}
+
+/// The scattered terms of a [`sort_key`].
+pub fn scattered(key: u32) -> u32 {
+    key >> 24
+}
+
+const MAX_SCORE: u32 = 0x00FF_FFFF;
+
 impl Scorer<'_> {
+    /// The roles of `rows` that match, as (sort key, row).
     pub fn chunk(&self, rows: &[u32]) -> Vec<(u32, u32)> {
         SCRATCH.with_borrow_mut(|s| {
             rows.iter()
-                .filter_map(|&row| self.role(row, s).map(|score| (score, row)))
+                .filter_map(|&row| self.role(row, s).map(|key| (key, row)))
                 .collect()
         })
     }
@@ -89,11 +163,14 @@ impl Scorer<'_> {
         }
         let segs = self.segs.of(row);
         let mut total = 0u32;
+        let mut scattered = 0u32;
         for (atom, memo) in self.atoms.iter().zip(self.memos) {
             let mut best: Option<u16> = None;
+            let mut tight = false;
             for &seg in segs {
-                if let Some(score) = memo.score(seg, self.segs, &mut s.matcher, &mut s.buf) {
+                if let Some((score, t)) = memo.score(seg, self.segs, &mut s.matcher, &mut s.buf) {
                     best = Some(best.map_or(score, |b| b.max(score)));
+                    tight |= t;
                     if atom.negative {
                         break;
                     }
@@ -112,9 +189,12 @@ impl Scorer<'_> {
                 }
                 None => return None,
             };
+            if !tight && !memo.in_pieces(segs, self.segs, &mut s.buf) {
+                scattered += 1;
+            }
             total += u32::from(score);
         }
-        Some(total)
+        Some(sort_key(scattered, total))
     }
 
     /// A fuzzy term over all the role's values joined, greedily (linear time: this runs on
@@ -168,7 +248,14 @@ fn facet_holds(facet: &Facet, role: &PickRole) -> bool {
         Some("profile") => field(role.profile),
         Some("region") => field(role.region),
         Some("sso") => field(role.sso),
-        Some("arn") => field(role.arn),
+        // Typed as `arn:VALUE`, so `arn:aws:iam::1234` (a partial ARN) starts the ARN too.
+        Some("arn") => {
+            field(role.arn)
+                || role
+                    .arn
+                    .strip_prefix("arn:")
+                    .is_some_and(|a| facet.accepts(a))
+        }
         Some("via") => field(role.via),
         Some(key) => role
             .tags

@@ -54,6 +54,9 @@ pub struct Segments {
     /// `Text::id` → segment id + 1 (0: not a segment yet).
     by_text: Vec<u32>,
     texts: Vec<Text>,
+    /// Per segment: may hold a piece of a split term (see [`super::tight`]). Not the e-mail,
+    /// profile or ARN: long values that repeat the others' words, and nearly one per role.
+    short: Vec<bool>,
     /// All roles' segment ids, one role after another; `row_start[r]..row_start[r + 1]`.
     row_segs: Vec<u32>,
     row_start: Vec<u32>,
@@ -78,6 +81,10 @@ impl Segments {
         self.texts[seg as usize].as_str()
     }
 
+    pub fn is_short(&self, seg: u32) -> bool {
+        self.short[seg as usize]
+    }
+
     /// The segment ids of role `row`: the fields of `fields` in order, then the tag values
     /// that do not repeat one of them.
     pub fn of(&self, row: u32) -> &[u32] {
@@ -88,7 +95,7 @@ impl Segments {
         &self.row_segs[a as usize..b as usize]
     }
 
-    fn seg(&mut self, text: Text) -> u32 {
+    fn seg(&mut self, text: Text, short: bool) -> u32 {
         let id = text.id() as usize;
         if id >= self.by_text.len() {
             self.by_text.resize(id + 1, 0);
@@ -97,6 +104,7 @@ impl Segments {
             0 => {
                 let seg = u32::try_from(self.texts.len()).expect("fewer than 2^32 values");
                 self.texts.push(text);
+                self.short.push(short);
                 self.by_text[id] = seg + 1;
                 seg
             }
@@ -132,10 +140,14 @@ impl Segments {
                 ListField::Arn => role.arn,
                 ListField::Id | ListField::Expires | ListField::ExpiresEpoch => continue,
             };
-            self.push_unique(start, text);
+            let long = matches!(
+                f,
+                ListField::EmailAddress | ListField::Profile | ListField::Arn
+            );
+            self.push_unique(start, text, !long);
         }
         for &(_, value) in role.tags.pairs() {
-            self.push_unique(start, value);
+            self.push_unique(start, value, true);
         }
         self.row_start
             .push(u32::try_from(self.row_segs.len()).expect("fewer than 2^32 values"));
@@ -143,11 +155,11 @@ impl Segments {
 
     /// Add `text` to the role being built unless it is empty or already there (aws-sso-cli's
     /// default tags repeat the account id, alias, e-mail and role name).
-    fn push_unique(&mut self, start: usize, text: Text) {
+    fn push_unique(&mut self, start: usize, text: Text, short: bool) {
         if text.is_empty() {
             return;
         }
-        let seg = self.seg(text);
+        let seg = self.seg(text, short);
         if !self.row_segs[start..].contains(&seg) {
             self.row_segs.push(seg);
         }

@@ -1,7 +1,7 @@
 use super::*;
 use crate::cache::Tags;
 
-fn role(account: u64, alias: &str, name: &str, env: &str) -> PickRole {
+pub(super) fn role(account: u64, alias: &str, name: &str, env: &str) -> PickRole {
     let mut tags = Tags::new();
     tags.insert("Env", env);
     tags.insert("Cost Center", "R and D");
@@ -22,7 +22,7 @@ fn role(account: u64, alias: &str, name: &str, env: &str) -> PickRole {
     }
 }
 
-fn roles() -> Vec<PickRole> {
+pub(super) fn roles() -> Vec<PickRole> {
     let mut out = Vec::new();
     for (i, (alias, env)) in [
         ("prod-web", "prod"),
@@ -40,7 +40,7 @@ fn roles() -> Vec<PickRole> {
     out
 }
 
-fn fields() -> Vec<ListField> {
+pub(super) fn fields() -> Vec<ListField> {
     vec![
         ListField::AccountIdPad,
         ListField::AccountAlias,
@@ -49,7 +49,7 @@ fn fields() -> Vec<ListField> {
     ]
 }
 
-fn matcher(full_text: bool) -> Matcher {
+pub(super) fn matcher(full_text: bool) -> Matcher {
     let mut m = Matcher::new(
         MatchOptions {
             fields: fields(),
@@ -67,7 +67,7 @@ fn matcher(full_text: bool) -> Matcher {
     m
 }
 
-fn settle(m: &mut Matcher) -> MatchStatus {
+pub(super) fn settle(m: &mut Matcher) -> MatchStatus {
     loop {
         let s = m.tick(10);
         if m.is_idle() && !s.running {
@@ -76,7 +76,7 @@ fn settle(m: &mut Matcher) -> MatchStatus {
     }
 }
 
-fn find(m: &mut Matcher, q: &str) -> Vec<String> {
+pub(super) fn find(m: &mut Matcher, q: &str) -> Vec<String> {
     m.set_query(q);
     let n = settle(m).matched;
     m.rows(0..n, 0)

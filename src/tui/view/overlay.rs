@@ -39,10 +39,12 @@ fn boxed<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
 const HELP_WIDTH: u16 = 84;
 const KEY_COLUMN: usize = 18;
 
-/// The help's opening lines, above the keys.
+/// The help's opening lines, above the keys: the query language in brief (each wraps to
+/// the box).
 const INTRO: &[&str] = &[
-    "Type to search every field and tag. key:value filters (env:prod, role:Admin), \
-     !term excludes, 'term is exact; paste an ARN, profile or account id to jump.",
+    "All terms match: text fuzzy, 'text exact, ^text start, text$ end, !text excludes.",
+    "key:value filters a field or tag (env:prod, role:Admin); a capital: exact case.",
+    "Scattered matches hide if others match tightly. Paste an ARN/profile/id to jump.",
 ];
 
 /// One line of the help: the key column (`None` for a full-width line, empty on a wrapped
