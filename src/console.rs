@@ -32,6 +32,8 @@ pub enum ConsoleError {
     Path(String),
     #[error("invalid --service '{0}': use a console service name such as s3, ec2 or cloudwatch")]
     Service(String),
+    /// `detail` is text on purpose, not the transport error: the request URL carries the
+    /// sign-in token and transport errors may quote it, so only their URL-free parts are kept.
     #[error("unable to login to AWS: cannot reach the sign-in endpoint {endpoint}: {detail}")]
     Unreachable { endpoint: String, detail: String },
     #[error("unable to login to AWS: {status} from the sign-in endpoint {endpoint}{detail}")]

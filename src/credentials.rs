@@ -38,6 +38,9 @@ pub enum CredentialsError {
     Auth(#[from] AuthError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// `detail` is composed from the classified SDK failure (code and cleaned message) on
+    /// purpose: SDK error values hold the raw HTTP response, so only its code and cleaned
+    /// message are kept.
     #[error("Unable to get role credentials for {arn}: {detail}")]
     Fetch { arn: String, detail: String },
     #[error("Detected role chain loop: {chain} (fix the Via settings in config.yaml)")]

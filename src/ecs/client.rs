@@ -80,7 +80,11 @@ pub enum ClientError {
     #[error(
         "cannot reach the ECS server at {server}: {detail} (is `aws-sso ecs server` running? check --server / $AWS_SSO_ECS_SERVER)"
     )]
-    Connect { server: String, detail: String },
+    Connect {
+        server: String,
+        #[source]
+        detail: ConnectFailure,
+    },
     #[error("ECS Server HTTP error: {status}{}", message.as_deref().map(|m| format!(" ({m})")).unwrap_or_default())]
     Status {
         status: u16,
@@ -88,6 +92,24 @@ pub enum ClientError {
     },
     #[error("unexpected reply from the ECS server at {server}: {detail}")]
     Reply { server: String, detail: String },
+}
+
+/// Why a request did not get through to the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectFailure {
+    #[error("{0}")]
+    Io(#[source] std::io::Error),
+    #[error("TLS: {0}")]
+    Tls(#[source] std::io::Error),
+    #[error("{0}")]
+    Http(#[source] hyper::Error),
+    #[error("{0}")]
+    Request(#[source] hyper::http::Error),
+    #[error("{0}")]
+    ServerName(#[source] rustls::pki_types::InvalidDnsNameError),
+    /// Nothing failed below us: the reason is all there is.
+    #[error("{0}")]
+    Reason(String),
 }
 
 /// Talks to one server.
@@ -180,7 +202,7 @@ impl EcsClient {
         path: &str,
         body: Option<Vec<u8>>,
     ) -> Result<(u16, Bytes), ClientError> {
-        let connect = |detail: String| ClientError::Connect {
+        let connect = |detail: ConnectFailure| ClientError::Connect {
             server: self.addr.to_string(),
             detail,
         };
@@ -193,12 +215,12 @@ impl EcsClient {
             .uri(path)
             .header(HOST, host)
             .body(Full::new(Bytes::from(body.unwrap_or_default())))
-            .map_err(|e| connect(e.to_string()))?;
+            .map_err(|e| connect(ConnectFailure::Request(e)))?;
         req.headers_mut()
             .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         if let Some(token) = &self.token {
             let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-                .map_err(|_| connect("the stored bearer token is not a valid header value (set it again with `aws-sso setup ecs auth`)".into()))?;
+                .map_err(|_| connect(ConnectFailure::Reason("the stored bearer token is not a valid header value (set it again with `aws-sso setup ecs auth`)".into())))?;
             value.set_sensitive(true);
             req.headers_mut().insert(AUTHORIZATION, value);
         }
@@ -207,38 +229,46 @@ impl EcsClient {
                 ServerAddr::Tcp { host, port } => {
                     let tcp = tokio::net::TcpStream::connect((host.as_str(), *port))
                         .await
-                        .map_err(|e| connect(e.to_string()))?;
+                        .map_err(|e| connect(ConnectFailure::Io(e)))?;
                     match &self.tls {
                         Some(config) => {
                             let name = rustls::pki_types::ServerName::try_from(host.clone())
-                                .map_err(|e| connect(e.to_string()))?;
+                                .map_err(|e| connect(ConnectFailure::ServerName(e)))?;
                             let tls = tokio_rustls::TlsConnector::from(config.clone())
                                 .connect(name, tcp)
                                 .await
-                                .map_err(|e| connect(format!("TLS: {e}")))?;
-                            exchange(tls, req).await.map_err(|e| connect(e.to_string()))
+                                .map_err(|e| connect(ConnectFailure::Tls(e)))?;
+                            exchange(tls, req)
+                                .await
+                                .map_err(|e| connect(ConnectFailure::Http(e)))
                         }
-                        None => exchange(tcp, req).await.map_err(|e| connect(e.to_string())),
+                        None => exchange(tcp, req)
+                            .await
+                            .map_err(|e| connect(ConnectFailure::Http(e))),
                     }
                 }
                 #[cfg(unix)]
                 ServerAddr::Unix(path) => {
                     let unix = tokio::net::UnixStream::connect(path)
                         .await
-                        .map_err(|e| connect(e.to_string()))?;
+                        .map_err(|e| connect(ConnectFailure::Io(e)))?;
                     exchange(unix, req)
                         .await
-                        .map_err(|e| connect(e.to_string()))
+                        .map_err(|e| connect(ConnectFailure::Http(e)))
                 }
                 #[cfg(not(unix))]
-                ServerAddr::Unix(_) => Err(connect(
+                ServerAddr::Unix(_) => Err(connect(ConnectFailure::Reason(
                     "unix sockets are not supported on this platform".into(),
-                )),
+                ))),
             }
         };
         tokio::time::timeout(REQUEST_TIMEOUT, exchange)
             .await
-            .map_err(|_| connect(format!("no reply within {REQUEST_TIMEOUT:?}")))?
+            .map_err(|_| {
+                connect(ConnectFailure::Reason(format!(
+                    "no reply within {REQUEST_TIMEOUT:?}"
+                )))
+            })?
     }
 }
 
@@ -273,6 +303,30 @@ fn check(status: u16, body: &[u8]) -> Result<(), ClientError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_refused_connection_keeps_the_io_error_as_its_cause() {
+        // A port nothing listens on: bind one, then let it go.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let addr = ServerAddr::parse(&format!("127.0.0.1:{port}")).unwrap();
+        let err = EcsClient::new(addr, None, None).list().await.unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!(
+                "cannot reach the ECS server at 127.0.0.1:{port}: "
+            )),
+            "{text}"
+        );
+        let io = std::error::Error::source(&err)
+            .and_then(|c| c.source())
+            .and_then(|c| c.downcast_ref::<std::io::Error>())
+            .map(std::io::Error::kind);
+        assert_eq!(io, Some(std::io::ErrorKind::ConnectionRefused));
+    }
 
     #[test]
     fn server_addresses() {

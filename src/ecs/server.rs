@@ -76,7 +76,14 @@ pub enum ServeError {
         source: std::io::Error,
     },
     #[error("cannot listen on unix socket {path}: {detail}")]
-    BindUnix { path: PathBuf, detail: String },
+    BindUnix { path: PathBuf, detail: &'static str },
+    #[error("cannot listen on unix socket {path}: {what}{source}")]
+    BindUnixIo {
+        path: PathBuf,
+        /// What was being done, ending in `: ` (or empty when binding itself failed).
+        what: &'static str,
+        source: std::io::Error,
+    },
 }
 
 enum Listener {
@@ -219,22 +226,26 @@ fn listen_tcp(addr: SocketAddr) -> std::io::Result<TcpListener> {
 #[cfg(unix)]
 fn bind_unix(api: Arc<Api>, path: PathBuf) -> Result<EcsServer, ServeError> {
     use std::os::unix::fs::{FileTypeExt, PermissionsExt};
-    let fail = |detail: String| ServeError::BindUnix {
+    let fail = |detail: &'static str| ServeError::BindUnix {
         path: path.clone(),
         detail,
     };
+    let io_fail = |what: &'static str, source: std::io::Error| ServeError::BindUnixIo {
+        path: path.clone(),
+        what,
+        source,
+    };
     if let Ok(meta) = std::fs::symlink_metadata(&path) {
         if !meta.file_type().is_socket() {
-            return Err(fail("a file that is not a socket is in the way".into()));
+            return Err(fail("a file that is not a socket is in the way"));
         }
         if std::os::unix::net::UnixStream::connect(&path).is_ok() {
             return Err(fail(
-                "another server is listening there (stop it, or pick another path)".into(),
+                "another server is listening there (stop it, or pick another path)",
             ));
         }
         // A socket left behind by a server that died.
-        std::fs::remove_file(&path)
-            .map_err(|e| fail(format!("cannot remove the stale socket: {e}")))?;
+        std::fs::remove_file(&path).map_err(|e| io_fail("cannot remove the stale socket: ", e))?;
     }
     // Bind under a temporary name, restrict it, then move it into place: nobody can connect
     // while the socket still has the umask's permissions.
@@ -242,12 +253,12 @@ fn bind_unix(api: Arc<Api>, path: PathBuf) -> Result<EcsServer, ServeError> {
     tmp.push(format!(".{}.tmp", std::process::id()));
     let tmp = PathBuf::from(tmp);
     let _ = std::fs::remove_file(&tmp);
-    let listener = tokio::net::UnixListener::bind(&tmp).map_err(|e| fail(e.to_string()))?;
+    let listener = tokio::net::UnixListener::bind(&tmp).map_err(|e| io_fail("", e))?;
     let placed = std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))
         .and_then(|()| std::fs::rename(&tmp, &path));
     if let Err(e) = placed {
         let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e.to_string()));
+        return Err(io_fail("", e));
     }
     Ok(EcsServer {
         api,
@@ -262,7 +273,7 @@ fn bind_unix(api: Arc<Api>, path: PathBuf) -> Result<EcsServer, ServeError> {
 fn bind_unix(_api: Arc<Api>, path: PathBuf) -> Result<EcsServer, ServeError> {
     Err(ServeError::BindUnix {
         path,
-        detail: "unix sockets are not supported on this platform: use --port".into(),
+        detail: "unix sockets are not supported on this platform: use --port",
     })
 }
 

@@ -52,10 +52,16 @@ pub enum StoreError {
 
     /// The file store needs a password and there is no way to get one.
     #[error(
-        "the encrypted secure store {} needs a password: set AWS_SSO_FILE_PASSWORD or run aws-sso in a terminal{detail}",
-        path.display()
+        "the encrypted secure store {} needs a password: set AWS_SSO_FILE_PASSWORD or run aws-sso in a terminal{}",
+        path.display(),
+        prompt.as_ref().map(|e| format!(" (cannot prompt: {e})")).unwrap_or_default()
     )]
-    NoPassword { path: PathBuf, detail: String },
+    NoPassword {
+        path: PathBuf,
+        /// Why the terminal prompt failed, when there was one to try.
+        #[source]
+        prompt: Option<std::io::Error>,
+    },
 
     /// A keyring call failed; `message` already names the problem and the fix.
     #[error("{backend} secure store: {message}")]

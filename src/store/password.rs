@@ -42,11 +42,11 @@ fn env_password() -> Option<Secret> {
     std::env::var(PASSWORD_ENV).ok().map(Secret::from)
 }
 
-fn no_password(request: PasswordRequest<'_>, detail: String) -> StoreError {
+fn no_password(request: PasswordRequest<'_>, prompt: Option<std::io::Error>) -> StoreError {
     let (PasswordRequest::Unlock { dir } | PasswordRequest::Create { dir }) = request;
     StoreError::NoPassword {
         path: dir.to_path_buf(),
-        detail,
+        prompt,
     }
 }
 
@@ -56,7 +56,7 @@ pub struct EnvPassword;
 
 impl PasswordSource for EnvPassword {
     fn password(&self, request: PasswordRequest<'_>) -> Result<Secret, StoreError> {
-        env_password().ok_or_else(|| no_password(request, String::new()))
+        env_password().ok_or_else(|| no_password(request, None))
     }
 
     fn available(&self) -> bool {
@@ -74,7 +74,7 @@ impl TerminalPassword {
     fn ask(prompt: &str, request: PasswordRequest<'_>) -> Result<Secret, StoreError> {
         rpassword::prompt_password(prompt)
             .map(Secret::from)
-            .map_err(|e| no_password(request, format!(" (cannot prompt: {e})")))
+            .map_err(|e| no_password(request, Some(e)))
     }
 }
 
@@ -149,7 +149,7 @@ pub struct NoPasswordSource;
 
 impl PasswordSource for NoPasswordSource {
     fn password(&self, request: PasswordRequest<'_>) -> Result<Secret, StoreError> {
-        Err(no_password(request, String::new()))
+        Err(no_password(request, None))
     }
 
     fn available(&self) -> bool {
