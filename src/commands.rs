@@ -5,6 +5,7 @@
 
 mod bare;
 mod cache;
+mod clipboard;
 pub mod complete;
 mod console;
 mod credentials;
@@ -255,17 +256,11 @@ fn dispatch(cli: Cli, log: &logging::LogHandle) -> Result<ExitCode> {
         Some(Command::Completions(a)) => setup_completions::run(a, &mut out),
         Some(Command::ListSsoRoles) => list_sso_roles::run(&g, &mut out),
         Some(Command::Demo(a)) => demo::run(&g, a, &mut out),
-        Some(Command::Clipboard) => serve_clipboard(),
+        Some(Command::Clipboard) => clipboard::run(),
         Some(Command::Version) => version::run(&mut out),
     }?;
     out.flush()?;
     Ok(code)
-}
-
-/// The hidden `__clipboard`: hold a copy on the X11/Wayland clipboard for the picker.
-fn serve_clipboard() -> Result<ExitCode> {
-    crate::clipboard::serve(&mut io::stdin(), &mut io::stdout())?;
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Commands a person runs at a terminal that cannot work without config.yaml: on the

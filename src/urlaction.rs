@@ -5,11 +5,10 @@
 //! writer in [`UrlContext`]. URLs may carry secrets (a console URL holds a sign-in token), so
 //! they never appear in logs or error messages.
 
-pub(crate) mod clip;
 mod container;
 mod exec;
 
-pub use clip::{CLIPBOARD_HOLD, ClipboardHold, osc52_sequence};
+pub use crate::clipboard::{Hold as ClipboardHold, osc52_sequence};
 pub use container::{
     COLORS, Container, ContainerKind, ICONS, container_color, container_icon, container_url,
     fallback_index, query_escape,
@@ -19,6 +18,11 @@ pub use exec::{exec_argv, expand_tilde, validate_exec_command};
 use std::fmt;
 use std::io::Write;
 use std::str::FromStr;
+use std::time::Duration;
+
+/// How long a URL copied with the `clip` action is served when nothing else takes the
+/// clipboard (the command waits that long at most, so the user can still paste).
+pub const CLIPBOARD_HOLD: Duration = Duration::from_secs(60);
 
 /// The `UrlAction` / `AuthUrlAction` / `--url-action` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -212,7 +216,7 @@ pub fn perform(
             Ok(Outcome::Printed)
         }
         UrlAction::AnsiOsc52 => {
-            clip::write_osc52(url, ctx.stderr)?;
+            write_all(ctx.stderr, &osc52_sequence(url))?;
             Ok(Outcome::Printed)
         }
         UrlAction::Clip => copy(url, ctx.stderr),
@@ -298,14 +302,14 @@ fn spawn_detached(launchers: Vec<std::process::Command>) -> std::io::Result<()> 
 }
 
 fn copy(url: &str, stderr: &mut dyn Write) -> Result<Outcome, UrlActionError> {
-    let reason = match clip::display_reason() {
+    let reason = match crate::clipboard::display_reason() {
         Some(reason) => reason.to_owned(),
-        None => match clip::copy(url) {
+        None => match crate::clipboard::hold(url, CLIPBOARD_HOLD) {
             Ok(hold) => {
                 tracing::info!("Please open URL copied to clipboard.");
                 return Ok(Outcome::Copied(hold));
             }
-            Err(e) => e,
+            Err(e) => e.to_string(),
         },
     };
     let note = format!(
@@ -313,6 +317,6 @@ fn copy(url: &str, stderr: &mut dyn Write) -> Result<Outcome, UrlActionError> {
          OSC 52 instead. If nothing was copied, use --url-action print.\n"
     );
     write_all(stderr, &note)?;
-    clip::write_osc52(url, stderr)?;
+    write_all(stderr, &osc52_sequence(url))?;
     Ok(Outcome::CopiedViaOsc52 { reason })
 }

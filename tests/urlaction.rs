@@ -480,3 +480,54 @@ fn child_clip_xvfb() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), URL);
     assert!(err.is_empty(), "a working clipboard needs no note");
 }
+
+#[test]
+#[allow(
+    clippy::print_stderr,
+    reason = "tell the runner why nothing was checked"
+)]
+fn the_clipboard_helper_serves_a_copy_for_the_time_it_is_given_and_then_ends() {
+    if !(on_path("xvfb-run") && on_path("xclip") && on_path("bash")) {
+        eprintln!("skipped: xvfb-run, xclip or bash not installed");
+        return;
+    }
+    // The helper the picker starts: it says `ok` once it owns the clipboard, serves the copy
+    // to other programs, and exits by itself when the time it was given (the first line of
+    // its request) has passed.
+    let script = r#"
+        coproc H { printf "2\ncopied text" | "$0" __clipboard; }
+        read -r line <&"${H[0]}"
+        echo "$line"
+        xclip -o -selection clipboard
+        echo
+        wait "$H_PID"
+        echo done
+    "#;
+    let started = Instant::now();
+    let out = Command::new("timeout")
+        .args([
+            "60",
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 640x480x24",
+            "bash",
+            "-c",
+        ])
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_aws-sso"))
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text,
+        "ok\ncopied text\ndone\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(50),
+        "the helper outlived the time it was given"
+    );
+}

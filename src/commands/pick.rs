@@ -295,8 +295,8 @@ impl PickerBackend for Backend {
                     .map_err(|e| format!("{e:#}"))?,
             };
             let keep = match clipboard_clear_secs(&ctx) {
-                secs if what.is_secret() && secs > 0 => std::time::Duration::from_secs(secs),
-                _ => clipboard::HOLD,
+                secs if what.is_secret() && secs > 0 => Some(std::time::Duration::from_secs(secs)),
+                _ => None,
             };
             match clipboard::copy(&text, keep).map_err(|e| e.to_string())? {
                 clipboard::Copied::System => Ok(Delivered::Clipboard),
