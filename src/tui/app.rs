@@ -316,8 +316,7 @@ pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<
             let start = state.offset;
             let end = start.saturating_add(u32::from(state.list_height()));
             let rows = driver.matcher.rows(start..end, state.now);
-            tty.terminal
-                .draw(|f| view::draw(f, &state, &rows, &fields, &theme, &keymap))?;
+            tty.draw(|f| view::draw(f, &state, &rows, &fields, &theme, &keymap))?;
             state.dirty = false;
         }
 
