@@ -5,10 +5,11 @@
 
 mod common;
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use aws_sso_emulator::{EmulatorConfig, Org};
-use common::emulated::setup;
+use common::emulated::{Setup, setup};
 use common::tmux::{self, Tmux};
 
 const EXE: &str = env!("CARGO_BIN_EXE_aws-sso");
@@ -65,11 +66,8 @@ fn tty_calls(trace: &str) -> Vec<TtyCall> {
         .collect()
 }
 
-#[test]
-fn each_keystroke_reaches_the_terminal_in_a_few_writes() {
-    if !tmux::available() || !strace_works() {
-        return;
-    }
+/// The picker (`eval`) over 60 roles in a 160x45 pane, under strace; the trace's path.
+fn traced_picker() -> (Setup, Tmux, PathBuf) {
     let s = setup(
         EmulatorConfig {
             org: Org::synthetic(20, 3, 7),
@@ -87,6 +85,40 @@ fn each_keystroke_reaches_the_terminal_in_a_few_writes() {
     );
     let t = Tmux::start(&script, &s.env(), 160, 45);
     t.wait_for("the picker with every role", 30, |sc| sc.contains(" 60/60"));
+    (s, t, trace)
+}
+
+/// Leave with Esc; the writes after each read from the terminal, up to the next read (the
+/// last read is Esc: after it the picker leaves the screen).
+fn writes_per_read(s: &Setup, t: &Tmux, trace: &Path) -> Vec<usize> {
+    t.keys(&["Escape"]);
+    assert_eq!(t.wait_file(&s.home.path().join("rc"), 20), "130\n");
+    let mut per_read = Vec::new();
+    let mut count = None;
+    for call in tty_calls(&std::fs::read_to_string(trace).unwrap()) {
+        match call {
+            TtyCall::KeyRead => {
+                if let Some(n) = count {
+                    per_read.push(n);
+                }
+                count = Some(0);
+            }
+            TtyCall::Write => {
+                if let Some(n) = count.as_mut() {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    per_read
+}
+
+#[test]
+fn each_keystroke_reaches_the_terminal_in_a_few_writes() {
+    if !tmux::available() || !strace_works() {
+        return;
+    }
+    let (s, t, trace) = traced_picker();
     let keys = ["a", "d", "m", "i", "n"];
     let mut typed = String::new();
     for key in keys {
@@ -102,35 +134,12 @@ fn each_keystroke_reaches_the_terminal_in_a_few_writes() {
         t.keys(&[key]);
         t.wait_for(&format!("{key} on screen"), 10, |sc| sc != before);
     }
-    t.keys(&["Escape"]);
-    assert_eq!(t.wait_file(&s.home.path().join("rc"), 20), "130\n");
-
-    let calls = tty_calls(&std::fs::read_to_string(&trace).unwrap());
-    let reads = calls.iter().filter(|c| **c == TtyCall::KeyRead).count();
-    assert!(
-        reads >= keys.len() + 3,
-        "every key read from the terminal is in the trace ({reads} reads): {calls:?}"
-    );
-    // The writes after each key's read, up to the next read (the last read is Esc: after
-    // it the picker leaves the screen).
-    let mut per_key = Vec::new();
-    let mut count = None;
-    for call in &calls {
-        match call {
-            TtyCall::KeyRead => {
-                if let Some(n) = count {
-                    per_key.push(n);
-                }
-                count = Some(0);
-            }
-            TtyCall::Write => {
-                if let Some(n) = count.as_mut() {
-                    *n += 1;
-                }
-            }
-        }
-    }
+    let per_key = writes_per_read(&s, &t, &trace);
     eprintln!("write() calls per key: {per_key:?}");
+    assert!(
+        per_key.len() >= keys.len() + 3,
+        "every key read from the terminal is in the trace: {per_key:?}"
+    );
     assert!(
         per_key.iter().all(|&n| n >= 1),
         "every key drew a frame: writes per key {per_key:?}"
@@ -138,5 +147,28 @@ fn each_keystroke_reaches_the_terminal_in_a_few_writes() {
     assert!(
         per_key.iter().all(|&n| n <= MAX_WRITES_PER_KEY),
         "at most {MAX_WRITES_PER_KEY} write() calls per keystroke, got {per_key:?}"
+    );
+}
+
+/// A query typed faster than frames are drawn (typed ahead while the picker starts, or sent
+/// by a script) is matched and drawn once, not a frame (and a matcher wait) per character.
+#[test]
+fn characters_read_together_are_drawn_as_one_frame() {
+    if !tmux::available() || !strace_works() {
+        return;
+    }
+    let (s, t, trace) = traced_picker();
+    let query = "no-such-role-anywhere";
+    t.type_text(query);
+    let want = format!("> {query}");
+    t.wait_for("the whole query on screen", 10, |sc| sc.contains(&want));
+    let per_read = writes_per_read(&s, &t, &trace);
+    eprintln!("write() calls per read: {per_read:?}");
+    let writes: usize = per_read.iter().sum();
+    assert!(
+        writes <= MAX_WRITES_PER_KEY * per_read.len(),
+        "{} characters in {} reads took {writes} write() calls: {per_read:?}",
+        query.len(),
+        per_read.len()
     );
 }

@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use anyhow::Result;
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEventKind};
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use tokio::sync::{Notify, mpsc};
 
 use super::backend::{Copyable, Delivered, PickerBackend, Refreshed};
-use super::keymap::Keymap;
+use super::keymap::{KeyResult, Keymap};
 use super::layout;
 use super::state::{Effect, Msg, Outcome, Recent, Settings, State};
 use super::terminal::Tty;
@@ -179,8 +179,14 @@ impl Driver {
             Effect::Query(q) => {
                 self.matcher.set_query(&q);
                 // Up to a few ms for the workers, so most keystrokes draw complete results;
-                // slower ones draw what is there and finish on the notify.
-                let status = self.matcher.tick(8);
+                // slower ones draw what is there and finish on the notify. Not while more
+                // typed characters wait behind this one: only the last query is drawn.
+                let wait = if self.queue.iter().any(is_typed) {
+                    0
+                } else {
+                    8
+                };
+                let status = self.matcher.tick(wait);
                 self.push(Msg::Matched(status));
             }
             Effect::Select(pos) => {
@@ -308,6 +314,8 @@ pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<
     let mut clock = tokio::time::interval(Duration::from_secs(1));
     let mut terminate = terminate_signal()?;
 
+    // An event read while taking in a burst of typed characters, kept for the next turn.
+    let mut held: Option<Msg> = None;
     loop {
         if let Some(outcome) = driver.drain(&mut state, &mut tty)? {
             return Ok(outcome);
@@ -319,6 +327,11 @@ pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<
             tty.draw(|f| view::draw(f, &state, &rows, &fields, &theme, &keymap))?;
             state.dirty = false;
         }
+        // After the typed characters (and their matches), before waiting for more.
+        if let Some(msg) = held.take() {
+            driver.push(msg);
+            continue;
+        }
 
         tokio::select! {
             biased;
@@ -326,7 +339,11 @@ pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<
             event = events.next() => match event {
                 Some(Ok(event)) => {
                     if let Some(msg) = translate(event, &keymap, &state) {
+                        let typed = is_typed(&msg);
                         driver.push(msg);
+                        if typed {
+                            held = typeahead(&mut events, &mut driver, &keymap, &state)?;
+                        }
                     }
                 }
                 Some(Err(e)) => return Err(e.into()),
@@ -337,6 +354,33 @@ pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<
             _ = clock.tick() => driver.push(Msg::Tick(now())),
         }
     }
+}
+
+/// A typed character (not a key bound to an action).
+fn is_typed(msg: &Msg) -> bool {
+    matches!(msg, Msg::Key(KeyResult::Insert(_)))
+}
+
+/// Characters typed (or sent) faster than frames are drawn, e.g. a query typed while the
+/// picker starts: queue every one already read, so they are matched and drawn once, not a
+/// frame each. Stops at the first other event, returned to be handled after them.
+fn typeahead(
+    events: &mut EventStream,
+    driver: &mut Driver,
+    keymap: &Keymap,
+    state: &State,
+) -> Result<Option<Msg>> {
+    while let Some(next) = events.next().now_or_never() {
+        let Some(event) = next else { return Ok(None) };
+        let Some(msg) = translate(event?, keymap, state) else {
+            continue;
+        };
+        if !is_typed(&msg) {
+            return Ok(Some(msg));
+        }
+        driver.push(msg);
+    }
+    Ok(None)
 }
 
 /// A terminal event as a message for `update` (mouse positions mapped with the layout).

@@ -22,8 +22,8 @@ use ratatui::{Frame, Terminal};
 
 pub type TtyTerminal = Terminal<CrosstermBackend<TtyOut>>;
 
-/// Room for a full 200x50 frame with a style change on most cells (~150 KB at most; a
-/// typical full frame is a tenth of that), so a frame leaves in one `write()`.
+/// Room for a full 200x50 frame even with a style change on most cells (a full frame of the
+/// picker in colour is about 14 KB), so a frame leaves in one `write()`.
 const FRAME_BUFFER: usize = 256 * 1024;
 
 /// The terminal's output: buffered, flushed by every `flush()` except those ratatui makes in
