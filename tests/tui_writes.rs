@@ -135,7 +135,6 @@ fn each_keystroke_reaches_the_terminal_in_a_few_writes() {
         t.wait_for(&format!("{key} on screen"), 10, |sc| sc != before);
     }
     let per_key = writes_per_read(&s, &t, &trace);
-    eprintln!("write() calls per key: {per_key:?}");
     assert!(
         per_key.len() >= keys.len() + 3,
         "every key read from the terminal is in the trace: {per_key:?}"
@@ -163,7 +162,6 @@ fn characters_read_together_are_drawn_as_one_frame() {
     let want = format!("> {query}");
     t.wait_for("the whole query on screen", 10, |sc| sc.contains(&want));
     let per_read = writes_per_read(&s, &t, &trace);
-    eprintln!("write() calls per read: {per_read:?}");
     let writes: usize = per_read.iter().sum();
     assert!(
         writes <= MAX_WRITES_PER_KEY * per_read.len(),
