@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEventKind};
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use tokio::sync::{Notify, mpsc};
 
 use super::backend::{Copyable, Delivered, PickerBackend, Refreshed};
@@ -342,7 +342,7 @@ pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<
                         let typed = is_typed(&msg);
                         driver.push(msg);
                         if typed {
-                            held = typeahead(&mut events, &mut driver, &keymap, &state)?;
+                            held = typeahead(&mut events, &mut driver, &keymap, &state).await?;
                         }
                     }
                 }
@@ -364,13 +364,15 @@ fn is_typed(msg: &Msg) -> bool {
 /// Characters typed (or sent) faster than frames are drawn, e.g. a query typed while the
 /// picker starts: queue every one already read, so they are matched and drawn once, not a
 /// frame each. Stops at the first other event, returned to be handled after them.
-fn typeahead(
+async fn typeahead(
     events: &mut EventStream,
     driver: &mut Driver,
     keymap: &Keymap,
     state: &State,
 ) -> Result<Option<Msg>> {
-    while let Some(next) = events.next().now_or_never() {
+    // A zero timeout polls the stream with this task's waker (a no-op waker, as
+    // `now_or_never` gives, would be kept by the stream and the next key would wake nothing).
+    while let Ok(next) = tokio::time::timeout(Duration::ZERO, events.next()).await {
         let Some(event) = next else { return Ok(None) };
         let Some(msg) = translate(event?, keymap, state) else {
             continue;
