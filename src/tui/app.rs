@@ -13,7 +13,7 @@ use futures::StreamExt;
 use tokio::sync::{Notify, mpsc};
 
 use super::backend::{Copyable, Delivered, PickerBackend, Refreshed};
-use super::keymap::Keymap;
+use super::keymap::{KeyResult, Keymap};
 use super::layout;
 use super::state::{Effect, Msg, Outcome, Recent, Settings, State};
 use super::terminal::Tty;
@@ -186,8 +186,14 @@ impl Driver {
             Effect::Query(q) => {
                 self.matcher.set_query(&q);
                 // Up to a few ms for the workers, so most keystrokes draw complete results;
-                // slower ones draw what is there and finish on the notify.
-                let status = self.matcher.tick(8);
+                // slower ones draw what is there and finish on the notify. Not while more
+                // typed characters wait behind this one: only the last query is drawn.
+                let wait = if self.queue.iter().any(is_typed) {
+                    0
+                } else {
+                    8
+                };
+                let status = self.matcher.tick(wait);
                 self.push(Msg::Matched(status));
             }
             Effect::Select(pos) => {
@@ -344,6 +350,8 @@ pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<
     let mut terminate = terminate_signal()?;
     let mut continued = continue_signal()?;
 
+    // An event read while taking in a burst of typed characters, kept for the next turn.
+    let mut held: Option<Msg> = None;
     loop {
         if let Some(outcome) = driver.drain(&mut state, &mut tty)? {
             return Ok(outcome);
@@ -352,9 +360,13 @@ pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<
             let start = state.offset;
             let end = start.saturating_add(u32::from(state.list_height()));
             let rows = driver.matcher.rows(start..end, state.now);
-            tty.terminal
-                .draw(|f| view::draw(f, &state, &rows, &fields, &theme, &keymap))?;
+            tty.draw(|f| view::draw(f, &state, &rows, &fields, &theme, &keymap))?;
             state.dirty = false;
+        }
+        // After the typed characters (and their matches), before waiting for more.
+        if let Some(msg) = held.take() {
+            driver.push(msg);
+            continue;
         }
 
         tokio::select! {
@@ -368,7 +380,11 @@ pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<
             event = events.next() => match event {
                 Some(Ok(event)) => {
                     if let Some(msg) = translate(event, &keymap, &state) {
+                        let typed = is_typed(&msg);
                         driver.push(msg);
+                        if typed {
+                            held = typeahead(&mut events, &mut driver, &keymap, &state).await?;
+                        }
                     }
                 }
                 Some(Err(e)) => return Err(e.into()),
@@ -379,6 +395,35 @@ pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<
             _ = clock.tick() => driver.push(Msg::Tick(now())),
         }
     }
+}
+
+/// A typed character (not a key bound to an action).
+fn is_typed(msg: &Msg) -> bool {
+    matches!(msg, Msg::Key(KeyResult::Insert(_)))
+}
+
+/// Characters typed (or sent) faster than frames are drawn, e.g. a query typed while the
+/// picker starts: queue every one already read, so they are matched and drawn once, not a
+/// frame each. Stops at the first other event, returned to be handled after them.
+async fn typeahead(
+    events: &mut EventStream,
+    driver: &mut Driver,
+    keymap: &Keymap,
+    state: &State,
+) -> Result<Option<Msg>> {
+    // A zero timeout polls the stream with this task's waker (a no-op waker, as
+    // `now_or_never` gives, would be kept by the stream and the next key would wake nothing).
+    while let Ok(next) = tokio::time::timeout(Duration::ZERO, events.next()).await {
+        let Some(event) = next else { return Ok(None) };
+        let Some(msg) = translate(event?, keymap, state) else {
+            continue;
+        };
+        if !is_typed(&msg) {
+            return Ok(Some(msg));
+        }
+        driver.push(msg);
+    }
+    Ok(None)
 }
 
 /// A terminal event as a message for `update` (mouse positions mapped with the layout).
