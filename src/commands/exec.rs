@@ -9,7 +9,7 @@ use std::process::{Command, ExitCode};
 use anyhow::{Context as _, Result};
 use clap::Args;
 
-use super::{Globals, RoleFlags};
+use super::{Globals, RoleFlags, pick};
 use crate::app::Context;
 use crate::app::roles::{self, EnvFallback};
 use crate::credentials::exports::{self, RegionEnv};
@@ -66,8 +66,8 @@ pub fn run(globals: &Globals, mut args: ExecArgs) -> Result<ExitCode> {
         args.command = rest.next();
         args.args = rest.collect();
     }
-    if super::wants_picker(&args.role, EnvFallback::Yes) {
-        args.region = super::pick_into(&mut ctx, &mut args.role, Launch::Exec)?.or(args.region);
+    if pick::wanted(&args.role, EnvFallback::Yes) {
+        args.region = pick::into_flags(&mut ctx, &mut args.role, Launch::Exec)?.or(args.region);
     }
     super::runtime()?.block_on(exec_role(&ctx, &args))
 }
