@@ -53,7 +53,7 @@ fn has_no_role(args: &ConsoleArgs) -> bool {
 }
 
 /// Run `console`: with `--prompt`, or no role named anywhere, the picker chooses one.
-pub fn run(globals: &Globals, mut args: ConsoleArgs) -> Result<ExitCode> {
+pub(super) fn run(globals: &Globals, mut args: ConsoleArgs) -> Result<ExitCode> {
     let mut ctx = globals.context()?;
     if args.prompt || (has_no_role(&args) && pick::available()) {
         if !pick::available() {
@@ -67,7 +67,7 @@ pub fn run(globals: &Globals, mut args: ConsoleArgs) -> Result<ExitCode> {
 }
 
 /// Sign in as the role and do the URL action with the console URL.
-pub async fn open(ctx: &Context, args: &ConsoleArgs) -> Result<()> {
+pub(super) async fn open(ctx: &Context, args: &ConsoleArgs) -> Result<()> {
     let action: UrlAction = args
         .url_action
         .as_deref()

@@ -67,7 +67,7 @@ fn run_clear(ctx: Option<&Context>, args: &EvalArgs, out: &mut dyn Write) -> Res
 }
 
 /// The statements `eval` prints (and records the role in History).
-pub async fn exports(ctx: &Context, args: &EvalArgs) -> Result<String> {
+pub(super) async fn exports(ctx: &Context, args: &EvalArgs) -> Result<String> {
     let shell = dialect(args.shell.as_deref())?;
     let query = if args.refresh {
         let arn = std::env::var("AWS_SSO_ROLE_ARN")
@@ -97,7 +97,7 @@ pub async fn exports(ctx: &Context, args: &EvalArgs) -> Result<String> {
 }
 
 /// Run `eval`: `--clear` needs no config.yaml; without role flags the picker chooses one.
-pub fn run(globals: &Globals, mut args: EvalArgs, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn run(globals: &Globals, mut args: EvalArgs, out: &mut dyn Write) -> Result<ExitCode> {
     if args.clear {
         let ctx = globals.optional_context("eval --clear");
         run_clear(ctx.as_ref(), &args, out)?;
@@ -115,7 +115,7 @@ pub fn run(globals: &Globals, mut args: EvalArgs, out: &mut dyn Write) -> Result
 }
 
 /// Print the statements for the role the flags select.
-pub async fn print(ctx: &Context, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
+pub(super) async fn print(ctx: &Context, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
     let text = exports(ctx, args).await?;
     out.write_all(text.as_bytes())?;
     out.flush()?;

@@ -22,23 +22,23 @@ use crate::tui::theme::Theme;
 /// The person left the picker without choosing (exit status 130, nothing on stdout).
 #[derive(Debug, thiserror::Error)]
 #[error("cancelled")]
-pub struct Cancelled;
+pub(super) struct Cancelled;
 
 /// A picker can be shown: a terminal to draw on and a person at it (stdin is a terminal; a
 /// captured stdout is fine, that is `eval "$(aws-sso eval)"`).
-pub fn available() -> bool {
+pub(super) fn available() -> bool {
     io::stdin().is_terminal() && terminal::available()
 }
 
 /// No role flags (nor, with `fallback`, the variables of an aws-sso shell), and a terminal to
 /// pick on.
-pub fn wanted(flags: &RoleFlags, fallback: EnvFallback) -> bool {
+pub(super) fn wanted(flags: &RoleFlags, fallback: EnvFallback) -> bool {
     roles::query(flags.query(), fallback).is_empty() && available()
 }
 
 /// Open the picker and put the chosen role into the flags, as if `--arn` had been given; the
 /// region picked for it, if any, is for `--region`.
-pub fn into_flags(
+pub(super) fn into_flags(
     ctx: &mut Context,
     flags: &mut RoleFlags,
     launch: Launch,
@@ -50,7 +50,7 @@ pub fn into_flags(
 }
 
 /// The role chosen, as the flags that select it, and what to do with it.
-pub struct Picked {
+pub(super) struct Picked {
     pub flags: RoleFlags,
     pub profile: String,
     pub instance: String,
@@ -60,7 +60,7 @@ pub struct Picked {
 }
 
 /// Show the picker and wait for a role. `Err(Cancelled)` when the person backs out.
-pub fn choose(ctx: &Context, launch: Launch) -> Result<Picked> {
+pub(super) fn choose(ctx: &Context, launch: Launch) -> Result<Picked> {
     // Log lines would scribble over the picker: hold them from before anything the picker
     // reads (the store, the cache) until it is gone.
     let _quiet = logging::hold();

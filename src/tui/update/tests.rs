@@ -8,7 +8,7 @@ use crate::matcher::MatchStatus;
 use crate::roster::PickRole;
 use crate::tui::state::{Launch, Recent, Settings};
 
-pub fn role(n: u64) -> PickRole {
+pub(super) fn role(n: u64) -> PickRole {
     PickRole {
         sso: Text::new("Default"),
         arn: Text::new(&format!("arn:aws:iam::{n:012}:role/Admin")),
