@@ -19,7 +19,7 @@ use aws_sso_emulator::{Emulator, EmulatorConfig, Operation, Org, RateLimit};
 
 /// One benchmark scenario.
 #[derive(Debug, Clone)]
-pub struct Case {
+pub(crate) struct Case {
     pub accounts: usize,
     pub roles: usize,
     /// Server token bucket: sustained requests per second and burst.
@@ -31,7 +31,7 @@ pub struct Case {
 
 impl Case {
     /// The scenario of the goal: `accounts` × 3 roles, 20 req/s burst 5, 30 ms per call.
-    pub fn standard(accounts: usize) -> Case {
+    pub(crate) fn standard(accounts: usize) -> Case {
         Case {
             accounts,
             roles: 3,
@@ -47,20 +47,20 @@ impl Case {
 
     /// The fewest calls a refresh can make: ListAccounts pages + one ListAccountRoles page per
     /// 100 roles of every account.
-    pub fn minimum_calls(&self) -> u64 {
+    pub(crate) fn minimum_calls(&self) -> u64 {
         let pages = |n: usize| n.div_ceil(100).max(1) as u64;
         pages(self.accounts) + self.accounts as u64 * pages(self.roles)
     }
 
     /// The physical floor: minimum calls at the server's sustained rate.
-    pub fn floor(&self) -> Duration {
+    pub(crate) fn floor(&self) -> Duration {
         Duration::from_secs_f64(self.minimum_calls() as f64 / self.server_rate)
     }
 }
 
 /// What one run measured.
 #[derive(Debug)]
-pub struct Measured {
+pub(crate) struct Measured {
     pub stats: Option<RefreshStats>,
     /// `Err` with the reason if the refresh failed or returned something other than the org.
     pub verdict: Result<(), String>,
@@ -71,12 +71,12 @@ pub struct Measured {
 }
 
 /// Production-built clients (aws-config loader, timeouts) pointed at the emulator.
-pub async fn clients(url: &str) -> SsoClients {
+pub(crate) async fn clients(url: &str) -> SsoClients {
     SsoClients::with_endpoint("us-east-1", url, RetrySettings::default()).await
 }
 
 /// An access token from the emulator's device flow (the emulator auto-approves).
-pub async fn mint_token(url: &str) -> String {
+pub(crate) async fn mint_token(url: &str) -> String {
     let oidc = clients(url).await.oidc;
     let client = oidc
         .register_client()
@@ -108,12 +108,12 @@ pub async fn mint_token(url: &str) -> String {
 }
 
 /// The portal client of [`clients`].
-pub async fn portal_client(url: &str) -> aws_sdk_sso::Client {
+pub(crate) async fn portal_client(url: &str) -> aws_sdk_sso::Client {
     clients(url).await.portal
 }
 
 /// An emulator config for `org` with the device flow auto-approving at the first poll.
-pub fn emulator_config(org: Org) -> EmulatorConfig {
+pub(crate) fn emulator_config(org: Org) -> EmulatorConfig {
     EmulatorConfig {
         org,
         device_auto_approve_after: Some(0),
@@ -122,7 +122,7 @@ pub fn emulator_config(org: Org) -> EmulatorConfig {
 }
 
 /// Runs one scenario end to end on the current runtime.
-pub async fn run_case(case: &Case) -> Measured {
+pub(crate) async fn run_case(case: &Case) -> Measured {
     let org = Org::synthetic(case.accounts, case.roles, 20_260_822);
     let config = EmulatorConfig {
         latency: case.latency,
@@ -154,7 +154,10 @@ pub async fn run_case(case: &Case) -> Measured {
 }
 
 /// The refresh must return exactly the org: every account, sorted by id, roles sorted.
-pub fn check(org: &Org, found: &[aws_sso::refresh::DiscoveredAccount]) -> Result<(), String> {
+pub(crate) fn check(
+    org: &Org,
+    found: &[aws_sso::refresh::DiscoveredAccount],
+) -> Result<(), String> {
     let mut want: Vec<(u64, String, String, Vec<String>)> = org
         .accounts()
         .iter()
@@ -294,12 +297,12 @@ const USAGE: &str =
 
 /// Ratio to the floor the goal allows: the refresh must sustain >= 87% of the server's
 /// rate (1 / 1.15), e.g. 1,000 accounts in ~58 s at IAM Identity Center's 20 requests/s.
-pub const TARGET_RATIO: f64 = 1.15;
+pub(crate) const TARGET_RATIO: f64 = 1.15;
 
 /// Runs every requested size (from `argv`, without the program name, and the environment) and
 /// prints the table; returns false if any run failed (or, with
 /// `--strict`, missed the target ratio).
-pub fn run_from_args(argv: impl Iterator<Item = String>) -> bool {
+pub(crate) fn run_from_args(argv: impl Iterator<Item = String>) -> bool {
     let args = match parse_args(argv) {
         Ok(a) => a,
         Err(e) => {

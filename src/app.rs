@@ -8,10 +8,13 @@
 //! stderr.
 
 pub mod context;
+pub mod picker;
 pub mod previous;
 pub mod refresh;
 pub mod roles;
 pub mod session;
+pub mod shell_exports;
+pub mod sign_in;
 pub mod store;
 
 pub use context::{Context, Invocation, no_cached_roles, now};

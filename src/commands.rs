@@ -43,11 +43,9 @@ use clap::{Parser, Subcommand};
 pub use crate::app::Context;
 pub use flags::{GlobalArgs, LegacyArgs, RoleFlags};
 
-use crate::app::roles::{self, EnvFallback};
 use crate::app::{Interrupted, Invocation};
 use crate::display;
 use crate::logging;
-use crate::tui::state::Launch;
 use cache::CacheArgs;
 use console::ConsoleArgs;
 use credentials::CredentialsArgs;
@@ -295,27 +293,6 @@ fn invocation(cli: &Cli) -> Invocation {
         no_config_check: cli.legacy.no_config_check,
         threads: cli.legacy.threads,
     }
-}
-
-/// No role flags (nor, with `fallback`, the variables of an aws-sso shell), and a terminal to
-/// pick on. (Here rather than in [`pick`], which the commands it serves must not import
-/// while it imports them for the picker's copies.)
-fn wants_picker(flags: &RoleFlags, fallback: EnvFallback) -> bool {
-    roles::query(flags.query(), fallback).is_empty() && pick::available()
-}
-
-/// A picker can be shown ([`pick::available`]).
-fn can_pick() -> bool {
-    pick::available()
-}
-
-/// Open the picker and put the chosen role into the flags, as if `--arn` had been given; the
-/// region picked for it, if any, is for `--region`.
-fn pick_into(ctx: &mut Context, flags: &mut RoleFlags, launch: Launch) -> Result<Option<String>> {
-    let picked = pick::choose(ctx, launch)?;
-    ctx.instance = picked.instance;
-    *flags = picked.flags;
-    Ok(picked.region)
 }
 
 /// Run an async command to its end on [`runtime`]: it succeeded, or says why not.

@@ -6,13 +6,14 @@
 //! * [`action`] + [`keymap`]: user intents and the configurable keys that trigger them.
 //! * [`view`] + [`layout`]: drawing only; [`theme`]: semantic styles from `themes/`.
 //! * [`terminal`]: `/dev/tty`, raw mode, restore on exit/panic/suspend.
-//! * [`backend`]: what the picker asks of the domain (refresh, login, copies).
+//! * What the picker asks of the rest of the program (refresh, login, credentials, copies)
+//!   is the [`crate::app::picker::PickerBackend`] trait: defined and implemented in the
+//!   application layer, so `tui` depends on `app` and never the other way round.
 //!
 //! Fuzzy matching lives in [`crate::matcher`] (the only place nucleo appears).
 
 pub mod action;
 pub mod app;
-pub mod backend;
 pub mod input;
 pub mod keymap;
 pub mod layout;

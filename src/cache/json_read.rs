@@ -21,30 +21,30 @@ use super::snapshot::Fingerprint;
 
 /// Files up to this size are read into memory and parsed from there; larger ones are parsed
 /// as a stream.
-pub const STREAM_THRESHOLD: u64 = 16 << 20;
+pub(super) const STREAM_THRESHOLD: u64 = 16 << 20;
 
 /// Reads of a file that keeps changing before we give up.
-pub const ATTEMPTS: u32 = 4;
+pub(super) const ATTEMPTS: u32 = 4;
 
 /// The pause after `failed` reads that found the file changing: 50, 100, 200 ms.
-pub fn pause_after(failed: u32) -> Duration {
+pub(super) fn pause_after(failed: u32) -> Duration {
     Duration::from_millis(50 << failed.saturating_sub(1).min(4))
 }
 
 /// How long a file whose content did not parse must stay unchanged before it counts as
 /// damaged rather than caught in the middle of a rewrite (a truncate of a large file takes a
 /// few milliseconds, during which the file looks empty and unchanging).
-pub const DAMAGE_GRACE: Duration = Duration::from_millis(100);
+pub(super) const DAMAGE_GRACE: Duration = Duration::from_millis(100);
 
 /// What parsing the file gave: its catalog, or why its content is not a cache.
-pub type Parsed = Result<CacheFile, serde_json::Error>;
+pub(super) type Parsed = Result<CacheFile, serde_json::Error>;
 
 /// Read and parse the open `file` (opened from `path`; `before` is how it was then).
 /// `Ok(None)`: what was read cannot be trusted, because the file changed during the read or,
 /// when its content did not parse, `path` no longer names that very file unchanged after
 /// [`DAMAGE_GRACE`] (a rewrite caught half-way); read it again. An I/O error is returned as
 /// such, not as bad JSON.
-pub fn read(path: &Path, file: &File, before: Fingerprint) -> io::Result<Option<Parsed>> {
+pub(super) fn read(path: &Path, file: &File, before: Fingerprint) -> io::Result<Option<Parsed>> {
     read_with(path, file, before, STREAM_THRESHOLD)
 }
 

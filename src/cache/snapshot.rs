@@ -45,13 +45,13 @@ const PREFIX: usize = MAGIC.len() + 8;
 const FORMAT: u32 = 3;
 
 /// Where the snapshot of `cache` lives: `cache.bin` for `cache.json`.
-pub fn path_for(cache: &Path) -> PathBuf {
+pub(super) fn path_for(cache: &Path) -> PathBuf {
     cache.with_extension("bin")
 }
 
 /// Identifies one version of `cache.json` on disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Fingerprint {
+pub(super) struct Fingerprint {
     len: u64,
     mtime_secs: u64,
     mtime_nanos: u32,
@@ -61,7 +61,7 @@ pub struct Fingerprint {
 
 impl Fingerprint {
     /// From the metadata of the open file (not the path, so it describes what was read).
-    pub fn of(meta: &fs::Metadata) -> Fingerprint {
+    pub(super) fn of(meta: &fs::Metadata) -> Fingerprint {
         let mtime = meta
             .modified()
             .ok()
@@ -84,13 +84,13 @@ impl Fingerprint {
     }
 
     /// The file's size in bytes.
-    pub fn size(&self) -> u64 {
+    pub(super) fn size(&self) -> u64 {
         self.len
     }
 }
 
 /// Write the snapshot of `file`, taken from the `cache.json` described by `source`.
-pub fn store(path: &Path, source: Fingerprint, file: &CacheFile) -> io::Result<()> {
+pub(super) fn store(path: &Path, source: Fingerprint, file: &CacheFile) -> io::Result<()> {
     let records = records(file);
     // Streamed: the table is written from the interned strings, never copied into the file's
     // image (12 MB at 100,000 roles).
@@ -102,14 +102,14 @@ pub fn store(path: &Path, source: Fingerprint, file: &CacheFile) -> io::Result<(
 
 /// The catalog in the snapshot at `path` if it was taken from `source`; `None` when there is
 /// no usable snapshot (missing, stale, from another build, or damaged).
-pub fn load(path: &Path, source: Fingerprint) -> Option<CacheFile> {
+pub(super) fn load(path: &Path, source: Fingerprint) -> Option<CacheFile> {
     let mut sink = FileSink::default();
     visit(path, source, &mut sink).then(|| sink.finish())
 }
 
 /// Read the snapshot at `path` into `sink` if it was taken from `source`. `false` when there
 /// is no usable snapshot; the sink may then have seen part of it and must be discarded.
-pub fn visit(path: &Path, source: Fingerprint, sink: &mut impl Sink) -> bool {
+pub(super) fn visit(path: &Path, source: Fingerprint, sink: &mut impl Sink) -> bool {
     let decoded = read::read_parts(path)
         .and_then(|(h, head, records)| read::decode(&h, head, &records, source, sink));
     match decoded {

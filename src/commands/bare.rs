@@ -16,7 +16,7 @@ use super::{Globals, console, credentials, eval, exec, list, pick, progress};
 use crate::app::Context;
 use crate::tui::state::{Choice, Launch};
 
-pub fn run(globals: &Globals, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn run(globals: &Globals, out: &mut dyn Write) -> Result<ExitCode> {
     let mut ctx = globals.context()?;
     if io::stdout().is_terminal() && pick::available() {
         return run_picked(&mut ctx, out);

@@ -25,7 +25,7 @@ pub struct CacheArgs {
     pub threads: Option<usize>,
 }
 
-pub fn run(globals: &Globals, args: CacheArgs, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn run(globals: &Globals, args: CacheArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let ctx = globals.context()?;
     super::block_on(refresh(&ctx, &args, out))
 }

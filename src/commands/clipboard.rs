@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 /// Read the request from stdin, answer `ok` (or why not) on stdout, serve the copy.
-pub fn run() -> Result<ExitCode> {
+pub(super) fn run() -> Result<ExitCode> {
     crate::clipboard::serve(&mut io::stdin(), &mut io::stdout())?;
     Ok(ExitCode::SUCCESS)
 }

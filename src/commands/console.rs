@@ -9,15 +9,12 @@ use std::process::ExitCode;
 use anyhow::{Result, anyhow};
 use clap::Args;
 
-use super::{Globals, RoleFlags};
+use super::{Globals, RoleFlags, pick};
 use crate::app::Context;
 use crate::app::roles::{self, EnvFallback};
-use crate::console::{self, Destination};
-use crate::role::RoleId;
-use crate::selection::Target;
-use crate::store::RoleCredentials;
+use crate::app::sign_in::{self, SignIn, SignInRequest};
 use crate::tui::state::Launch;
-use crate::urlaction::{self, Container, Outcome, UrlAction, UrlContext};
+use crate::urlaction::{self, Outcome, UrlAction, UrlContext};
 
 #[derive(Debug, Clone, Default, Args)]
 pub struct ConsoleArgs {
@@ -47,102 +44,30 @@ pub struct ConsoleArgs {
     pub path: Option<String>,
 }
 
-/// Credentials exported in this shell, when all three parts are there.
-fn env_credentials() -> Option<RoleCredentials> {
-    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    Some(RoleCredentials {
-        access_key_id: var("AWS_ACCESS_KEY_ID")?,
-        secret_access_key: var("AWS_SECRET_ACCESS_KEY")?.into(),
-        session_token: var("AWS_SESSION_TOKEN")?.into(),
-        ..RoleCredentials::default()
-    })
-}
-
-/// The role behind an STS caller ARN (`arn:aws:sts::<acct>:assumed-role/<role>/<session>`).
-pub fn role_of_caller(arn: &str) -> Option<RoleId> {
-    let rest = arn.strip_prefix("arn:")?;
-    let (_partition, rest) = rest.split_once(':')?;
-    let rest = rest.strip_prefix("sts::")?;
-    let (account, resource) = rest.split_once(':')?;
-    let mut parts = resource.strip_prefix("assumed-role/")?.split('/');
-    let role = parts.next().filter(|r| !r.is_empty())?;
-    Some(RoleId::new(crate::role::parse_account_id(account)?, role))
-}
-
-async fn caller_role(ctx: &Context, creds: &RoleCredentials) -> Result<RoleId> {
-    let provided = aws_sdk_sts::config::Credentials::new(
-        creds.access_key_id.clone(),
-        creds.secret_access_key.expose().to_string(),
-        Some(creds.session_token.expose().to_string()),
-        None,
-        "environment",
-    );
-    let sts = crate::aws::sts_client(
-        &ctx.sso().sso_region,
-        crate::app::retry_settings(ctx),
-        provided,
-    )
-    .await;
-    let out = sts.get_caller_identity().send().await.map_err(|e| {
-        use crate::aws::failure::{Transport, advice};
-        use aws_sdk_sts::error::ProvideErrorMetadata as _;
-        match Transport::of(&e) {
-            Some(failure) => anyhow!(
-                "cannot reach STS at {}: {failure}: {}",
-                crate::aws::sts_endpoint(&ctx.sso().sso_region),
-                advice(&failure, "SSORegion and AWS_ENDPOINT_URL_STS")
-            ),
-            None => anyhow!(
-                "the credentials in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN were rejected by STS ({}): run `aws-sso eval` again or pass --profile",
-                crate::auth::error::clean(
-                    &e.as_service_error()
-                        .map(|s| format!(
-                            "{}: {}",
-                            s.code().unwrap_or("UnknownError"),
-                            s.message().unwrap_or("no message")
-                        ))
-                        .unwrap_or_else(|| "no reason given".into()),
-                    200
-                )
-            ),
-        }
-    })?;
-    let arn = out.arn().unwrap_or_default();
-    role_of_caller(arn).ok_or_else(|| {
-        anyhow!("the credentials in this shell belong to {arn}, not an assumed role: pass --profile instead")
-    })
-}
-
 /// Nothing names a role: no flags, no aws-sso shell, no credentials or `$AWS_PROFILE` in the
 /// environment (then the picker opens, when there is a terminal).
 fn has_no_role(args: &ConsoleArgs) -> bool {
     roles::query(args.role.query(), EnvFallback::Yes).is_empty()
-        && env_credentials().is_none()
+        && sign_in::env_credentials().is_none()
         && std::env::var("AWS_PROFILE").map_or(true, |p| p.trim().is_empty())
 }
 
-/// A sign-in URL and what opening it needs.
-struct SignIn {
-    url: String,
-    container: Container,
-}
-
 /// Run `console`: with `--prompt`, or no role named anywhere, the picker chooses one.
-pub fn run(globals: &Globals, mut args: ConsoleArgs) -> Result<ExitCode> {
+pub(super) fn run(globals: &Globals, mut args: ConsoleArgs) -> Result<ExitCode> {
     let mut ctx = globals.context()?;
-    if args.prompt || (has_no_role(&args) && super::can_pick()) {
-        if !super::can_pick() {
+    if args.prompt || (has_no_role(&args) && pick::available()) {
+        if !pick::available() {
             anyhow::bail!(
                 "console --prompt needs a terminal for the picker: pass --profile or --arn instead"
             );
         }
-        args.region = super::pick_into(&mut ctx, &mut args.role, Launch::Console)?.or(args.region);
+        args.region = pick::into_flags(&mut ctx, &mut args.role, Launch::Console)?.or(args.region);
     }
     super::block_on(open(&ctx, &args))
 }
 
 /// Sign in as the role and do the URL action with the console URL.
-pub async fn open(ctx: &Context, args: &ConsoleArgs) -> Result<()> {
+pub(super) async fn open(ctx: &Context, args: &ConsoleArgs) -> Result<()> {
     let action: UrlAction = args
         .url_action
         .as_deref()
@@ -150,7 +75,15 @@ pub async fn open(ctx: &Context, args: &ConsoleArgs) -> Result<()> {
         .unwrap_or(ctx.config.url_action.as_str())
         .parse()
         .map_err(|e| anyhow!("Invalid --url-action: {e}"))?;
-    let SignIn { url, container } = sign_in(ctx, args).await?;
+    let req = SignInRequest {
+        role: args.role.query(),
+        duration: args.duration,
+        region: args.region.clone(),
+        sts_refresh: args.sts_refresh,
+        service: args.service.clone(),
+        path: args.path.clone(),
+    };
+    let SignIn { url, container } = sign_in::sign_in(ctx, &req).await?;
     let mut stderr = io::stderr();
     let mut url_ctx = UrlContext {
         browser: ctx
@@ -170,117 +103,4 @@ pub async fn open(ctx: &Context, args: &ConsoleArgs) -> Result<()> {
         hold.wait();
     }
     Ok(())
-}
-
-/// The sign-in URL `console --arn <role>` would open, for the picker's "copy console URL".
-pub async fn url_text(ctx: &Context, role: &RoleFlags) -> Result<String> {
-    let args = ConsoleArgs {
-        role: role.clone(),
-        ..ConsoleArgs::default()
-    };
-    Ok(sign_in(ctx, &args).await?.url)
-}
-
-/// Resolve the role, get its credentials, exchange them for a sign-in token, build the URL
-/// and record the role in History.
-async fn sign_in(ctx: &Context, args: &ConsoleArgs) -> Result<SignIn> {
-    let duration = match args.duration {
-        Some(minutes) => console::check_duration(minutes)?,
-        // config.yaml loads with any ConsoleDuration (as aws-sso-cli's does); say where it is.
-        None => console::check_duration(ctx.config.console_duration).map_err(|_| {
-            anyhow!(
-                "ConsoleDuration {} in {} must be between 15 and 720 minutes: fix it or pass --duration",
-                ctx.config.console_duration,
-                ctx.config_file().display()
-            )
-        })?,
-    };
-    let cache = ctx.load_cache()?;
-    let provider = roles::provider(ctx)?;
-    let force = args.sts_refresh || ctx.invocation.sts_refresh;
-
-    let (id, creds, from_env) = match roles::query(args.role.query(), EnvFallback::Yes).target()? {
-        Some(target) => {
-            let id = roles::resolve(ctx, &target, Some(&cache))?;
-            let creds = provider.credentials(&id, force).await?.creds;
-            (id, creds, false)
-        }
-        None => match env_credentials() {
-            Some(creds) => (caller_role(ctx, &creds).await?, creds, true),
-            None => {
-                let profile = std::env::var("AWS_PROFILE")
-                    .ok()
-                    .filter(|p| !p.trim().is_empty())
-                    .ok_or_else(|| roles::no_role("console"))?;
-                let id = roles::resolve(ctx, &Target::Profile(profile.clone()), Some(&cache))
-                    .map_err(|_| anyhow!("AWS_PROFILE={profile} was not found in our cache: pass --profile, or run `aws-sso cache` if the role is new"))?;
-                let creds = provider.credentials(&id, force).await?.creds;
-                (id, creds, false)
-            }
-        },
-    };
-
-    // The cached role gives the region, profile name and container colour; credentials from
-    // the environment may belong to a role the cache doesn't know.
-    let role = roles::cached_role(ctx, &cache, &id).ok();
-    let region = match args.region.as_deref().filter(|r| !r.trim().is_empty()) {
-        Some(r) => r.to_string(),
-        None => role
-            .as_ref()
-            .map(|r| roles::configured_region(ctx, r))
-            .unwrap_or_else(|| ctx.config.default_region.clone()),
-    };
-    let chained = creds.role_chaining || (from_env && provider.via_of(&id)?.is_some());
-    let sso = ctx.sso();
-    let federation = crate::aws::signin_endpoint_from_env(&sso.sso_region);
-    let token = console::signin_token(&federation, &creds, (!chained).then_some(duration)).await?;
-    let destination = console::destination_url(
-        &sso.sso_region,
-        &Destination {
-            region,
-            service: args.service.clone(),
-            path: args.path.clone(),
-        },
-    )?;
-    let url = console::login_url(&federation, &sso.start_url, &destination, &token);
-
-    let container = match &role {
-        Some(r) => {
-            let info = roles::role_info(ctx, r, None)?;
-            let tag = |k: &str| r.tags().get(k).map(str::to_string).unwrap_or_default();
-            Container {
-                name: info.profile,
-                color: tag("Color"),
-                icon: tag("Icon"),
-            }
-        }
-        None => Container {
-            name: format!("{}:{}", id.account_pad(), id.role_name),
-            ..Container::default()
-        },
-    };
-    let known = role.is_some();
-    let fetched = provider.fetched();
-    roles::record(ctx, Some(cache), &fetched, known.then_some(&id))?;
-    Ok(SignIn { url, container })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn caller_arns_of_assumed_roles_name_the_role() {
-        assert_eq!(
-            role_of_caller(
-                "arn:aws:sts::000000000042:assumed-role/AWSReservedSSO_Admin_ab12/jane@example.com"
-            ),
-            Some(RoleId::new(42, "AWSReservedSSO_Admin_ab12"))
-        );
-        assert_eq!(
-            role_of_caller("arn:aws-us-gov:sts::000000000042:assumed-role/R/s"),
-            Some(RoleId::new(42, "R"))
-        );
-        assert_eq!(role_of_caller("arn:aws:iam::000000000042:user/bob"), None);
-    }
 }

@@ -41,7 +41,11 @@ pub struct CredentialsArgs {
 }
 
 /// Run `credentials`: without `--profile` the picker chooses one.
-pub fn run(globals: &Globals, mut args: CredentialsArgs, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn run(
+    globals: &Globals,
+    mut args: CredentialsArgs,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
     let mut ctx = globals.context()?;
     if args.profile.is_empty() && pick::available() {
         let picked = pick::choose(&ctx, Launch::Credentials)?;
@@ -52,7 +56,11 @@ pub fn run(globals: &Globals, mut args: CredentialsArgs, out: &mut dyn Write) ->
 }
 
 /// Print the profiles' credentials, or merge them into the credentials file.
-pub async fn write(ctx: &Context, args: &CredentialsArgs, out: &mut dyn Write) -> Result<()> {
+pub(super) async fn write(
+    ctx: &Context,
+    args: &CredentialsArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
     let cache = ctx.load_cache()?;
     let provider = roles::provider(ctx)?;
     let mut stanzas = Vec::new();

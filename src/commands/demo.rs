@@ -51,7 +51,7 @@ UrlAction: printurl
 SecureStore: json
 ";
 
-pub fn run(globals: &Globals, args: DemoArgs, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn run(globals: &Globals, args: DemoArgs, out: &mut dyn Write) -> Result<ExitCode> {
     super::runtime()?.block_on(run_demo(globals.flags, &args, out))
 }
 

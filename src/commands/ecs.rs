@@ -29,7 +29,7 @@ pub enum EcsCommand {
     Docker(EcsDockerCommand),
 }
 
-pub fn run(globals: &Globals, command: EcsCommand, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn run(globals: &Globals, command: EcsCommand, out: &mut dyn Write) -> Result<ExitCode> {
     match command {
         EcsCommand::Server(a) => ecs_server::run(globals, a),
         EcsCommand::Load(a) => ecs_client::load(globals, a),

@@ -80,22 +80,30 @@ fn client(ctx: Option<&Context>, flag: &EcsServerFlag) -> Result<EcsClient> {
 }
 
 /// `ecs load`. The other client commands also work without config.yaml (no token, no TLS).
-pub fn load(globals: &Globals, args: EcsLoadArgs) -> Result<ExitCode> {
+pub(super) fn load(globals: &Globals, args: EcsLoadArgs) -> Result<ExitCode> {
     let ctx = globals.context()?;
     super::block_on(load_role(&ctx, &args))
 }
 
-pub fn unload(globals: &Globals, args: EcsUnloadArgs) -> Result<ExitCode> {
+pub(super) fn unload(globals: &Globals, args: EcsUnloadArgs) -> Result<ExitCode> {
     let ctx = globals.optional_context("the ECS client");
     super::block_on(unload_slot(ctx.as_ref(), &args))
 }
 
-pub fn list(globals: &Globals, flag: EcsServerFlag, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn list(
+    globals: &Globals,
+    flag: EcsServerFlag,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
     let ctx = globals.optional_context("the ECS client");
     super::block_on(list_slots(ctx.as_ref(), &flag, out))
 }
 
-pub fn profile(globals: &Globals, flag: EcsServerFlag, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn profile(
+    globals: &Globals,
+    flag: EcsServerFlag,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
     let ctx = globals.optional_context("the ECS client");
     super::block_on(default_slot(ctx.as_ref(), &flag, out))
 }

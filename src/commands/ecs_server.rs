@@ -137,7 +137,7 @@ fn warn_no_token(disabled: bool) {
 
 /// `ctx` is `None` only with `--docker` and no config.yaml: then nothing is renewed.
 /// Run `ecs server` until Ctrl-C / SIGTERM. With `--docker` config.yaml may be missing.
-pub fn run(globals: &Globals, args: EcsServerArgs) -> Result<ExitCode> {
+pub(super) fn run(globals: &Globals, args: EcsServerArgs) -> Result<ExitCode> {
     let ctx = match globals.context() {
         Ok(ctx) => Some(ctx),
         Err(e) if args.docker => {
@@ -358,7 +358,7 @@ async fn shutdown_signal(interrupted: &std::sync::atomic::AtomicBool) {
 }
 
 /// `ecs docker start|stop`.
-pub fn docker(_command: EcsDockerCommand) -> Result<ExitCode> {
+pub(super) fn docker(_command: EcsDockerCommand) -> Result<ExitCode> {
     bail!(
         "`aws-sso ecs docker` is not supported: aws-sso has no Docker integration; run `aws-sso ecs server` on the host (containers reach it through AWS_CONTAINER_CREDENTIALS_FULL_URI) or inside your own image"
     )

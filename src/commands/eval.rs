@@ -8,12 +8,13 @@ use std::process::ExitCode;
 use anyhow::{Result, anyhow};
 use clap::Args;
 
-use super::{Globals, RoleFlags};
+use super::{Globals, RoleFlags, pick};
 use crate::app::Context;
 use crate::app::roles::{self, EnvFallback};
-use crate::credentials::exports::{self, RegionEnv};
+use crate::app::shell_exports::{self, ExportOptions, dialect, region_env};
+use crate::credentials::exports;
 use crate::selection::RoleQuery;
-use crate::shell::{self, EnvChange, Shell};
+use crate::shell::{self, EnvChange};
 use crate::tui::state::Launch;
 
 #[derive(Debug, Clone, Default, Args)]
@@ -51,22 +52,6 @@ pub struct EvalArgs {
     pub previous: Option<String>,
 }
 
-/// The dialect: `--shell`, else detected from `$XONSH_VERSION` / `$SHELL`.
-pub fn dialect(flag: Option<&str>) -> Result<Shell> {
-    match flag {
-        Some(name) => Ok(name.parse()?),
-        None => Ok(Shell::detect(
-            std::env::var("SHELL").ok().as_deref(),
-            std::env::var("XONSH_VERSION").ok().as_deref(),
-            cfg!(windows),
-        )?),
-    }
-}
-
-fn region_env() -> RegionEnv {
-    RegionEnv::from_env(|k| std::env::var(k).ok())
-}
-
 /// `eval --clear`: reads config.yaml only for `EnvVarTags`, never the store.
 fn run_clear(ctx: Option<&Context>, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
     let shell = dialect(args.shell.as_deref())?;
@@ -82,7 +67,7 @@ fn run_clear(ctx: Option<&Context>, args: &EvalArgs, out: &mut dyn Write) -> Res
 }
 
 /// The statements `eval` prints (and records the role in History).
-pub async fn exports(ctx: &Context, args: &EvalArgs) -> Result<String> {
+pub(super) async fn exports(ctx: &Context, args: &EvalArgs) -> Result<String> {
     let shell = dialect(args.shell.as_deref())?;
     let query = if args.refresh {
         let arn = std::env::var("AWS_SSO_ROLE_ARN")
@@ -101,36 +86,18 @@ pub async fn exports(ctx: &Context, args: &EvalArgs) -> Result<String> {
     let target = query.target()?.ok_or_else(|| {
         anyhow!("please specify --refresh, --clear, --arn, --profile, or --account and --role")
     })?;
-    let cache = ctx.load_cache()?;
-    let id = roles::resolve(ctx, &target, Some(&cache))?;
-    let role = roles::cached_role(ctx, &cache, &id)?;
-    // `--region` (or a region picked in the picker) is asked for: it replaces the user's.
-    let region = exports::choose_region(
-        args.no_region,
-        args.overwrite_region || args.region.is_some(),
-        &region_env(),
-        &args
-            .region
-            .clone()
-            .unwrap_or_else(|| roles::configured_region(ctx, &role)),
-    );
-    let info = roles::role_info(ctx, &role, region)?;
-    let provider = roles::provider(ctx)?;
-    // `--refresh` re-selects the shell's role; like aws-sso-cli it reuses credentials that
-    // still have more than a minute left (add --sts-refresh to force new ones).
-    let force = args.sts_refresh || ctx.invocation.sts_refresh;
-    let obtained = provider.credentials(&id, force).await?;
-    let changes: Vec<EnvChange> = exports::role_env(&id, &obtained.creds, &info)
-        .into_iter()
-        .map(|(k, v)| EnvChange::set(k, v))
-        .collect();
-    let text = shell::render(shell, &changes);
-    roles::record(ctx, Some(cache), &provider.fetched(), Some(&id))?;
-    Ok(text)
+    let opts = ExportOptions {
+        shell,
+        no_region: args.no_region,
+        overwrite_region: args.overwrite_region,
+        region: args.region.clone(),
+        sts_refresh: args.sts_refresh,
+    };
+    shell_exports::statements(ctx, &target, &opts).await
 }
 
 /// Run `eval`: `--clear` needs no config.yaml; without role flags the picker chooses one.
-pub fn run(globals: &Globals, mut args: EvalArgs, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn run(globals: &Globals, mut args: EvalArgs, out: &mut dyn Write) -> Result<ExitCode> {
     if args.clear {
         let ctx = globals.optional_context("eval --clear");
         run_clear(ctx.as_ref(), &args, out)?;
@@ -141,25 +108,16 @@ pub fn run(globals: &Globals, mut args: EvalArgs, out: &mut dyn Write) -> Result
     if args.previous.is_some() {
         args.role.arn = Some(crate::app::previous::previous_arn(&ctx)?);
     }
-    if !args.refresh && super::wants_picker(&args.role, EnvFallback::No) {
-        args.region = super::pick_into(&mut ctx, &mut args.role, Launch::Eval)?.or(args.region);
+    if !args.refresh && pick::wanted(&args.role, EnvFallback::No) {
+        args.region = pick::into_flags(&mut ctx, &mut args.role, Launch::Eval)?.or(args.region);
     }
     super::block_on(print(&ctx, &args, out))
 }
 
 /// Print the statements for the role the flags select.
-pub async fn print(ctx: &Context, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
+pub(super) async fn print(ctx: &Context, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
     let text = exports(ctx, args).await?;
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
-}
-
-/// What `eval --arn <role>` prints, for the picker's "copy the exports".
-pub async fn exports_text(ctx: &Context, role: &RoleFlags) -> Result<String> {
-    let args = EvalArgs {
-        role: role.clone(),
-        ..EvalArgs::default()
-    };
-    exports(ctx, &args).await
 }

@@ -9,7 +9,7 @@ use std::process::{Command, ExitCode};
 use anyhow::{Context as _, Result};
 use clap::Args;
 
-use super::{Globals, RoleFlags};
+use super::{Globals, RoleFlags, pick};
 use crate::app::Context;
 use crate::app::roles::{self, EnvFallback};
 use crate::credentials::exports::{self, RegionEnv};
@@ -46,7 +46,7 @@ pub struct ExecArgs {
 
 /// The program to run when none is given: `$SHELL` (xonsh inside xonsh; `cmd.exe` on
 /// Windows), else `/bin/sh`.
-pub fn default_command() -> OsString {
+pub(super) fn default_command() -> OsString {
     if std::env::var_os("XONSH_VERSION").is_some() {
         return "xonsh".into();
     }
@@ -58,7 +58,7 @@ pub fn default_command() -> OsString {
 }
 
 /// Run `exec`: without role flags (nor an aws-sso shell's variables) the picker chooses one.
-pub fn run(globals: &Globals, mut args: ExecArgs) -> Result<ExitCode> {
+pub(super) fn run(globals: &Globals, mut args: ExecArgs) -> Result<ExitCode> {
     let mut ctx = globals.context()?;
     if args.command.as_deref() == Some("-") && args.role.query().is_empty() {
         args.role.arn = Some(crate::app::previous::previous_arn(&ctx)?);
@@ -66,14 +66,14 @@ pub fn run(globals: &Globals, mut args: ExecArgs) -> Result<ExitCode> {
         args.command = rest.next();
         args.args = rest.collect();
     }
-    if super::wants_picker(&args.role, EnvFallback::Yes) {
-        args.region = super::pick_into(&mut ctx, &mut args.role, Launch::Exec)?.or(args.region);
+    if pick::wanted(&args.role, EnvFallback::Yes) {
+        args.region = pick::into_flags(&mut ctx, &mut args.role, Launch::Exec)?.or(args.region);
     }
     super::runtime()?.block_on(exec_role(&ctx, &args))
 }
 
 /// Get the role's credentials and become (or run) the command with them.
-pub async fn exec_role(ctx: &Context, args: &ExecArgs) -> Result<ExitCode> {
+pub(super) async fn exec_role(ctx: &Context, args: &ExecArgs) -> Result<ExitCode> {
     roles::check_env_conflicts(args.overwrite_env)?;
     let target = roles::query(args.role.query(), EnvFallback::Yes)
         .target()?

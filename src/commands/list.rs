@@ -60,14 +60,14 @@ impl ListArgs {
 }
 
 /// Run `list`, from the cache as it is (never refreshed first).
-pub fn run(globals: &Globals, args: ListArgs, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn run(globals: &Globals, args: ListArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let ctx = globals.context()?;
     print(&ctx, &args, &ctx.load_cache()?, None, out)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Turn the flags (and config `ListFields`) into a validated query.
-pub fn query(args: &ListArgs, default_fields: &[String]) -> Result<ListQuery> {
+pub(super) fn query(args: &ListArgs, default_fields: &[String]) -> Result<ListQuery> {
     let names: &[String] = if args.fields.is_empty() {
         default_fields
     } else {
@@ -100,7 +100,7 @@ pub fn query(args: &ListArgs, default_fields: &[String]) -> Result<ListQuery> {
 }
 
 /// Print the `Field | Description` table of `--list-fields`.
-pub fn print_fields(out: &mut dyn Write) -> Result<()> {
+pub(super) fn print_fields(out: &mut dyn Write) -> Result<()> {
     let rows: Vec<Vec<&str>> = ALL_FIELDS
         .iter()
         .map(|f| vec![f.name(), f.description()])
@@ -120,7 +120,7 @@ fn session_expiry(ctx: &Context) -> Option<i64> {
 
 /// Print the list of `cache`'s roles. `token_expires_at` (unix seconds) adds `[Expires in: …]` to the banner; when
 /// `None` it is read from the store.
-pub fn print(
+pub(super) fn print(
     ctx: &Context,
     args: &ListArgs,
     cache: &Cache,

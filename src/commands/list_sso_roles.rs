@@ -13,7 +13,7 @@ use crate::auth::TokenMode;
 use crate::format;
 use crate::role::pad_account;
 
-pub fn run(globals: &Globals, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn run(globals: &Globals, out: &mut dyn Write) -> Result<ExitCode> {
     let ctx = globals.context()?;
     super::block_on(print_live(&ctx, out))
 }

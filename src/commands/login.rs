@@ -31,14 +31,14 @@ pub struct LoginArgs {
     pub force: bool,
 }
 
-pub fn run(globals: &Globals, args: LoginArgs) -> Result<ExitCode> {
+pub(super) fn run(globals: &Globals, args: LoginArgs) -> Result<ExitCode> {
     let ctx = globals.context()?;
     super::block_on(log_in(&ctx, &args))
 }
 
 /// The cleartext store is a known, chosen risk: said where a session is set up (here and in
 /// `setup wizard`), not on every call that reads it.
-pub fn warn_if_insecure(store: &crate::store::SecureStore) {
+pub(super) fn warn_if_insecure(store: &crate::store::SecureStore) {
     if store.backend_name() == "json" {
         tracing::warn!(
             "Using insecure json file for SecureStore: {} (SecureStore in config.yaml)",

@@ -18,7 +18,7 @@ pub struct LogoutArgs {
     pub kind: Option<String>,
 }
 
-pub fn run(globals: &Globals, _args: LogoutArgs) -> Result<ExitCode> {
+pub(super) fn run(globals: &Globals, _args: LogoutArgs) -> Result<ExitCode> {
     let ctx = globals.context()?;
     super::block_on(log_out(&ctx))
 }

@@ -46,7 +46,7 @@ struct ProcessOutput<'a> {
 }
 
 /// The JSON document for `creds`.
-pub fn render(creds: &RoleCredentials) -> Result<String> {
+pub(super) fn render(creds: &RoleCredentials) -> Result<String> {
     Ok(serde_json::to_string(&ProcessOutput {
         version: 1,
         access_key_id: &creds.access_key_id,
@@ -58,7 +58,7 @@ pub fn render(creds: &RoleCredentials) -> Result<String> {
 
 /// Run `process`: answered synchronously when the credentials are cached (no runtime, no
 /// threads), otherwise on a small runtime that fetches them.
-pub fn run(globals: &Globals, args: ProcessArgs, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn run(globals: &Globals, args: ProcessArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let mut ctx = globals.context()?;
     ctx.use_process_deadline()?;
     let ctx = &ctx;

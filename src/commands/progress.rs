@@ -16,7 +16,7 @@ use crate::sync::SyncOutcome;
 /// known: the previous refresh's count at first (usually right), the listed count once the
 /// listing is complete. Before either, the bar counts without a total rather than show one
 /// that grows page by page.
-pub struct Bar {
+pub(super) struct Bar {
     bar: ProgressBar,
     /// A total is on screen (the bar style is set).
     total_known: AtomicBool,
@@ -35,7 +35,7 @@ fn bar_style() -> ProgressStyle {
 }
 
 impl Bar {
-    pub fn new() -> Bar {
+    pub(super) fn new() -> Bar {
         let bar = ProgressBar::new(0);
         bar.set_style(counting_style());
         bar.set_message("fetching roles");
@@ -91,7 +91,7 @@ impl Drop for Bar {
 
 /// `Updated cache: added=N, deleted=M` and the changed ARNs, as aws-sso-cli prints them;
 /// one line (`100 roles, no changes`) when nothing changed, so the refresh is seen to be done.
-pub fn print_diff(out: &mut dyn Write, outcome: &SyncOutcome) -> io::Result<()> {
+pub(super) fn print_diff(out: &mut dyn Write, outcome: &SyncOutcome) -> io::Result<()> {
     let diff = &outcome.diff;
     if diff.is_empty() {
         return writeln!(out, "{} roles, no changes", outcome.roles);

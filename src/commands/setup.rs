@@ -28,7 +28,11 @@ pub enum SetupCommand {
     Man(SetupManArgs),
 }
 
-pub fn run(globals: &Globals, command: SetupCommand, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn run(
+    globals: &Globals,
+    command: SetupCommand,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
     match command {
         SetupCommand::Profiles(a) => setup_profiles::run(globals, a, out),
         SetupCommand::Completions(a) => setup_completions::run(a, out),

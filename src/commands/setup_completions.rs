@@ -45,7 +45,7 @@ pub struct SetupCompletionsArgs {
     pub force: bool,
 }
 
-pub fn run(args: SetupCompletionsArgs, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn run(args: SetupCompletionsArgs, out: &mut dyn Write) -> Result<ExitCode> {
     apply(&args, out)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -72,7 +72,11 @@ pub struct SetupEcsSslArgs {
 const TOKEN_BYTES: usize = 32;
 
 /// `setup ecs auth|ssl`.
-pub fn run(globals: &Globals, command: SetupEcsCommand, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn run(
+    globals: &Globals,
+    command: SetupEcsCommand,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
     let ctx = globals.context()?;
     match command {
         SetupEcsCommand::Auth(args) => auth(&ctx, &args, out)?,

@@ -19,7 +19,7 @@ pub struct SetupManArgs {
     pub dir: Option<std::path::PathBuf>,
 }
 
-pub fn run(args: SetupManArgs, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn run(args: SetupManArgs, out: &mut dyn Write) -> Result<ExitCode> {
     write_man(&args, out)?;
     Ok(ExitCode::SUCCESS)
 }

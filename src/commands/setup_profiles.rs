@@ -42,7 +42,7 @@ pub struct SetupProfilesArgs {
 
 /// How an update is confirmed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Confirm {
+pub(super) enum Confirm {
     /// `--force`: write without asking.
     Never,
     /// Show the diff (always with `--diff`) and ask on the terminal.
@@ -51,7 +51,7 @@ pub enum Confirm {
 
 /// The program `credential_process` runs: `ConfigProfilesBinaryPath`, else this executable
 /// (bare `aws-sso` when it lives in the Nix store, whose paths change on every upgrade).
-pub fn binary_path(configured: &str) -> Result<String> {
+pub(super) fn binary_path(configured: &str) -> Result<String> {
     if !configured.trim().is_empty() {
         return Ok(configured.trim().to_string());
     }
@@ -73,7 +73,7 @@ fn binary_for_exe(exe: &str) -> String {
 
 /// `<bin> -S "<instance>" process --arn <arn>`, the exact line aws-sso-cli writes (the binary
 /// quoted only when it needs to be, so botocore's shell split keeps it whole).
-pub fn credential_process(bin: &str, instance: &str, arn: &str) -> String {
+pub(super) fn credential_process(bin: &str, instance: &str, arn: &str) -> String {
     let bin = if bin.contains(char::is_whitespace) || bin.contains('"') {
         format!("\"{}\"", bin.replace('\\', "\\\\").replace('"', "\\\""))
     } else {
@@ -85,7 +85,7 @@ pub fn credential_process(bin: &str, instance: &str, arn: &str) -> String {
 /// The block for the selected instance, from the cached roles. A role whose profile name
 /// cannot be a section of `~/.aws/config` is left out with a warning saying how to name it,
 /// so one odd account name does not keep every other profile from being written.
-pub fn block(ctx: &Context, cache: &Cache) -> Result<String> {
+pub(super) fn block(ctx: &Context, cache: &Cache) -> Result<String> {
     let instance = cache
         .instance(&ctx.instance)
         .ok_or_else(|| no_cached_roles(ctx))?;
@@ -145,7 +145,7 @@ fn skipped_role(instance: &str, role: &catalog::FlatRole<'_>, name: &str, why: &
 }
 
 /// `--aws-config` / `$AWS_CONFIG_FILE`, else `~/.aws/config`.
-pub fn config_path(flag: Option<&Path>) -> Result<PathBuf> {
+pub(super) fn config_path(flag: Option<&Path>) -> Result<PathBuf> {
     let home = std::env::var_os("HOME")
         .filter(|h| !h.is_empty())
         .map(PathBuf::from);
@@ -158,7 +158,7 @@ pub fn config_path(flag: Option<&Path>) -> Result<PathBuf> {
 
 /// Plan, show, confirm and apply an update of `path` with `block`. Returns whether the file
 /// was written.
-pub fn update(
+pub(super) fn update(
     ctx: &Context,
     path: &Path,
     block: &str,
@@ -174,7 +174,7 @@ pub fn update(
 
 /// Show, confirm and apply a planned update; `force` names the command that writes without
 /// asking, for the error off a terminal. Returns whether the file was written.
-pub fn confirm_and_apply(
+pub(super) fn confirm_and_apply(
     update: &Update,
     confirm: Confirm,
     force: &str,
@@ -220,7 +220,11 @@ pub fn confirm_and_apply(
     Ok(true)
 }
 
-pub fn run(globals: &Globals, args: SetupProfilesArgs, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn run(
+    globals: &Globals,
+    args: SetupProfilesArgs,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
     let ctx = globals.context()?;
     super::block_on(write_profiles(&ctx, &args, out))
 }

@@ -58,7 +58,7 @@ pub struct SetupWizardArgs {
 /// Ends the wizard without writing.
 #[derive(Debug, thiserror::Error)]
 #[error("setup wizard aborted: nothing was written")]
-pub struct Aborted;
+pub(super) struct Aborted;
 
 /// What an existing config.yaml already says, to offer as defaults.
 #[derive(Default)]
@@ -402,7 +402,7 @@ fn from_flags(args: &SetupWizardArgs, cur: &Current) -> Result<Answers> {
 }
 
 /// Run the wizard with `p` (interactive) or from the flags (`--yes`), then write.
-pub fn run_with(args: &SetupWizardArgs, paths: &Paths, p: &mut Prompter<'_>) -> Result<()> {
+pub(super) fn run_with(args: &SetupWizardArgs, paths: &Paths, p: &mut Prompter<'_>) -> Result<()> {
     let cur = current(&paths.config_file)?;
     let answers = if args.yes {
         from_flags(args, &cur)?
@@ -440,7 +440,7 @@ pub fn run_with(args: &SetupWizardArgs, paths: &Paths, p: &mut Prompter<'_>) -> 
 }
 
 /// `setup wizard` (and v1's `config`).
-pub fn run(globals: &Globals, args: SetupWizardArgs) -> Result<ExitCode> {
+pub(super) fn run(globals: &Globals, args: SetupWizardArgs) -> Result<ExitCode> {
     on_terminal(&args, globals.flags.config.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }
@@ -471,7 +471,7 @@ fn on_terminal(args: &SetupWizardArgs, config_flag: Option<&Path>) -> Result<()>
 /// First run: an interactive command found no config.yaml. On a terminal, offer the wizard
 /// (and go on with the command when it wrote one); otherwise do nothing and let the command
 /// report the missing file as it always does.
-pub fn first_run(config_flag: Option<&Path>) -> Result<()> {
+pub(super) fn first_run(config_flag: Option<&Path>) -> Result<()> {
     let env = ConfigEnv::from_process();
     let Ok(paths) = Paths::discover(&env, config_flag) else {
         return Ok(());
@@ -492,4 +492,4 @@ mod prompt;
 #[cfg(test)]
 mod tests;
 
-pub use prompt::Prompter;
+pub(super) use prompt::Prompter;

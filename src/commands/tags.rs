@@ -25,7 +25,7 @@ pub struct TagsArgs {
 }
 
 /// Run `tags`: the cache is refreshed first when it is due.
-pub fn run(globals: &Globals, args: TagsArgs, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn run(globals: &Globals, args: TagsArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let ctx = globals.context()?;
     let cache =
         super::runtime()?.block_on(crate::app::refresh_if_due(&ctx, &progress::Bar::new()))?;
@@ -34,7 +34,12 @@ pub fn run(globals: &Globals, args: TagsArgs, out: &mut dyn Write) -> Result<Exi
 }
 
 /// Print the tags of `cache`'s roles the flags select.
-pub fn print(ctx: &Context, args: &TagsArgs, cache: &Cache, out: &mut dyn Write) -> Result<()> {
+pub(super) fn print(
+    ctx: &Context,
+    args: &TagsArgs,
+    cache: &Cache,
+    out: &mut dyn Write,
+) -> Result<()> {
     let account = match &args.account {
         Some(a) => Some(parse_account_id(a).ok_or_else(|| {
             anyhow!("invalid --account '{a}': expected an account id of up to 12 digits")

@@ -9,7 +9,7 @@ use anyhow::Result;
 use crate::app::now;
 use crate::credentials::exports::time_left;
 
-pub fn run(out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn run(out: &mut dyn Write) -> Result<ExitCode> {
     let value = std::env::var("AWS_SSO_SESSION_EXPIRATION").ok();
     match time_left(value.as_deref(), now()) {
         Some(left) => out.write_all(left.as_bytes())?,

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 /// Write the version banner.
-pub fn run(out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+pub(super) fn run(out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let version = env!("CARGO_PKG_VERSION");
     let commit = option_env!("AWS_SSO_BUILD_COMMIT").unwrap_or("unknown");
     let built = option_env!("AWS_SSO_BUILD_DATE").unwrap_or("unknown");

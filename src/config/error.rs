@@ -104,7 +104,7 @@ pub(crate) struct Issue {
 }
 
 impl Issue {
-    pub fn new(path: Vec<Seg>, target: Target, message: impl Into<String>) -> Self {
+    pub(super) fn new(path: Vec<Seg>, target: Target, message: impl Into<String>) -> Self {
         Issue {
             path,
             target,

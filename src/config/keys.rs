@@ -226,13 +226,13 @@ pub(crate) struct Fields<'v> {
 }
 
 impl<'v> Fields<'v> {
-    pub fn new(map: &'v Mapping, base: Vec<Seg>) -> Fields<'v> {
+    pub(super) fn new(map: &'v Mapping, base: Vec<Seg>) -> Fields<'v> {
         let entries = map.iter().map(|(k, v)| (key_text(k), v, false)).collect();
         Fields { base, entries }
     }
 
     /// Path of a field of this mapping.
-    pub fn path(&self, name: &'static str) -> Vec<Seg> {
+    pub(super) fn path(&self, name: &'static str) -> Vec<Seg> {
         let mut p = self.base.clone();
         p.push(Seg::Field(name));
         p
@@ -240,7 +240,7 @@ impl<'v> Fields<'v> {
 
     /// The raw value of a field. If several spellings are present, the canonical one wins,
     /// else the last one (mapstructure prefers the exact name too).
-    pub fn get(&mut self, name: &'static str) -> Option<&'v Value> {
+    pub(super) fn get(&mut self, name: &'static str) -> Option<&'v Value> {
         let mut exact = None;
         let mut folded = None;
         let mut count = 0;
@@ -263,32 +263,32 @@ impl<'v> Fields<'v> {
         exact.or(folded).map(|i| self.entries[i].1)
     }
 
-    pub fn string(&mut self, name: &'static str) -> Result<Option<String>, Issue> {
+    pub(super) fn string(&mut self, name: &'static str) -> Result<Option<String>, Issue> {
         let path = self.path(name);
         self.get(name).map(|v| weak_string(v, &path)).transpose()
     }
 
     /// `None` when absent, null or empty (how aws-sso-cli treats optional strings).
-    pub fn opt_string(&mut self, name: &'static str) -> Result<Option<String>, Issue> {
+    pub(super) fn opt_string(&mut self, name: &'static str) -> Result<Option<String>, Issue> {
         Ok(self.string(name)?.filter(|s| !s.is_empty()))
     }
 
-    pub fn int(&mut self, name: &'static str) -> Result<Option<i64>, Issue> {
+    pub(super) fn int(&mut self, name: &'static str) -> Result<Option<i64>, Issue> {
         let path = self.path(name);
         self.get(name).map(|v| weak_int(v, &path)).transpose()
     }
 
-    pub fn bool(&mut self, name: &'static str) -> Result<Option<bool>, Issue> {
+    pub(super) fn bool(&mut self, name: &'static str) -> Result<Option<bool>, Issue> {
         let path = self.path(name);
         self.get(name).map(|v| weak_bool(v, &path)).transpose()
     }
 
-    pub fn list(&mut self, name: &'static str) -> Result<Option<Vec<String>>, Issue> {
+    pub(super) fn list(&mut self, name: &'static str) -> Result<Option<Vec<String>>, Issue> {
         let path = self.path(name);
         self.get(name).map(|v| weak_list(v, &path)).transpose()
     }
 
-    pub fn string_map(
+    pub(super) fn string_map(
         &mut self,
         name: &'static str,
     ) -> Result<Option<BTreeMap<String, String>>, Issue> {
@@ -297,7 +297,7 @@ impl<'v> Fields<'v> {
     }
 
     /// Log the keys no schema field claimed; aws-sso-cli ignores them silently.
-    pub fn finish(self) {
+    pub(super) fn finish(self) {
         for (key, _, used) in &self.entries {
             if !used {
                 let mut p = self.base.clone();

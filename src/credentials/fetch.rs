@@ -21,7 +21,7 @@ const SESSION_NAME_MAX: usize = 64;
 
 /// The session name of a chained role: `<source role>@<source account, 12 digits>`, cut to
 /// STS's limits (aws-sso-cli's naming).
-pub fn session_name(source: &RoleId) -> String {
+pub(super) fn session_name(source: &RoleId) -> String {
     let raw = format!("{}@{}", source.role_name, source.account_pad());
     raw.chars()
         .map(|c| {

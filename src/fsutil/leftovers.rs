@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime};
 use super::links;
 
 /// The name every temp file of ours starts with; 6 random letters and digits follow.
-pub const PREFIX: &str = ".tmp-aws-sso-";
+pub(super) const PREFIX: &str = ".tmp-aws-sso-";
 
 /// Temp files of builds before [`PREFIX`]: `.tmp-` and 6 random letters and digits.
 const OLD_PREFIX: &str = ".tmp-";
@@ -42,7 +42,7 @@ fn stale_after(name: &str) -> Option<Duration> {
 }
 
 /// Remove the stale temp files in `dir`. Best effort: what cannot be checked is left alone.
-pub fn sweep(dir: &Path) {
+pub(super) fn sweep(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };

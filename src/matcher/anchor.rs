@@ -45,13 +45,13 @@ fn stretch<'h>(atom: &Atom, hay: Utf32Str<'h>) -> Option<(Utf32Str<'h>, usize)> 
 }
 
 /// `atom.score`, anchors fixed (see the module docs).
-pub fn score(atom: &Atom, hay: Utf32Str<'_>, m: &mut nucleo::Matcher) -> Option<u16> {
+pub(super) fn score(atom: &Atom, hay: Utf32Str<'_>, m: &mut nucleo::Matcher) -> Option<u16> {
     let (part, _) = stretch(atom, hay)?;
     atom.score(part, m)
 }
 
 /// `atom.indices`, anchors fixed: the indices are into `hay`.
-pub fn indices(
+pub(super) fn indices(
     atom: &Atom,
     hay: Utf32Str<'_>,
     m: &mut nucleo::Matcher,

@@ -37,7 +37,7 @@ use crate::roster::PickRole;
 
 /// What the UI asks for.
 #[derive(Clone, Default)]
-pub struct Job {
+pub(super) struct Job {
     pub generation: u64,
     pub query: Query,
     /// `query.text` parsed.
@@ -46,7 +46,7 @@ pub struct Job {
 
 /// What the engine publishes after each intake or query.
 #[derive(Clone)]
-pub struct Published {
+pub(super) struct Published {
     pub generation: u64,
     pub epoch: u64,
     pub roles: Chunks,
@@ -55,7 +55,7 @@ pub struct Published {
 }
 
 #[derive(Default)]
-pub struct Inbox {
+pub(super) struct Inbox {
     pub pending: Vec<PickRole>,
     pub job: Option<Job>,
     /// Bumped by a restart: the engine drops what it holds.
@@ -63,7 +63,7 @@ pub struct Inbox {
     pub shutdown: bool,
 }
 
-pub struct Shared {
+pub(super) struct Shared {
     pub inbox: Mutex<Inbox>,
     pub wake: Condvar,
     pub out: Mutex<Option<Published>>,
@@ -74,7 +74,7 @@ pub struct Shared {
 }
 
 /// Lock, ignoring poison: the data stays consistent (every update is a single assignment).
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
@@ -99,7 +99,7 @@ const MEMOS_KEPT: usize = 8;
 const CHUNK: usize = 1024;
 const FIRST_BATCH: usize = 512;
 
-pub fn spawn(
+pub(super) fn spawn(
     shared: Arc<Shared>,
     index: Arc<Index>,
     fields: Arc<[ListField]>,

@@ -23,7 +23,7 @@ const KNOWN: u64 = 1 << 63;
 /// same value scored twice is harmless). `scores`: 0 not yet known, 1 no match, else
 /// score+2, with [`TIGHT`] set for a compact match. `pieces` (only for a term that splits):
 /// 0 not yet known, else [`KNOWN`] | the value's [`Needle::pieces`].
-pub struct Memo {
+pub(super) struct Memo {
     pub atom: Atom,
     pub needle: Needle,
     pub scores: Vec<AtomicU32>,
@@ -31,7 +31,7 @@ pub struct Memo {
 }
 
 impl Memo {
-    pub fn new(atom: Atom) -> Memo {
+    pub(super) fn new(atom: Atom) -> Memo {
         Memo {
             needle: Needle::new(&atom),
             atom,
@@ -41,7 +41,7 @@ impl Memo {
     }
 
     /// Make room for `count` values.
-    pub fn grow(&mut self, count: usize) {
+    pub(super) fn grow(&mut self, count: usize) {
         self.scores.resize_with(count, || AtomicU32::new(0));
         if self.atom.kind == AtomKind::Fuzzy && self.needle.splits() {
             self.pieces.resize_with(count, || AtomicU64::new(0));
@@ -102,7 +102,7 @@ impl Memo {
 }
 
 /// Scores roles for one job.
-pub struct Scorer<'a> {
+pub(super) struct Scorer<'a> {
     pub roles: &'a Chunks,
     pub segs: &'a Segments,
     pub facets: &'a [Facet],
@@ -129,12 +129,12 @@ thread_local! {
 
 /// A role's sort key: the number of scattered terms (high byte), then the score, higher
 /// first (the low 24 bits hold `MAX_SCORE - score`). Ascending keys are best first.
-pub fn sort_key(scattered: u32, score: u32) -> u32 {
+pub(super) fn sort_key(scattered: u32, score: u32) -> u32 {
     (scattered.min(0xFF) << 24) | (MAX_SCORE - score.min(MAX_SCORE))
 }
 
 /// The scattered terms of a [`sort_key`].
-pub fn scattered(key: u32) -> u32 {
+pub(super) fn scattered(key: u32) -> u32 {
     key >> 24
 }
 
@@ -142,7 +142,7 @@ const MAX_SCORE: u32 = 0x00FF_FFFF;
 
 impl Scorer<'_> {
     /// The roles of `rows` that match, as (sort key, row).
-    pub fn chunk(&self, rows: &[u32]) -> Vec<(u32, u32)> {
+    pub(super) fn chunk(&self, rows: &[u32]) -> Vec<(u32, u32)> {
         SCRATCH.with_borrow_mut(|s| {
             rows.iter()
                 .filter_map(|&row| self.role(row, s).map(|key| (key, row)))

@@ -16,7 +16,7 @@ use crate::roster::PickRole;
 
 /// Append-only roles in shared chunks; cloning copies only the chunk list.
 #[derive(Clone, Default)]
-pub struct Chunks {
+pub(super) struct Chunks {
     /// `Vec`s rather than `[PickRole]`s: an `Arc<[T]>` made from a `Vec` is a copy.
     chunks: Vec<Arc<Vec<PickRole>>>,
     /// Index of each chunk's first role.
@@ -25,11 +25,11 @@ pub struct Chunks {
 }
 
 impl Chunks {
-    pub fn len(&self) -> u32 {
+    pub(super) fn len(&self) -> u32 {
         self.len
     }
 
-    pub fn push(&mut self, roles: Vec<PickRole>) {
+    pub(super) fn push(&mut self, roles: Vec<PickRole>) {
         if roles.is_empty() {
             return;
         }
@@ -39,7 +39,7 @@ impl Chunks {
         self.chunks.push(Arc::new(roles));
     }
 
-    pub fn get(&self, index: u32) -> Option<&PickRole> {
+    pub(super) fn get(&self, index: u32) -> Option<&PickRole> {
         if index >= self.len {
             return None;
         }
@@ -50,7 +50,7 @@ impl Chunks {
 
 /// Every role's searchable values as ids into one table of distinct values.
 #[derive(Default)]
-pub struct Segments {
+pub(super) struct Segments {
     /// `Text::id` → segment id + 1 (0: not a segment yet).
     by_text: Vec<u32>,
     texts: Vec<Text>,
@@ -65,7 +65,7 @@ pub struct Segments {
 }
 
 impl Segments {
-    pub fn new() -> Segments {
+    pub(super) fn new() -> Segments {
         Segments {
             row_start: vec![0],
             ..Segments::default()
@@ -73,21 +73,21 @@ impl Segments {
     }
 
     /// Number of distinct values.
-    pub fn count(&self) -> usize {
+    pub(super) fn count(&self) -> usize {
         self.texts.len()
     }
 
-    pub fn text(&self, seg: u32) -> &'static str {
+    pub(super) fn text(&self, seg: u32) -> &'static str {
         self.texts[seg as usize].as_str()
     }
 
-    pub fn is_short(&self, seg: u32) -> bool {
+    pub(super) fn is_short(&self, seg: u32) -> bool {
         self.short[seg as usize]
     }
 
     /// The segment ids of role `row`: the fields of `fields` in order, then the tag values
     /// that do not repeat one of them.
-    pub fn of(&self, row: u32) -> &[u32] {
+    pub(super) fn of(&self, row: u32) -> &[u32] {
         let (a, b) = (
             self.row_start[row as usize],
             self.row_start[row as usize + 1],
@@ -112,7 +112,7 @@ impl Segments {
         }
     }
 
-    pub fn add(&mut self, role: &PickRole, fields: &[ListField]) {
+    pub(super) fn add(&mut self, role: &PickRole, fields: &[ListField]) {
         let start = self.row_segs.len();
         for f in fields {
             let text = match f {

@@ -17,14 +17,14 @@ use nucleo::pattern::{Atom, AtomKind, CaseMatching, Normalization};
 
 /// The shortest piece of a split term: two letters are found close together almost
 /// anywhere (`ro` in the tag value `prod`).
-pub const MIN_PIECE: usize = 3;
+pub(super) const MIN_PIECE: usize = 3;
 
 /// Longest term whose tightness is judged (one bit per letter in [`Needle::pieces`]);
 /// a longer term counts as compact wherever it matches.
 const MAX_LETTERS: usize = 31;
 
 /// The longest tight stretch for `k` letters.
-pub fn budget(k: usize) -> usize {
+pub(super) fn budget(k: usize) -> usize {
     k + (k + 1).min(8)
 }
 
@@ -32,7 +32,7 @@ pub fn budget(k: usize) -> usize {
 /// normalisation: an upper-case letter typed makes case count, a plain letter also matches
 /// its accented forms unless the term has an accented letter itself).
 #[derive(Debug, Clone)]
-pub struct Needle {
+pub(super) struct Needle {
     chars: Vec<char>,
     /// The letters backwards, for the pieces that end the term.
     rev: Vec<char>,
@@ -41,7 +41,7 @@ pub struct Needle {
 }
 
 impl Needle {
-    pub fn new(atom: &Atom) -> Needle {
+    pub(super) fn new(atom: &Atom) -> Needle {
         let chars: Vec<char> = atom.needle_text().chars().collect();
         Needle {
             ignore_case: !chars.iter().any(|&c| c.is_uppercase()),
@@ -51,12 +51,12 @@ impl Needle {
         }
     }
 
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.chars.len()
     }
 
     /// Worth splitting in two pieces.
-    pub fn splits(&self) -> bool {
+    pub(super) fn splits(&self) -> bool {
         self.len() >= 2 * MIN_PIECE && self.len() <= MAX_LETTERS
     }
 
@@ -71,7 +71,7 @@ impl Needle {
     }
 
     /// Is the whole term in a tight stretch of `hay`?
-    pub fn tight(&self, hay: Utf32Str<'_>) -> bool {
+    pub(super) fn tight(&self, hay: Utf32Str<'_>) -> bool {
         let k = self.len();
         if k > MAX_LETTERS {
             return true;
@@ -84,7 +84,7 @@ impl Needle {
     /// Which pieces of the term are tight in `hay`: bit `i` of the low half says the first
     /// `i` letters are, bit `i` of the high half that the letters from `i` on are (only for
     /// pieces of at least [`MIN_PIECE`] letters). 0 for a term that does not split.
-    pub fn pieces(&self, hay: Utf32Str<'_>) -> u64 {
+    pub(super) fn pieces(&self, hay: Utf32Str<'_>) -> u64 {
         let k = self.len();
         if !self.splits() {
             return 0;
@@ -138,7 +138,7 @@ impl Needle {
 impl Needle {
     /// For highlighting a split term in a value that holds only pieces of it: the longest
     /// tight beginning and the longest tight rest in `hay`, as fuzzy atoms of their own.
-    pub fn piece_atoms(&self, hay: Utf32Str<'_>) -> Vec<Atom> {
+    pub(super) fn piece_atoms(&self, hay: Utf32Str<'_>) -> Vec<Atom> {
         let mask = self.pieces(hay);
         let prefixes = mask & 0xFFFF_FFFF;
         let rests = mask >> 32;
@@ -167,7 +167,7 @@ impl Needle {
 
 /// Do the pieces found in a role's values (OR of [`Needle::pieces`]) cover the term: a
 /// tight beginning and a tight rest that meet?
-pub fn covered(mask: u64) -> bool {
+pub(super) fn covered(mask: u64) -> bool {
     (mask & 0xFFFF_FFFF) & (mask >> 32) != 0
 }
 

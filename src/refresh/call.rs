@@ -146,7 +146,7 @@ pub(super) struct Caller<'a> {
 
 impl Caller<'_> {
     /// The error for a refresh that ran out of time.
-    pub fn budget_error(&self) -> RefreshError {
+    pub(super) fn budget_error(&self) -> RefreshError {
         RefreshError::Budget {
             budget: self.budget,
             done: self.counters.done.load(Ordering::Relaxed),
@@ -182,7 +182,11 @@ impl Caller<'_> {
     }
 
     /// Runs `op` (given the bearer token) until it succeeds or fails for good.
-    pub async fn call<T, E, F, Fut>(&self, target: Target<'_>, mut op: F) -> Result<T, RefreshError>
+    pub(super) async fn call<T, E, F, Fut>(
+        &self,
+        target: Target<'_>,
+        mut op: F,
+    ) -> Result<T, RefreshError>
     where
         F: FnMut(&str) -> Fut,
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,

@@ -25,7 +25,7 @@ pub(super) struct TokenCell<'a> {
 
 impl<'a> TokenCell<'a> {
     /// Fetches the starting token from `source`.
-    pub async fn new(
+    pub(super) async fn new(
         source: &'a dyn TokenSource,
         max_renewals: u32,
     ) -> Result<TokenCell<'a>, RefreshError> {
@@ -40,7 +40,7 @@ impl<'a> TokenCell<'a> {
     }
 
     /// The token to send now.
-    pub fn current(&self) -> Token {
+    pub(super) fn current(&self) -> Token {
         // Poisoning cannot leave a half-written Arc behind; keep going.
         self.current
             .lock()
@@ -50,7 +50,7 @@ impl<'a> TokenCell<'a> {
 
     /// Called after `rejected` earned a 401: makes sure a newer token is current, renewing
     /// through the source only if nobody else already has.
-    pub async fn renew(&self, rejected: &Token) -> Result<(), RefreshError> {
+    pub(super) async fn renew(&self, rejected: &Token) -> Result<(), RefreshError> {
         let _one_at_a_time = self.renewing.lock().await;
         if !Arc::ptr_eq(&self.current(), rejected) {
             return Ok(());
@@ -67,7 +67,7 @@ impl<'a> TokenCell<'a> {
         Ok(())
     }
 
-    pub fn renewals(&self) -> u32 {
+    pub(super) fn renewals(&self) -> u32 {
         self.renewals.load(Ordering::Relaxed)
     }
 }

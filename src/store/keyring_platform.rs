@@ -12,7 +12,7 @@ use super::keyring::KeyringConfig;
 
 /// The Secret Service (Linux). `collection`: `None` = the default (login) collection.
 #[cfg(target_os = "linux")]
-pub fn secret_service(
+pub(super) fn secret_service(
     collection: Option<&str>,
     timeout: Duration,
 ) -> Result<KeyringBackend, StoreError> {
@@ -35,7 +35,7 @@ pub fn secret_service(
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn secret_service(
+pub(super) fn secret_service(
     _collection: Option<&str>,
     _timeout: Duration,
 ) -> Result<KeyringBackend, StoreError> {
@@ -47,7 +47,7 @@ pub fn secret_service(
 
 /// The kernel keyring (Linux): needs a session keyring; lost at reboot.
 #[cfg(target_os = "linux")]
-pub fn keyutils(timeout: Duration) -> Result<KeyringBackend, StoreError> {
+pub(super) fn keyutils(timeout: Duration) -> Result<KeyringBackend, StoreError> {
     use super::keyring_errors::map_error;
     const NAME: &str = "keyutils";
     let store =
@@ -60,7 +60,7 @@ pub fn keyutils(timeout: Duration) -> Result<KeyringBackend, StoreError> {
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn keyutils(_timeout: Duration) -> Result<KeyringBackend, StoreError> {
+pub(super) fn keyutils(_timeout: Duration) -> Result<KeyringBackend, StoreError> {
     Err(StoreError::WrongPlatform {
         name: "keyutils",
         os: "Linux",
@@ -70,7 +70,7 @@ pub fn keyutils(_timeout: Duration) -> Result<KeyringBackend, StoreError> {
 /// The macOS login keychain: generic password `aws-sso-cli`/`aws-sso-cli-records`, the same
 /// item aws-sso-cli uses.
 #[cfg(target_os = "macos")]
-pub fn keychain(timeout: Duration) -> Result<KeyringBackend, StoreError> {
+pub(super) fn keychain(timeout: Duration) -> Result<KeyringBackend, StoreError> {
     use super::keyring_errors::map_error;
     const NAME: &str = "keychain";
     let store = apple_native_keyring_store::keychain::Store::new()
@@ -81,7 +81,7 @@ pub fn keychain(timeout: Duration) -> Result<KeyringBackend, StoreError> {
 }
 
 #[cfg(not(target_os = "macos"))]
-pub fn keychain(_timeout: Duration) -> Result<KeyringBackend, StoreError> {
+pub(super) fn keychain(_timeout: Duration) -> Result<KeyringBackend, StoreError> {
     Err(StoreError::WrongPlatform {
         name: "keychain",
         os: "macOS",
@@ -90,7 +90,7 @@ pub fn keychain(_timeout: Duration) -> Result<KeyringBackend, StoreError> {
 
 /// Windows Credential Manager, chunked like aws-sso-cli (the blob limit is 2560 bytes).
 #[cfg(windows)]
-pub fn wincred(timeout: Duration) -> Result<KeyringBackend, StoreError> {
+pub(super) fn wincred(timeout: Duration) -> Result<KeyringBackend, StoreError> {
     use super::keyring::Layout;
     use super::keyring_errors::map_error;
     const NAME: &str = "wincred";
@@ -107,7 +107,7 @@ pub fn wincred(timeout: Duration) -> Result<KeyringBackend, StoreError> {
 }
 
 #[cfg(not(windows))]
-pub fn wincred(_timeout: Duration) -> Result<KeyringBackend, StoreError> {
+pub(super) fn wincred(_timeout: Duration) -> Result<KeyringBackend, StoreError> {
     Err(StoreError::WrongPlatform {
         name: "wincred",
         os: "Windows",

@@ -12,7 +12,6 @@ use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEvent
 use futures::StreamExt;
 use tokio::sync::{Notify, mpsc};
 
-use super::backend::{Copyable, Delivered, PickerBackend, Refreshed};
 use super::keymap::{KeyResult, Keymap};
 use super::layout;
 use super::state::{Effect, Msg, Outcome, Recent, Settings, State};
@@ -20,6 +19,7 @@ use super::terminal::Tty;
 use super::theme::Theme;
 use super::update::update;
 use super::view;
+use crate::app::picker::{Copyable, Delivered, PickerBackend, Refreshed};
 use crate::catalog::ListField;
 use crate::matcher::{MatchOptions, Matcher, RoleInjector};
 use crate::roster::Roster;
@@ -217,21 +217,23 @@ impl Driver {
                 let fut = self.backend.login(line_tx);
                 let tx = self.bg_tx.clone();
                 tokio::spawn(async move {
-                    let _ = tx.send(Bg::Msg(Msg::LoginDone(fut.await)));
+                    let _ = tx.send(Bg::Msg(Msg::LoginDone(
+                        fut.await.map_err(|e| e.to_string()),
+                    )));
                 });
             }
             Effect::Copy(role, what) => {
                 let fut = self.backend.copy(role, what);
                 let tx = self.bg_tx.clone();
                 tokio::spawn(async move {
-                    let _ = tx.send(Bg::Copied(what, fut.await));
+                    let _ = tx.send(Bg::Copied(what, fut.await.map_err(|e| e.to_string())));
                 });
             }
             Effect::Prepare(role) => {
                 let fut = self.backend.prepare(role);
                 let tx = self.bg_tx.clone();
                 tokio::spawn(async move {
-                    let _ = tx.send(Bg::Msg(Msg::Prepared(fut.await)));
+                    let _ = tx.send(Bg::Msg(Msg::Prepared(fut.await.map_err(|e| e.to_string()))));
                 });
             }
             Effect::Suspend => {
@@ -247,7 +249,7 @@ impl Driver {
         let fut = self.backend.refresh();
         let tx = self.bg_tx.clone();
         tokio::spawn(async move {
-            let _ = tx.send(Bg::Refreshed(fut.await));
+            let _ = tx.send(Bg::Refreshed(fut.await.map_err(|e| e.to_string())));
         });
     }
 

@@ -7,9 +7,9 @@ use crate::catalog::ListField;
 use crate::matcher::MatchStatus;
 use crate::roster::PickRole;
 
-use super::backend::{Copyable, Delivered, Readiness};
 use super::input::LineInput;
 use super::keymap::KeyResult;
+use crate::app::picker::{Copyable, Delivered, Readiness};
 
 /// How the picker was started, which decides what Enter does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,11 +2,11 @@
 //! arrives as `Msg::Tick`), so every key and background event is tested without a terminal.
 
 use super::action::Action;
-use super::backend::Copyable;
 use super::keymap::KeyResult;
 use super::state::{
     Choice, Effect, Launch, Level, MENU, MenuItem, Msg, Outcome, Overlay, Refresh, State, Status,
 };
+use crate::app::picker::Copyable;
 
 /// How long a status message stays, in seconds.
 const STATUS_SECS: i64 = 6;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::emulated::Setup;
 
-pub struct EcsServer {
+pub(crate) struct EcsServer {
     child: Child,
     /// `http://127.0.0.1:PORT`, `https://…` or `unix:/path`.
     pub endpoint: String,
@@ -17,14 +17,14 @@ pub struct EcsServer {
 
 impl EcsServer {
     /// `aws-sso ecs server ARGS`, waiting until it listens.
-    pub fn start(s: &Setup, args: &[&str]) -> EcsServer {
+    pub(crate) fn start(s: &Setup, args: &[&str]) -> EcsServer {
         let mut cmd = s.cmd();
         cmd.args(["ecs", "server"]).args(args);
         EcsServer::spawn(cmd)
     }
 
     /// [`EcsServer::start`] with at most `nofile` file descriptors (`ulimit -n`).
-    pub fn start_with_nofile(s: &Setup, nofile: u32, args: &[&str]) -> EcsServer {
+    pub(crate) fn start_with_nofile(s: &Setup, nofile: u32, args: &[&str]) -> EcsServer {
         let inner = s.cmd();
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
@@ -78,12 +78,12 @@ impl EcsServer {
     }
 
     /// `127.0.0.1:PORT` (for --server) of a TCP server.
-    pub fn host_port(&self) -> String {
+    pub(crate) fn host_port(&self) -> String {
         let rest = self.endpoint.split_once("://").expect("a TCP endpoint").1;
         rest.to_string()
     }
 
-    pub fn port(&self) -> u16 {
+    pub(crate) fn port(&self) -> u16 {
         self.host_port()
             .rsplit_once(':')
             .unwrap()
@@ -92,12 +92,12 @@ impl EcsServer {
             .unwrap()
     }
 
-    pub fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         self.log.lock().unwrap().clone()
     }
 
     /// SIGTERM, then wait (10 s at most) for the exit.
-    pub fn terminate(mut self) -> (ExitStatus, String) {
+    pub(crate) fn terminate(mut self) -> (ExitStatus, String) {
         let pid = self.child.id().to_string();
         std::process::Command::new("kill")
             .args(["-TERM", &pid])
@@ -128,7 +128,12 @@ impl Drop for EcsServer {
 }
 
 /// One plain HTTP/1.1 request to 127.0.0.1:`port`; returns the status and body.
-pub fn http(port: u16, method: &str, path: &str, authorization: Option<&str>) -> (u16, String) {
+pub(crate) fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    authorization: Option<&str>,
+) -> (u16, String) {
     let auth = authorization.map(|a| ("Authorization", a));
     http_with(
         port,
@@ -144,7 +149,7 @@ pub fn http(port: u16, method: &str, path: &str, authorization: Option<&str>) ->
 
 /// One plain HTTP/1.1 request to 127.0.0.1:`port` with exactly these headers (plus
 /// Content-Length and Connection: close) and body; returns the status and body.
-pub fn http_with(
+pub(crate) fn http_with(
     port: u16,
     method: &str,
     path: &str,
@@ -178,7 +183,7 @@ pub fn http_with(
 }
 
 /// `curl ARGS`; returns the status and body.
-pub fn curl(args: &[&str]) -> (u16, String) {
+pub(crate) fn curl(args: &[&str]) -> (u16, String) {
     let out = std::process::Command::new("curl")
         .args(["-sS", "--max-time", "30", "-w", "\n%{http_code}"])
         .args(args)
@@ -195,7 +200,7 @@ pub fn curl(args: &[&str]) -> (u16, String) {
 /// botocore's container credential provider against `uri` (with `token` as
 /// `AWS_CONTAINER_AUTHORIZATION_TOKEN`), then STS GetCallerIdentity on the emulator.
 /// Returns the access key id botocore got and the caller ARN.
-pub fn boto3_caller(emulator: &str, uri: &str, token: Option<&str>) -> (String, String) {
+pub(crate) fn boto3_caller(emulator: &str, uri: &str, token: Option<&str>) -> (String, String) {
     const SCRIPT: &str = "\
 import sys, boto3
 s = boto3.session.Session(region_name='us-east-1')

@@ -2,48 +2,48 @@
 //! config and cache in it, and a runner that keeps the caller's environment out of the way.
 #![allow(dead_code)]
 
-pub mod ecs;
-pub mod emulated;
-pub mod tmux;
+pub(crate) mod ecs;
+pub(crate) mod emulated;
+pub(crate) mod tmux;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// A temporary HOME with `~/.aws-sso/` inside.
-pub struct Home {
+pub(crate) struct Home {
     pub dir: tempfile::TempDir,
 }
 
 impl Home {
-    pub fn new() -> Home {
+    pub(crate) fn new() -> Home {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir_all(dir.path().join(".aws-sso")).unwrap();
         Home { dir }
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn config_dir(&self) -> PathBuf {
+    pub(crate) fn config_dir(&self) -> PathBuf {
         self.path().join(".aws-sso")
     }
 
     /// Write a file under `~/.aws-sso/`.
-    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    pub(crate) fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
         let path = self.config_dir().join(name);
         std::fs::write(&path, contents).unwrap();
         path
     }
 
     /// Copy a fixture from `tests/fixtures/<rel>` to `~/.aws-sso/<name>`.
-    pub fn fixture(&self, rel: &str, name: &str) -> PathBuf {
+    pub(crate) fn fixture(&self, rel: &str, name: &str) -> PathBuf {
         self.write(name, std::fs::read(fixture_path(rel)).unwrap())
     }
 
     /// The `aws-sso` binary with HOME here and no AWS/aws-sso variables inherited. `SHELL`
     /// is set (CI machines run without one) so `eval` gets as far as its arguments.
-    pub fn cmd(&self) -> Command {
+    pub(crate) fn cmd(&self) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_aws-sso"));
         for (key, _) in std::env::vars() {
             if key.starts_with("AWS_") || key == "XDG_CONFIG_HOME" || key == "SSH_TTY" {
@@ -61,21 +61,21 @@ impl Home {
         cmd
     }
 
-    pub fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         self.cmd().args(args).output().expect("run aws-sso")
     }
 }
 
 /// A fake `xdg-open` that plays the person at the browser: it logs the URL it was given
 /// (to `xdg-open.log` beside itself) and follows it, so a PKCE login completes by itself.
-pub const FAKE_BROWSER: &str = "#!/usr/bin/env python3\n\
+pub(crate) const FAKE_BROWSER: &str = "#!/usr/bin/env python3\n\
 import sys, urllib.request\n\
 open(sys.argv[0] + '.log', 'a').write(sys.argv[1] + '\\n')\n\
 urllib.request.urlopen(sys.argv[1], timeout=10).read()\n";
 
 impl Home {
     /// Write config.yaml for one `Default` instance with the json store, plus `extra` lines.
-    pub fn config_with_json_store(&self, extra: &str) {
+    pub(crate) fn config_with_json_store(&self, extra: &str) {
         let json_store = self.config_dir().join("store.json");
         self.write(
             "config.yaml",
@@ -88,7 +88,7 @@ impl Home {
     }
 
     /// Install [`FAKE_BROWSER`] as `~/bin/xdg-open`; returns a `PATH` with `~/bin` first.
-    pub fn install_fake_browser(&self) -> String {
+    pub(crate) fn install_fake_browser(&self) -> String {
         let bin = self.path().join("bin");
         std::fs::create_dir_all(&bin).unwrap();
         let opener = bin.join("xdg-open");
@@ -106,27 +106,27 @@ impl Home {
     }
 }
 
-pub fn fixture_path(rel: &str) -> PathBuf {
+pub(crate) fn fixture_path(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(rel)
 }
 
-pub fn fixture_text(rel: &str) -> String {
+pub(crate) fn fixture_text(rel: &str) -> String {
     std::fs::read_to_string(fixture_path(rel)).unwrap()
 }
 
-pub fn stdout(out: &Output) -> String {
+pub(crate) fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-pub fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Assert success and return stdout.
 #[track_caller]
-pub fn ok(out: Output) -> String {
+pub(crate) fn ok(out: Output) -> String {
     assert!(
         out.status.success(),
         "aws-sso failed ({:?})\nstdout:\n{}\nstderr:\n{}",
@@ -139,7 +139,7 @@ pub fn ok(out: Output) -> String {
 
 /// Assert failure with exit status 1 and a one-line error; return stderr.
 #[track_caller]
-pub fn fails(out: Output) -> String {
+pub(crate) fn fails(out: Output) -> String {
     assert_eq!(
         out.status.code(),
         Some(1),

@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-pub struct Tmux {
+pub(crate) struct Tmux {
     socket: String,
     pub dir: tempfile::TempDir,
 }
 
 /// Is tmux installed? It must be: `.ci/test` runs `.ci/setup`, which installs it, so a missing
 /// tmux is a failure, never a silent skip. (Returns `true` so call sites read as a guard.)
-pub fn available() -> bool {
+pub(crate) fn available() -> bool {
     let found = Command::new("tmux")
         .arg("-V")
         .output()
@@ -31,7 +31,7 @@ fn shell_quote(s: &str) -> String {
 
 impl Tmux {
     /// Start `script` (run by `sh -c`) in a `width`x`height` pane with exactly `env`.
-    pub fn start(script: &str, env: &[(String, String)], width: u16, height: u16) -> Tmux {
+    pub(crate) fn start(script: &str, env: &[(String, String)], width: u16, height: u16) -> Tmux {
         let dir = tempfile::tempdir().unwrap();
         let socket = format!("aws-sso-test-{}", std::process::id());
         let socket = format!(
@@ -73,12 +73,12 @@ impl Tmux {
         c
     }
 
-    pub fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
     /// Keys in tmux's notation (`Enter`, `Escape`, `C-c`, `Down`) or literal text with `-l`.
-    pub fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let status = self
             .tmux()
             .args(["send-keys", "-t", "t"])
@@ -88,7 +88,7 @@ impl Tmux {
         assert!(status.success());
     }
 
-    pub fn type_text(&self, text: &str) {
+    pub(crate) fn type_text(&self, text: &str) {
         let status = self
             .tmux()
             .args(["send-keys", "-t", "t", "-l", text])
@@ -97,7 +97,7 @@ impl Tmux {
         assert!(status.success());
     }
 
-    pub fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         let out = self
             .tmux()
             .args(["capture-pane", "-p", "-t", "t"])
@@ -106,7 +106,7 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    pub fn display(&self, format: &str) -> String {
+    pub(crate) fn display(&self, format: &str) -> String {
         let out = self
             .tmux()
             .args(["display-message", "-p", "-t", "t", format])
@@ -115,7 +115,7 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
-    pub fn resize(&self, width: u16, height: u16) {
+    pub(crate) fn resize(&self, width: u16, height: u16) {
         let status = self
             .tmux()
             .args(["resize-window", "-t", "t", "-x"])
@@ -128,7 +128,7 @@ impl Tmux {
     }
 
     /// Wait until the screen satisfies `pred`; panics with the screen after `secs`.
-    pub fn wait_for(&self, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_for(&self, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(secs);
         loop {
             let screen = self.screen();
@@ -143,7 +143,7 @@ impl Tmux {
     }
 
     /// Wait for a file the script writes when it ends (its exit status).
-    pub fn wait_file(&self, path: &Path, secs: u64) -> String {
+    pub(crate) fn wait_file(&self, path: &Path, secs: u64) -> String {
         let deadline = Instant::now() + Duration::from_secs(secs);
         loop {
             if let Ok(text) = std::fs::read_to_string(path)

@@ -47,7 +47,7 @@ pub(crate) struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
         Self {
             status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             code: code.to_owned(),
@@ -57,7 +57,7 @@ impl ApiError {
     }
 
     /// An OIDC error; the status comes from the shape (all 400 except the two below).
-    pub fn oidc(code: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn oidc(code: &str, message: impl Into<String>) -> Self {
         let status = match code {
             "InvalidClientException" => 401,
             "InternalServerException" => 500,
@@ -67,7 +67,7 @@ impl ApiError {
     }
 
     /// The portal's reply for a missing, unknown, expired or revoked bearer token.
-    pub fn unauthorized() -> Self {
+    pub(crate) fn unauthorized() -> Self {
         Self::new(
             401,
             "UnauthorizedException",
@@ -75,15 +75,15 @@ impl ApiError {
         )
     }
 
-    pub fn invalid_request(message: impl Into<String>) -> Self {
+    pub(crate) fn invalid_request(message: impl Into<String>) -> Self {
         Self::new(400, "InvalidRequestException", message)
     }
 
-    pub fn not_found(message: impl Into<String>) -> Self {
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self::new(404, "ResourceNotFoundException", message)
     }
 
-    pub fn throttled(retry_after: u64) -> Self {
+    pub(crate) fn throttled(retry_after: u64) -> Self {
         Self {
             retry_after: Some(retry_after),
             ..Self::new(429, "TooManyRequestsException", "Too many requests")
@@ -91,7 +91,7 @@ impl ApiError {
     }
 
     /// An STS query-protocol error (`ValidationError`, `InvalidClientTokenId`, ...).
-    pub fn sts(status: u16, code: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn sts(status: u16, code: &str, message: impl Into<String>) -> Self {
         Self::new(status, code, message)
     }
 }

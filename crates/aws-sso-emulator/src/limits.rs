@@ -106,7 +106,7 @@ pub(crate) struct Limits {
 }
 
 impl Limits {
-    pub fn new(latency: Duration, rate: Option<RateLimit>) -> Self {
+    pub(crate) fn new(latency: Duration, rate: Option<RateLimit>) -> Self {
         let bucket = rate.map(|limit| {
             Mutex::new(Bucket {
                 limit,
@@ -122,7 +122,7 @@ impl Limits {
         }
     }
 
-    pub fn set_op_latency(&self, op: Operation, latency: Duration) {
+    pub(crate) fn set_op_latency(&self, op: Operation, latency: Duration) {
         let mut map = self.op_latency.lock().unwrap_or_else(|e| e.into_inner());
         map.insert(op, latency);
     }
@@ -132,7 +132,7 @@ impl Limits {
         map.get(&op).copied().unwrap_or_default()
     }
 
-    pub fn inject(&self, op: Operation, fault: Fault, times: usize) {
+    pub(crate) fn inject(&self, op: Operation, fault: Fault, times: usize) {
         let mut faults = self.faults.lock().unwrap_or_else(|e| e.into_inner());
         faults
             .entry(op)
@@ -140,14 +140,14 @@ impl Limits {
             .extend(std::iter::repeat_n(fault, times));
     }
 
-    pub fn clear_faults(&self) {
+    pub(crate) fn clear_faults(&self) {
         self.faults
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
     }
 
-    pub fn pending_faults(&self, op: Operation) -> usize {
+    pub(crate) fn pending_faults(&self, op: Operation) -> usize {
         let faults = self.faults.lock().unwrap_or_else(|e| e.into_inner());
         faults.get(&op).map_or(0, VecDeque::len)
     }

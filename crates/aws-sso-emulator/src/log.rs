@@ -206,23 +206,23 @@ impl RequestLog {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn requests(&self) -> Vec<LoggedRequest> {
+    pub(crate) fn requests(&self) -> Vec<LoggedRequest> {
         self.lock().entries.iter().cloned().collect()
     }
 
-    pub fn counters(&self) -> Counters {
+    pub(crate) fn counters(&self) -> Counters {
         self.lock().counters.clone()
     }
 
-    pub fn reset(&self) {
+    pub(crate) fn reset(&self) {
         *self.lock() = Inner::default();
     }
 
-    pub fn note_throttled(&self) {
+    pub(crate) fn note_throttled(&self) {
         self.lock().counters.throttled += 1;
     }
 
-    pub fn note_fault(&self) {
+    pub(crate) fn note_fault(&self) {
         self.lock().counters.faults_served += 1;
     }
 

@@ -31,7 +31,7 @@ pub(crate) struct Client {
 impl Client {
     /// Registrations without grant types are legacy device-flow clients: AWS lets them use the
     /// device code and refresh grants but not the authorization-code flow.
-    pub fn allows(&self, grant: &str) -> bool {
+    pub(crate) fn allows(&self, grant: &str) -> bool {
         if self.grant_types.is_empty() {
             return grant != GRANT_AUTH_CODE;
         }
@@ -169,7 +169,7 @@ pub(crate) fn same_secret(a: &str, b: &str) -> bool {
 
 impl State {
     /// The client, if the id is known, the secret right and not expired.
-    pub fn authenticate(
+    pub(crate) fn authenticate(
         &self,
         client_id: &str,
         secret: &str,
@@ -193,17 +193,17 @@ impl State {
         Ok(client)
     }
 
-    pub fn new_session(&mut self) -> u64 {
+    pub(crate) fn new_session(&mut self) -> u64 {
         self.next_session += 1;
         self.next_session
     }
 
-    pub fn session_alive(&self, session: u64) -> bool {
+    pub(crate) fn session_alive(&self, session: u64) -> bool {
         !self.revoked_sessions.contains(&session)
     }
 
     /// The session behind a portal bearer token, if the token is live.
-    pub fn check_access(&self, token: &str, now: SystemTime) -> Result<u64, ApiError> {
+    pub(crate) fn check_access(&self, token: &str, now: SystemTime) -> Result<u64, ApiError> {
         match self.access.get(token) {
             Some(t) if t.expires_at > now && self.session_alive(t.session) => Ok(t.session),
             _ => Err(ApiError::unauthorized()),
@@ -211,12 +211,12 @@ impl State {
     }
 
     /// Revokes a sign-in session: its access and refresh tokens stop working.
-    pub fn revoke_session(&mut self, session: u64) {
+    pub(crate) fn revoke_session(&mut self, session: u64) {
         self.revoked_sessions.insert(session);
     }
 
     /// Issues an access token (and a refresh token when `refresh` says so) for `session`.
-    pub fn grant(
+    pub(crate) fn grant(
         &mut self,
         session: u64,
         access_lifetime: Duration,
@@ -252,7 +252,7 @@ impl State {
     }
 
     /// Stores role credentials and returns (access key id, secret, session token).
-    pub fn issue_creds(&mut self, creds: IssuedCredsSpec) -> (String, String, String) {
+    pub(crate) fn issue_creds(&mut self, creds: IssuedCredsSpec) -> (String, String, String) {
         let akid = format!("ASIA{}", random_from(UPPER_ALNUM, 16));
         let secret = random_b64(30);
         let session_token = format!("IQoJb3JpZ2luX2VjE{}", random_b64(240));

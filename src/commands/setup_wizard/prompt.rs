@@ -8,14 +8,14 @@ use anyhow::Result;
 use super::Aborted;
 
 /// The questions' input and output (stdin/stderr in real use, buffers in tests).
-pub struct Prompter<'a> {
+pub(crate) struct Prompter<'a> {
     pub input: &'a mut dyn BufRead,
     pub output: &'a mut dyn Write,
 }
 
 impl Prompter<'_> {
     /// Ask until `check` accepts; Enter takes `default` (when there is one).
-    pub fn ask<T>(
+    pub(crate) fn ask<T>(
         &mut self,
         question: &str,
         default: Option<&str>,
@@ -46,7 +46,7 @@ impl Prompter<'_> {
     }
 
     /// A yes/no question, `[Y/n]` or `[y/N]`: Enter takes `default`.
-    pub fn confirm(&mut self, question: &str, default: bool) -> Result<bool> {
+    pub(crate) fn confirm(&mut self, question: &str, default: bool) -> Result<bool> {
         let hint = if default { "[Y/n]" } else { "[y/N]" };
         self.ask(&format!("{question} {hint}"), None, |a| {
             if a.is_empty() { Ok(default) } else { yes_no(a) }
@@ -54,7 +54,12 @@ impl Prompter<'_> {
     }
 
     /// Pick one of `options` (by number or by name); returns its index.
-    pub fn choose(&mut self, question: &str, options: &[String], default: usize) -> Result<usize> {
+    pub(crate) fn choose(
+        &mut self,
+        question: &str,
+        options: &[String],
+        default: usize,
+    ) -> Result<usize> {
         writeln!(self.output, "{question}")?;
         for (i, o) in options.iter().enumerate() {
             writeln!(self.output, "  {}) {o}", i + 1)?;

@@ -10,10 +10,10 @@ use futures::future::BoxFuture;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::*;
+use crate::app::picker::{BackendResult, PickerError, Readiness};
 use crate::cache::{Tags, Text};
 use crate::roster::PickRole;
 use crate::tui::action::Action;
-use crate::tui::backend::{BackendResult, Readiness};
 use crate::tui::keymap::KeyResult;
 use crate::tui::state::Launch;
 
@@ -56,7 +56,8 @@ impl PickerBackend for Scripted {
     fn refresh(&self) -> BoxFuture<'static, BackendResult<Refreshed>> {
         let next = self.rosters.lock().unwrap().pop();
         async move {
-            let roster = next.ok_or_else(|| "no refresh scripted".to_string())?;
+            let roster =
+                next.ok_or_else(|| PickerError::Failed(anyhow::anyhow!("no refresh scripted")))?;
             Ok(Refreshed {
                 roster,
                 session_expires: Some(9_999),
@@ -69,7 +70,7 @@ impl PickerBackend for Scripted {
         let expires = self.login_expires;
         async move {
             let _ = show.send("Open https://example.test/device".into());
-            expires.ok_or_else(|| "no login here".to_string())
+            expires.ok_or_else(|| PickerError::Failed(anyhow::anyhow!("no login here")))
         }
         .boxed()
     }

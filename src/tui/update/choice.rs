@@ -3,8 +3,8 @@
 //! for it, the previous role (`-`), and what a finished copy says.
 
 use super::{Level, say};
+use crate::app::picker::{Copyable, Delivered, Readiness};
 use crate::roster::PickRole;
-use crate::tui::backend::{Copyable, Delivered, Readiness};
 use crate::tui::state::{Choice, Effect, Outcome, Overlay, State};
 
 /// Carry out `choice` on the selected role: at once when its credentials are cached, else

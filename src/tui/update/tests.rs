@@ -1,14 +1,14 @@
 //! `update` as a pure function: keys, mouse and background results in, state and effects out.
 
 use super::*;
+use crate::app::picker::Delivered;
 use crate::cache::{Tags, Text};
 use crate::catalog::ListField;
 use crate::matcher::MatchStatus;
 use crate::roster::PickRole;
-use crate::tui::backend::Delivered;
 use crate::tui::state::{Launch, Recent, Settings};
 
-pub fn role(n: u64) -> PickRole {
+pub(super) fn role(n: u64) -> PickRole {
     PickRole {
         sso: Text::new("Default"),
         arn: Text::new(&format!("arn:aws:iam::{n:012}:role/Admin")),

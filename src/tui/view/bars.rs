@@ -16,7 +16,7 @@ use crate::tui::theme::Theme;
 
 const PROMPT: &str = "> ";
 
-pub fn query(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
+pub(super) fn query(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     let m = &state.matches;
     let mut counter = format!("{}/{}", m.matched, m.total);
     if m.running {
@@ -64,7 +64,7 @@ fn enter_label(launch: Launch) -> &'static str {
     }
 }
 
-pub fn footer(
+pub(super) fn footer(
     frame: &mut Frame<'_>,
     area: Rect,
     state: &State,

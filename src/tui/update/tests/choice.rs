@@ -2,7 +2,7 @@
 //! the region key and `-` for the previous role.
 
 use super::*;
-use crate::tui::backend::Readiness;
+use crate::app::picker::Readiness;
 
 /// The selected role without cached credentials.
 fn uncached(s: &mut State) -> PickRole {
