@@ -20,4 +20,4 @@ pub mod store;
 pub use context::{Context, Invocation, no_cached_roles, now};
 pub use refresh::{live_catalog, refresh_cache, refresh_cache_with, refresh_if_due};
 pub use session::{Interrupted, auth_settings, authenticator, interruptible, retry_settings};
-pub use store::{open_store, open_store_quietly};
+pub use store::{open_store, open_store_quietly, session_expiry};

@@ -185,18 +185,6 @@ fn by_frecency(ctx: &Context, roster: &mut Roster) {
         .order(&mut roster.roles, now());
 }
 
-/// The SSO session's expiry, read once from the store without asking for a password (a
-/// locked store just leaves the countdown unknown).
-pub fn session_expiry(ctx: &Context) -> Option<i64> {
-    let store = super::store::open_store_quietly(ctx).ok()?;
-    store
-        .token(&ctx.instance)
-        .ok()
-        .flatten()
-        .map(|t| t.expires_at)
-        .filter(|e| *e > 0)
-}
-
 /// Seconds a copied secret (exports, console URL) stays on the clipboard:
 /// `$AWS_SSO_CLIPBOARD_CLEAR`, else `ClipboardClearSeconds`; 0 keeps it as long as any copy.
 pub fn clipboard_clear_secs(ctx: &Context) -> u64 {

@@ -33,3 +33,12 @@ fn open_store_with(ctx: &Context, password: Arc<dyn PasswordSource>) -> Result<S
     }
     Ok(store)
 }
+
+/// The SSO session's expiry (unix seconds), read from the store without asking for a
+/// password: a locked store just leaves it unknown. For the picker's countdown and `list`'s
+/// banner.
+pub fn session_expiry(ctx: &Context) -> Option<i64> {
+    let store = open_store_quietly(ctx).ok()?;
+    let token = store.token(&ctx.instance).ok()??;
+    Some(token.expires_at).filter(|e| *e > 0)
+}

@@ -109,15 +109,6 @@ pub(super) fn print_fields(out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// The SSO session's expiry for the banner, read from the store without asking for a
-/// password (a locked file store just leaves it out). Only the table asks: `--csv` (shell
-/// completion) stays on cache.json alone.
-fn session_expiry(ctx: &Context) -> Option<i64> {
-    let store = crate::app::open_store_quietly(ctx).ok()?;
-    let token = store.token(&ctx.instance).ok()??;
-    Some(token.expires_at).filter(|e| *e > 0)
-}
-
 /// Print the list of `cache`'s roles. `token_expires_at` (unix seconds) adds `[Expires in: …]` to the banner; when
 /// `None` it is read from the store.
 pub(super) fn print(
@@ -176,7 +167,7 @@ pub(super) fn print(
         }
         return Ok(());
     }
-    let token_expires_at = token_expires_at.or_else(|| session_expiry(ctx));
+    let token_expires_at = token_expires_at.or_else(|| crate::app::session_expiry(ctx));
     let expiry = token_expires_at
         .filter(|&t| t > now)
         .map(|t| format!(" [Expires in: {}]", catalog::remaining_text(t, now)))

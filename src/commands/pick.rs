@@ -9,8 +9,9 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result};
 
 use super::RoleFlags;
-use crate::app::picker::{Backend, clipboard_clear_secs, fields, load_roster, session_expiry};
+use crate::app::picker::{Backend, clipboard_clear_secs, fields, load_roster};
 use crate::app::roles::{self, EnvFallback};
+use crate::app::session_expiry;
 use crate::app::{Context, now};
 use crate::logging;
 use crate::tui::app::{self, PickerInput};
