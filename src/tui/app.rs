@@ -349,8 +349,8 @@ pub async fn run(input: PickerInput, backend: Arc<dyn PickerBackend>) -> Result<
     }
     let mut events = EventStream::new();
     let mut clock = tokio::time::interval(Duration::from_secs(1));
-    let mut terminate = terminate_signal()?;
-    let mut continued = continue_signal()?;
+    let mut terminate = signals::terminate_signal()?;
+    let mut continued = signals::continue_signal()?;
 
     // An event read while taking in a burst of typed characters, kept for the next turn.
     let mut held: Option<Msg> = None;
@@ -449,67 +449,6 @@ fn translate(event: Event, keymap: &Keymap, state: &State) -> Option<Msg> {
     }
 }
 
-#[cfg(unix)]
-fn terminate_signal() -> Result<Terminate> {
-    use tokio::signal::unix::{SignalKind, signal};
-    Ok(Terminate {
-        term: signal(SignalKind::terminate())?,
-        hup: signal(SignalKind::hangup())?,
-    })
-}
-
-#[cfg(unix)]
-fn continue_signal() -> Result<tokio::signal::unix::Signal> {
-    use tokio::signal::unix::{SignalKind, signal};
-    Ok(signal(SignalKind::from_raw(signal_hook::consts::SIGCONT))?)
-}
-
-#[cfg(not(unix))]
-fn continue_signal() -> Result<NoContinue> {
-    Ok(NoContinue)
-}
-
-/// No job control: nothing ever resumes the picker from outside.
-#[cfg(not(unix))]
-struct NoContinue;
-
-#[cfg(not(unix))]
-impl NoContinue {
-    async fn recv(&mut self) {
-        std::future::pending::<()>().await
-    }
-}
-
-#[cfg(unix)]
-struct Terminate {
-    term: tokio::signal::unix::Signal,
-    hup: tokio::signal::unix::Signal,
-}
-
-#[cfg(unix)]
-impl Terminate {
-    async fn recv(&mut self) {
-        tokio::select! {
-            _ = self.term.recv() => {},
-            _ = self.hup.recv() => {},
-        }
-    }
-}
-
-#[cfg(not(unix))]
-fn terminate_signal() -> Result<Terminate> {
-    Ok(Terminate)
-}
-
-#[cfg(not(unix))]
-struct Terminate;
-
-#[cfg(not(unix))]
-impl Terminate {
-    async fn recv(&mut self) {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-}
-
+mod signals;
 #[cfg(test)]
 mod tests;
