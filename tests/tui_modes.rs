@@ -61,6 +61,16 @@ fn picker_up(t: &Tmux, total: usize) -> String {
     })
 }
 
+/// Run `command` in the pane's bash, wait for the picker over the six roles and type
+/// `profile` until it is the one match.
+fn run_and_find(t: &Tmux, command: &str, profile: &str) {
+    t.type_text(command);
+    t.keys(&["Enter"]);
+    picker_up(t, 6);
+    t.type_text(profile);
+    t.wait_for("one match", 10, |sc| sc.contains(" 1/6"));
+}
+
 /// Every line of `out` is an `export` statement.
 fn only_exports(out: &str) {
     assert!(!out.is_empty(), "no exports at all");
@@ -81,13 +91,11 @@ fn ctrl_z_under_eval_gives_a_shell_and_the_exports_stay_clean() {
     let (arn, profile) = nth_role(&s, 3);
     let (t, dir) = bash(&s, 120, 30);
     // What `eval "$(aws-sso eval)"` would run is kept in `out` too.
-    t.type_text(
+    run_and_find(
+        &t,
         "out=\"$(aws-sso eval --shell bash)\"; printf '%s\\n' \"$out\" > out; eval \"$out\"; echo \"$?|$AWS_SSO_ROLE_ARN|${AWS_SECRET_ACCESS_KEY:+secret}\" > result",
+        &profile,
     );
-    t.keys(&["Enter"]);
-    picker_up(&t, 6);
-    t.type_text(&profile);
-    t.wait_for("one match", 10, |sc| sc.contains(" 1/6"));
     t.keys(&["C-z"]);
     // Inside $(…) no shell can `fg` the picker: it gives a shell of its own instead.
     t.wait_for("the picker's shell", 10, |sc| {
@@ -118,11 +126,7 @@ fn ctrl_z_then_fg_resumes_the_picker_as_a_job() {
     let s = setup(org(), "").logged_in();
     let (arn, profile) = nth_role(&s, 2);
     let (t, dir) = bash(&s, 120, 30);
-    t.type_text("aws-sso eval --shell bash > out");
-    t.keys(&["Enter"]);
-    picker_up(&t, 6);
-    t.type_text(&profile);
-    t.wait_for("one match", 10, |sc| sc.contains(" 1/6"));
+    run_and_find(&t, "aws-sso eval --shell bash > out", &profile);
     t.keys(&["C-z"]);
     t.wait_for("the stopped job", 10, |sc| sc.contains("Stopped"));
     assert_eq!(
@@ -157,11 +161,11 @@ fn enter_after_the_session_ended_logs_in_inside_the_picker_and_runs_the_action()
     // Signed out on the server's side: the stored token looks fine but is refused.
     s.emu.revoke_all_tokens();
     let (t, dir) = bash(&s, 120, 30);
-    t.type_text("aws-sso eval --shell bash > out; echo $? > rc");
-    t.keys(&["Enter"]);
-    picker_up(&t, 6);
-    t.type_text(&profile);
-    t.wait_for("one match", 10, |sc| sc.contains(" 1/6"));
+    run_and_find(
+        &t,
+        "aws-sso eval --shell bash > out; echo $? > rc",
+        &profile,
+    );
     t.keys(&["Enter"]);
     assert_eq!(t.wait_file(&dir.join("rc"), 30), "0\n", "{}", t.screen());
     let out = std::fs::read_to_string(dir.join("out")).unwrap();
@@ -225,11 +229,11 @@ fn the_region_key_picks_the_region_the_exports_and_the_shell_get() {
     let s = setup(org(), "").logged_in();
     let (arn, profile) = nth_role(&s, 2);
     let (t, dir) = bash(&s, 120, 30);
-    t.type_text("aws-sso eval --shell bash > out; echo $? > rc");
-    t.keys(&["Enter"]);
-    picker_up(&t, 6);
-    t.type_text(&profile);
-    t.wait_for("one match", 10, |sc| sc.contains(" 1/6"));
+    run_and_find(
+        &t,
+        "aws-sso eval --shell bash > out; echo $? > rc",
+        &profile,
+    );
     t.keys(&["M-r"]);
     t.wait_for("the picked region in the details", 10, |sc| {
         sc.contains("Region: af-south-1 (picked)")
@@ -241,11 +245,11 @@ fn the_region_key_picks_the_region_the_exports_and_the_shell_get() {
     assert!(out.contains(&format!("AWS_SSO_ROLE_ARN='{arn}'")), "{out}");
     assert!(out.contains("AWS_DEFAULT_REGION='af-south-1'"), "{out}");
     // The same through exec: the shell it starts has the picked region.
-    t.type_text("clear; aws-sso exec -- sh -c 'echo \"region=$AWS_REGION\" > exec-out'");
-    t.keys(&["Enter"]);
-    picker_up(&t, 6);
-    t.type_text(&profile);
-    t.wait_for("one match", 10, |sc| sc.contains(" 1/6"));
+    run_and_find(
+        &t,
+        "clear; aws-sso exec -- sh -c 'echo \"region=$AWS_REGION\" > exec-out'",
+        &profile,
+    );
     t.keys(&["M-r", "M-r"]);
     t.wait_for("the second region", 10, |sc| {
         sc.contains("Region: ap-east-1 (picked")
